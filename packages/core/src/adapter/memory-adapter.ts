@@ -1,0 +1,451 @@
+import type { DirectoryGroupRef } from '../events/types.js';
+import type {
+  DirectoryWrite,
+  EntityAdvance,
+  EntityKind,
+  EntityState,
+  GroupWrite,
+  InboxRecord,
+  InboxStatus,
+  LeaseRequest,
+  ListPage,
+  Membership,
+  ScimAdapter,
+  ScimStore,
+  StoredDirectory,
+  StoredGroup,
+  SyncState,
+  UserPatch,
+  UserWrite,
+} from './contract.js';
+
+/** A user as the memory adapter keeps it: the directory fields merged over time, plus roles. */
+export interface MemoryUser extends Omit<UserWrite, 'roles'> {
+  roles: string[];
+}
+
+interface Lease {
+  owner: string;
+  expiresAt: number;
+}
+
+/** Read-only views of the memory adapter's state, for tests and for the conformance suite. */
+export interface MemoryAdapterInspector {
+  user(organizationId: string, id: string): MemoryUser | null;
+  users(organizationId?: string): MemoryUser[];
+  entity(organizationId: string, kind: EntityKind, id: string): EntityState | null;
+  inbox(id: string): InboxRecord | null;
+  inboxSize(): number;
+  group(organizationId: string, id: string): StoredGroup | null;
+  groupIdsOfUser(organizationId: string, userId: string): string[];
+  userIdsOfGroup(organizationId: string, groupId: string): string[];
+  directory(organizationId: string, id: string): StoredDirectory | null;
+  syncState(organizationId: string, directoryId: string): SyncState | null;
+}
+
+export interface MemoryAdapter extends ScimAdapter {
+  readonly inspect: MemoryAdapterInspector;
+}
+
+const key = (...parts: string[]) => parts.join('\u0000');
+
+type Undo = () => void;
+
+class MemoryData {
+  readonly inbox = new Map<string, InboxRecord>();
+  readonly entities = new Map<string, EntityState>();
+  readonly users = new Map<string, MemoryUser>();
+  readonly groups = new Map<string, StoredGroup>();
+  /** org+user -> group ids, and the reverse index org+group -> user ids. */
+  readonly groupsOfUser = new Map<string, ReadonlySet<string>>();
+  readonly usersOfGroup = new Map<string, ReadonlySet<string>>();
+  readonly directories = new Map<string, StoredDirectory>();
+  readonly syncStates = new Map<string, SyncState>();
+  readonly leases = new Map<string, Lease>();
+}
+
+/**
+ * A store view that records how to undo each write, so that a failed transaction leaves nothing.
+ * Values are copied on the way in and out: callers never hold a reference into the store.
+ */
+class MemoryStore implements ScimStore {
+  constructor(
+    private readonly data: MemoryData,
+    private readonly undo: Undo[],
+  ) {}
+
+  private set<V>(map: Map<string, V>, k: string, value: V | undefined): void {
+    const had = map.has(k);
+    const previous = map.get(k);
+    this.undo.push(() => {
+      if (had) map.set(k, previous as V);
+      else map.delete(k);
+    });
+    if (value === undefined) map.delete(k);
+    else map.set(k, value);
+  }
+
+  async claimEvent(record: InboxRecord): Promise<boolean> {
+    if (this.data.inbox.has(record.id)) return false;
+    this.set(this.data.inbox, record.id, { ...record });
+    return true;
+  }
+
+  async finishEvent(id: string, status: InboxStatus): Promise<void> {
+    const record = this.data.inbox.get(id);
+    if (record !== undefined) this.set(this.data.inbox, id, { ...record, status });
+  }
+
+  async getEvent(id: string): Promise<InboxRecord | null> {
+    const record = this.data.inbox.get(id);
+    return record === undefined ? null : { ...record };
+  }
+
+  async pruneEvents(before: Date): Promise<number> {
+    let count = 0;
+    for (const [id, record] of this.data.inbox) {
+      if (record.receivedAt.getTime() < before.getTime()) {
+        this.set(this.data.inbox, id, undefined);
+        count++;
+      }
+    }
+    return count;
+  }
+
+  async getEntities(organizationId: string, kind: EntityKind, ids: readonly string[]): Promise<EntityState[]> {
+    const out: EntityState[] = [];
+    for (const id of ids) {
+      const state = this.data.entities.get(key(organizationId, kind, id));
+      if (state !== undefined) out.push({ ...state });
+    }
+    return out;
+  }
+
+  async advanceEntities(organizationId: string, kind: EntityKind, items: readonly EntityAdvance[]): Promise<string[]> {
+    const written: string[] = [];
+    for (const item of items) {
+      const k = key(organizationId, kind, item.id);
+      const stored = this.data.entities.get(k);
+      const newer =
+        stored === undefined ||
+        stored.version < item.version ||
+        (stored.version === item.version && item.eventId !== null && stored.eventId === item.eventId);
+      if (!newer) continue;
+      this.set(this.data.entities, k, {
+        organizationId,
+        kind,
+        id: item.id,
+        version: item.version,
+        deleted: item.deleted,
+        active: item.active,
+        fingerprint: item.fingerprint,
+        eventId: item.eventId,
+        updatedAt: new Date(),
+      });
+      written.push(item.id);
+    }
+    return written;
+  }
+
+  async listEntities(organizationId: string, kind: EntityKind, page: ListPage): Promise<EntityState[]> {
+    const matching: EntityState[] = [];
+    for (const state of this.data.entities.values()) {
+      if (state.organizationId !== organizationId || state.kind !== kind) continue;
+      if (page.after !== undefined && !(state.id > page.after)) continue;
+      matching.push(state);
+    }
+    matching.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return matching.slice(0, page.limit).map((s) => ({ ...s }));
+  }
+
+  async upsertUsers(organizationId: string, users: readonly UserWrite[]): Promise<void> {
+    for (const user of users) {
+      const k = key(organizationId, user.id);
+      const existing = this.data.users.get(k);
+      const merged: MemoryUser = { ...(existing ?? { roles: [] }), organizationId } as MemoryUser;
+      for (const [field, value] of Object.entries(user)) {
+        if (value !== undefined) (merged as unknown as Record<string, unknown>)[field] = value;
+      }
+      merged.roles = [...(user.roles ?? existing?.roles ?? [])];
+      if (user.groups !== undefined) merged.groups = user.groups.map((g) => ({ ...g }));
+      if (user.emails !== undefined) merged.emails = [...user.emails];
+      this.set(this.data.users, k, merged);
+    }
+  }
+
+  async patchUsers(organizationId: string, patches: readonly UserPatch[]): Promise<void> {
+    for (const patch of patches) {
+      const k = key(organizationId, patch.id);
+      const existing = this.data.users.get(k);
+      if (existing === undefined) continue;
+      const next: MemoryUser = { ...existing };
+      if (patch.active !== undefined) next.active = patch.active;
+      if (patch.roles !== undefined) next.roles = [...patch.roles];
+      this.set(this.data.users, k, next);
+    }
+  }
+
+  async deleteUsers(organizationId: string, ids: readonly string[]): Promise<void> {
+    for (const id of ids) {
+      const k = key(organizationId, id);
+      if (this.data.users.has(k)) this.set(this.data.users, k, undefined);
+    }
+  }
+
+  async upsertGroups(organizationId: string, groups: readonly GroupWrite[]): Promise<void> {
+    for (const group of groups) {
+      const k = key(organizationId, group.id);
+      const existing = this.data.groups.get(k);
+      this.set(this.data.groups, k, {
+        organizationId,
+        id: group.id,
+        directoryId: group.directoryId !== undefined ? group.directoryId : (existing?.directoryId ?? null),
+        displayName: group.displayName !== undefined ? group.displayName : (existing?.displayName ?? null),
+        externalId: group.externalId !== undefined ? group.externalId : (existing?.externalId ?? null),
+      });
+    }
+  }
+
+  async ensureGroups(organizationId: string, groups: readonly DirectoryGroupRef[]): Promise<void> {
+    for (const group of groups) {
+      const k = key(organizationId, group.id);
+      if (this.data.groups.has(k)) continue;
+      this.set(this.data.groups, k, {
+        organizationId,
+        id: group.id,
+        directoryId: null,
+        displayName: group.displayName ?? null,
+        externalId: null,
+      });
+    }
+  }
+
+  async deleteGroups(organizationId: string, ids: readonly string[]): Promise<void> {
+    for (const id of ids) {
+      const k = key(organizationId, id);
+      if (this.data.groups.has(k)) this.set(this.data.groups, k, undefined);
+    }
+  }
+
+  async getGroups(organizationId: string, ids: readonly string[]): Promise<StoredGroup[]> {
+    const out: StoredGroup[] = [];
+    for (const id of ids) {
+      const group = this.data.groups.get(key(organizationId, id));
+      if (group !== undefined) out.push({ ...group });
+    }
+    return out;
+  }
+
+  private link(organizationId: string, userId: string, groupId: string, on: boolean): void {
+    const gk = key(organizationId, groupId);
+    const members = new Set(this.data.usersOfGroup.get(gk));
+    if (on) members.add(userId);
+    else members.delete(userId);
+    this.set(this.data.usersOfGroup, gk, members.size === 0 ? undefined : members);
+  }
+
+  async replaceMemberships(
+    organizationId: string,
+    entries: readonly { userId: string; groupIds: readonly string[] }[],
+  ): Promise<void> {
+    for (const { userId, groupIds } of entries) {
+      const uk = key(organizationId, userId);
+      const before = this.data.groupsOfUser.get(uk) ?? new Set<string>();
+      const after = new Set(groupIds);
+      for (const g of before) if (!after.has(g)) this.link(organizationId, userId, g, false);
+      for (const g of after) if (!before.has(g)) this.link(organizationId, userId, g, true);
+      this.set(this.data.groupsOfUser, uk, after.size === 0 ? undefined : after);
+    }
+  }
+
+  async removeGroupMemberships(organizationId: string, groupIds: readonly string[]): Promise<Membership[]> {
+    const removed: Membership[] = [];
+    for (const groupId of groupIds) {
+      const gk = key(organizationId, groupId);
+      for (const userId of this.data.usersOfGroup.get(gk) ?? []) {
+        const uk = key(organizationId, userId);
+        const remaining = new Set(this.data.groupsOfUser.get(uk));
+        remaining.delete(groupId);
+        this.set(this.data.groupsOfUser, uk, remaining.size === 0 ? undefined : remaining);
+        removed.push({ organizationId, userId, groupId });
+      }
+      this.set(this.data.usersOfGroup, gk, undefined);
+    }
+    return removed;
+  }
+
+  async listMemberships(
+    organizationId: string,
+    filter: { userIds: readonly string[] } | { groupIds: readonly string[] },
+  ): Promise<Membership[]> {
+    const out: Membership[] = [];
+    if ('userIds' in filter) {
+      for (const userId of filter.userIds) {
+        for (const groupId of this.data.groupsOfUser.get(key(organizationId, userId)) ?? []) {
+          out.push({ organizationId, userId, groupId });
+        }
+      }
+    } else {
+      for (const groupId of filter.groupIds) {
+        for (const userId of this.data.usersOfGroup.get(key(organizationId, groupId)) ?? []) {
+          out.push({ organizationId, userId, groupId });
+        }
+      }
+    }
+    return out;
+  }
+
+  async upsertDirectory(organizationId: string, directory: DirectoryWrite): Promise<void> {
+    const k = key(organizationId, directory.id);
+    const existing = this.data.directories.get(k);
+    this.set(this.data.directories, k, {
+      organizationId,
+      id: directory.id,
+      enabled: directory.enabled,
+      provider: directory.provider !== undefined ? directory.provider : (existing?.provider ?? null),
+      directoryType:
+        directory.directoryType !== undefined ? directory.directoryType : (existing?.directoryType ?? null),
+      status: directory.status !== undefined ? directory.status : (existing?.status ?? null),
+    });
+  }
+
+  async getDirectory(organizationId: string, id: string): Promise<StoredDirectory | null> {
+    const directory = this.data.directories.get(key(organizationId, id));
+    return directory === undefined ? null : { ...directory };
+  }
+
+  async getSyncState(organizationId: string, directoryId: string): Promise<SyncState | null> {
+    const state = this.data.syncStates.get(key(organizationId, directoryId));
+    return state === undefined ? null : { ...state };
+  }
+
+  async saveSyncState(state: SyncState): Promise<void> {
+    this.set(this.data.syncStates, key(state.organizationId, state.directoryId), { ...state });
+  }
+
+  async acquireLease(request: LeaseRequest): Promise<boolean> {
+    const now = request.now.getTime();
+    const held = this.data.leases.get(request.name);
+    if (held !== undefined && held.owner !== request.owner && held.expiresAt > now) return false;
+    this.set(this.data.leases, request.name, { owner: request.owner, expiresAt: now + request.ttlMs });
+    return true;
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    if (this.data.leases.get(name)?.owner === owner) this.set(this.data.leases, name, undefined);
+  }
+}
+
+/**
+ * A simple async mutex: transactions run one at a time, which makes them serializable. Calls
+ * made outside a transaction are each a transaction of their own.
+ */
+class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(fn);
+    this.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+}
+
+/**
+ * The reference adapter: everything in process memory, with real transactions (serialized, undone
+ * on failure). For tests, demos and as the model other adapters are checked against.
+ */
+export function memoryAdapter(): MemoryAdapter {
+  const data = new MemoryData();
+  const mutex = new Mutex();
+
+  const transaction = <T>(fn: (store: ScimStore) => Promise<T>): Promise<T> =>
+    mutex.run(async () => {
+      const undo: Undo[] = [];
+      try {
+        return await fn(new MemoryStore(data, undo));
+      } catch (error) {
+        for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+        throw error;
+      }
+    });
+
+  const auto =
+    <A extends unknown[], R>(pick: (store: ScimStore) => (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> =>
+      transaction((store) => pick(store).apply(store, args));
+
+  const copyUser = (user: MemoryUser): MemoryUser => ({
+    ...user,
+    roles: [...user.roles],
+    ...(user.groups === undefined ? {} : { groups: user.groups.map((g) => ({ ...g })) }),
+    ...(user.emails === undefined ? {} : { emails: [...user.emails] }),
+  });
+
+  const inspect: MemoryAdapterInspector = {
+    user: (organizationId, id) => {
+      const user = data.users.get(key(organizationId, id));
+      return user === undefined ? null : copyUser(user);
+    },
+    users: (organizationId) =>
+      [...data.users.values()]
+        .filter((u) => organizationId === undefined || u.organizationId === organizationId)
+        .map(copyUser),
+    entity: (organizationId, kind, id) => {
+      const state = data.entities.get(key(organizationId, kind, id));
+      return state === undefined ? null : { ...state };
+    },
+    inbox: (id) => {
+      const record = data.inbox.get(id);
+      return record === undefined ? null : { ...record };
+    },
+    inboxSize: () => data.inbox.size,
+    group: (organizationId, id) => {
+      const group = data.groups.get(key(organizationId, id));
+      return group === undefined ? null : { ...group };
+    },
+    groupIdsOfUser: (organizationId, userId) => [...(data.groupsOfUser.get(key(organizationId, userId)) ?? [])].sort(),
+    userIdsOfGroup: (organizationId, groupId) =>
+      [...(data.usersOfGroup.get(key(organizationId, groupId)) ?? [])].sort(),
+    directory: (organizationId, id) => {
+      const directory = data.directories.get(key(organizationId, id));
+      return directory === undefined ? null : { ...directory };
+    },
+    syncState: (organizationId, directoryId) => {
+      const state = data.syncStates.get(key(organizationId, directoryId));
+      return state === undefined ? null : { ...state };
+    },
+  };
+
+  return {
+    name: 'memory',
+    capabilities: { transactions: true, batchWrites: true, maxBatchSize: 10_000 },
+    transaction,
+    inspect,
+    claimEvent: auto((s) => s.claimEvent),
+    finishEvent: auto((s) => s.finishEvent),
+    getEvent: auto((s) => s.getEvent),
+    pruneEvents: auto((s) => s.pruneEvents),
+    getEntities: auto((s) => s.getEntities),
+    advanceEntities: auto((s) => s.advanceEntities),
+    listEntities: auto((s) => s.listEntities),
+    upsertUsers: auto((s) => s.upsertUsers),
+    patchUsers: auto((s) => s.patchUsers),
+    deleteUsers: auto((s) => s.deleteUsers),
+    upsertGroups: auto((s) => s.upsertGroups),
+    ensureGroups: auto((s) => s.ensureGroups),
+    deleteGroups: auto((s) => s.deleteGroups),
+    getGroups: auto((s) => s.getGroups),
+    replaceMemberships: auto((s) => s.replaceMemberships),
+    removeGroupMemberships: auto((s) => s.removeGroupMemberships),
+    listMemberships: auto((s) => s.listMemberships),
+    upsertDirectory: auto((s) => s.upsertDirectory),
+    getDirectory: auto((s) => s.getDirectory),
+    getSyncState: auto((s) => s.getSyncState),
+    saveSyncState: auto((s) => s.saveSyncState),
+    acquireLease: auto((s) => s.acquireLease),
+    releaseLease: auto((s) => s.releaseLease),
+  };
+}

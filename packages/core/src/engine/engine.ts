@@ -1,0 +1,110 @@
+import { ScimError } from '../errors.js';
+import { parseDirectoryEventJson } from '../events/parse.js';
+import { consoleLogger } from '../logger.js';
+import { createWebhookVerifier } from '../webhook/verify.js';
+import { Dispatcher } from './dispatcher.js';
+import { compileRoleMapping } from './policies.js';
+import type { ScimEngine, ScimEngineOptions, WebhookRequest, WebhookResponse } from './types.js';
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+export const DEFAULT_TOLERANCE_SECONDS = 300;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function byteLength(body: string | Uint8Array): number {
+  return typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
+}
+
+function failure(status: number, code: string, message: string, eventId?: string): WebhookResponse {
+  return { status, body: { status: 'error', code, message, ...(eventId === undefined ? {} : { eventId }) } };
+}
+
+/**
+ * Creates the engine: webhook handling and event application over one storage adapter.
+ *
+ * ```ts
+ * const engine = createScimEngine({ adapter: memoryAdapter() });
+ * const { status, body } = await engine.handleWebhook({ headers: req.headers, rawBody });
+ * ```
+ */
+export function createScimEngine(options: ScimEngineOptions): ScimEngine {
+  const { adapter } = options;
+  if (adapter === undefined || adapter === null || typeof adapter.transaction !== 'function') {
+    throw new ScimError('CONFIGURATION_ERROR', 'createScimEngine needs a storage adapter (options.adapter)');
+  }
+  const logger = options.logger ?? consoleLogger();
+  const now = options.now ?? (() => new Date());
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const dispatcher = new Dispatcher({
+    adapter,
+    deprovision: options.deprovision ?? 'deactivate',
+    roles: compileRoleMapping(options.groupRoles, options.defaultRoles),
+    directoryDisabled: options.directoryDisabled ?? 'record',
+    hooks: options.hooks ?? {},
+    logger,
+    now,
+    conflictRetries: options.conflictRetries ?? 3,
+  });
+
+  const secret = options.webhookSecret ?? process.env.SCALEKIT_WEBHOOK_SECRET;
+  // Built once: the secret is decoded a single time, and a bad secret fails at startup.
+  const verify =
+    secret === undefined || secret === '' || (Array.isArray(secret) && secret.length === 0)
+      ? null
+      : createWebhookVerifier({
+          secret,
+          toleranceSeconds: options.webhookToleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS,
+          now: () => now().getTime(),
+        });
+
+  async function handleWebhook(request: WebhookRequest): Promise<WebhookResponse> {
+    const { headers, rawBody } = request;
+    if (verify === null) {
+      logger.error('webhook received but no webhook secret is configured (SCALEKIT_WEBHOOK_SECRET)');
+      return failure(500, 'CONFIGURATION_ERROR', 'The webhook secret is not configured');
+    }
+    if (typeof rawBody !== 'string' && !(rawBody instanceof Uint8Array)) {
+      logger.error('webhook body is not raw: pass the bytes as received, before any JSON parser');
+      return failure(500, 'CONFIGURATION_ERROR', 'The raw request body is not available');
+    }
+    if (byteLength(rawBody) > maxBodyBytes) {
+      logger.warn('webhook rejected', { reason: 'PAYLOAD_TOO_LARGE', bytes: byteLength(rawBody) });
+      return failure(413, 'PAYLOAD_TOO_LARGE', `The body exceeds ${maxBodyBytes} bytes`);
+    }
+    const verdict = verify(headers, rawBody);
+    if (!verdict.ok) {
+      logger.warn('webhook rejected', { reason: verdict.reason });
+      return failure(400, 'INVALID_SIGNATURE', verdict.message);
+    }
+    let event: ReturnType<typeof parseDirectoryEventJson>;
+    try {
+      const text = typeof rawBody === 'string' ? rawBody : utf8.decode(rawBody);
+      event = parseDirectoryEventJson(text);
+    } catch (error) {
+      const message = error instanceof ScimError ? error.message : 'The body is not valid UTF-8';
+      logger.warn('webhook rejected', { reason: 'INVALID_PAYLOAD', webhookId: verdict.id });
+      return failure(400, 'INVALID_PAYLOAD', message);
+    }
+    try {
+      const result = await dispatcher.apply(event);
+      const status = result.outcome === 'applied' ? 201 : 200;
+      return { status, body: { status: result.outcome === 'applied' ? 'processed' : result.outcome, eventId: event.id } };
+    } catch (error) {
+      const code = error instanceof ScimError ? error.code : 'STORAGE_FAILURE';
+      logger.error('webhook could not be committed; Scalekit will retry', {
+        eventId: event.id,
+        type: event.type,
+        organizationId: event.organizationId,
+        code,
+        error: error instanceof Error ? error.name : typeof error,
+      });
+      return failure(500, code, 'The change could not be committed; retry later', event.id);
+    }
+  }
+
+  return {
+    adapter,
+    handleWebhook,
+    applyEvent: (event) => dispatcher.apply(event),
+  };
+}

@@ -1,0 +1,49 @@
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+
+const NS_PER_SECOND = 1_000_000_000n;
+
+/**
+ * Parses an RFC 3339 timestamp into nanoseconds since the Unix epoch, keeping the sub-millisecond
+ * digits a JS Date drops. Returns null when the text is not a valid RFC 3339 timestamp.
+ */
+export function rfc3339ToNanos(text: string): bigint | null {
+  const m = RFC3339.exec(text);
+  if (m === null) return null;
+  const [, y, mo, d, h, mi, s, frac, z, sign, oh, om] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(s);
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return null;
+  if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return null;
+  let offsetMinutes = 0;
+  if (z === undefined) {
+    const offH = Number(oh);
+    const offM = Number(om);
+    if (offH > 23 || offM > 59) return null;
+    offsetMinutes = (sign === '-' ? -1 : 1) * (offH * 60 + offM);
+  }
+  // A leap second (:60) is folded onto :59, which keeps the order of distinct instants.
+  const utcSeconds =
+    Math.floor(Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59)) / 1000) - offsetMinutes * 60;
+  const nanos = frac === undefined ? 0n : BigInt(frac.padEnd(9, '0'));
+  return BigInt(utcSeconds) * NS_PER_SECOND + nanos;
+}
+
+/** Nanoseconds since the epoch from a Date (millisecond precision). */
+export function dateToNanos(date: Date): bigint {
+  return BigInt(date.getTime()) * 1_000_000n;
+}
+
+/** Nanoseconds since the epoch from a protobuf Timestamp. */
+export function timestampToNanos(ts: { seconds: bigint | number; nanos: number }): bigint {
+  return BigInt(ts.seconds) * NS_PER_SECOND + BigInt(ts.nanos);
+}
+
+/** A Date (millisecond precision) from nanoseconds since the epoch. */
+export function nanosToDate(nanos: bigint): Date {
+  return new Date(Number(nanos / 1_000_000n));
+}
