@@ -49,7 +49,38 @@ export interface MemoryAdapter extends ScimAdapter {
 
 const key = (...parts: string[]) => parts.join('\u0000');
 
-type Undo = () => void;
+/**
+ * One step of a transaction's undo log: a map entry to put back (`had` false: delete it), or, with
+ * `member` set, one set-valued index entry to toggle back.
+ */
+interface UndoStep {
+  map: Map<string, unknown>;
+  key: string;
+  had: boolean;
+  previous: unknown;
+  member?: string;
+}
+
+function rollback(steps: UndoStep[]): void {
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const step = steps[i]!;
+    if (step.member !== undefined) {
+      const map = step.map as Map<string, Set<string>>;
+      let set = map.get(step.key);
+      if (step.had) {
+        if (set === undefined) {
+          set = new Set();
+          map.set(step.key, set);
+        }
+        set.add(step.member);
+      } else if (set !== undefined) {
+        set.delete(step.member);
+        if (set.size === 0) map.delete(step.key);
+      }
+    } else if (step.had) step.map.set(step.key, step.previous);
+    else step.map.delete(step.key);
+  }
+}
 
 class MemoryData {
   readonly inbox = new Map<string, InboxRecord>();
@@ -57,8 +88,8 @@ class MemoryData {
   readonly users = new Map<string, MemoryUser>();
   readonly groups = new Map<string, StoredGroup>();
   /** org+user -> group ids, and the reverse index org+group -> user ids. */
-  readonly groupsOfUser = new Map<string, ReadonlySet<string>>();
-  readonly usersOfGroup = new Map<string, ReadonlySet<string>>();
+  readonly groupsOfUser = new Map<string, Set<string>>();
+  readonly usersOfGroup = new Map<string, Set<string>>();
   readonly directories = new Map<string, StoredDirectory>();
   readonly syncStates = new Map<string, SyncState>();
   readonly leases = new Map<string, Lease>();
@@ -71,15 +102,16 @@ class MemoryData {
 class MemoryStore implements ScimStore {
   constructor(
     private readonly data: MemoryData,
-    private readonly undo: Undo[],
+    private readonly undo: UndoStep[],
   ) {}
 
   private set<V>(map: Map<string, V>, k: string, value: V | undefined): void {
-    const had = map.has(k);
     const previous = map.get(k);
-    this.undo.push(() => {
-      if (had) map.set(k, previous as V);
-      else map.delete(k);
+    this.undo.push({
+      map: map as Map<string, unknown>,
+      key: k,
+      had: previous !== undefined || map.has(k),
+      previous,
     });
     if (value === undefined) map.delete(k);
     else map.set(k, value);
@@ -162,14 +194,16 @@ class MemoryStore implements ScimStore {
     for (const user of users) {
       const k = key(organizationId, user.id);
       const existing = this.data.users.get(k);
-      const merged: MemoryUser = { ...(existing ?? { roles: [] }), organizationId } as MemoryUser;
-      for (const [field, value] of Object.entries(user)) {
-        if (value !== undefined) (merged as unknown as Record<string, unknown>)[field] = value;
+      const merged = (existing === undefined ? { roles: [] } : { ...existing }) as unknown as Record<string, unknown>;
+      for (const field in user) {
+        const value = (user as unknown as Record<string, unknown>)[field];
+        if (value !== undefined) merged[field] = value;
       }
-      merged.roles = [...(user.roles ?? existing?.roles ?? [])];
+      merged.organizationId = organizationId;
+      if (user.roles !== undefined) merged.roles = [...user.roles];
       if (user.groups !== undefined) merged.groups = user.groups.map((g) => ({ ...g }));
       if (user.emails !== undefined) merged.emails = [...user.emails];
-      this.set(this.data.users, k, merged);
+      this.set(this.data.users, k, merged as unknown as MemoryUser);
     }
   }
 
@@ -236,12 +270,18 @@ class MemoryStore implements ScimStore {
     return out;
   }
 
-  private link(organizationId: string, userId: string, groupId: string, on: boolean): void {
-    const gk = key(organizationId, groupId);
-    const members = new Set(this.data.usersOfGroup.get(gk));
-    if (on) members.add(userId);
-    else members.delete(userId);
-    this.set(this.data.usersOfGroup, gk, members.size === 0 ? undefined : members);
+  /** Adds or removes one member of a set-valued index in place, recording the inverse step. */
+  private toggle(map: Map<string, Set<string>>, k: string, member: string, on: boolean): void {
+    let set = map.get(k);
+    if (on === (set?.has(member) ?? false)) return;
+    if (set === undefined) {
+      set = new Set();
+      map.set(k, set);
+    }
+    if (on) set.add(member);
+    else set.delete(member);
+    if (set.size === 0) map.delete(k);
+    this.undo.push({ map: map as Map<string, unknown>, key: k, had: !on, previous: undefined, member });
   }
 
   async replaceMemberships(
@@ -250,11 +290,17 @@ class MemoryStore implements ScimStore {
   ): Promise<void> {
     for (const { userId, groupIds } of entries) {
       const uk = key(organizationId, userId);
-      const before = this.data.groupsOfUser.get(uk) ?? new Set<string>();
+      const before = [...(this.data.groupsOfUser.get(uk) ?? [])];
       const after = new Set(groupIds);
-      for (const g of before) if (!after.has(g)) this.link(organizationId, userId, g, false);
-      for (const g of after) if (!before.has(g)) this.link(organizationId, userId, g, true);
-      this.set(this.data.groupsOfUser, uk, after.size === 0 ? undefined : after);
+      for (const g of before) {
+        if (after.has(g)) continue;
+        this.toggle(this.data.groupsOfUser, uk, g, false);
+        this.toggle(this.data.usersOfGroup, key(organizationId, g), userId, false);
+      }
+      for (const g of after) {
+        this.toggle(this.data.groupsOfUser, uk, g, true);
+        this.toggle(this.data.usersOfGroup, key(organizationId, g), userId, true);
+      }
     }
   }
 
@@ -262,14 +308,11 @@ class MemoryStore implements ScimStore {
     const removed: Membership[] = [];
     for (const groupId of groupIds) {
       const gk = key(organizationId, groupId);
-      for (const userId of this.data.usersOfGroup.get(gk) ?? []) {
-        const uk = key(organizationId, userId);
-        const remaining = new Set(this.data.groupsOfUser.get(uk));
-        remaining.delete(groupId);
-        this.set(this.data.groupsOfUser, uk, remaining.size === 0 ? undefined : remaining);
+      for (const userId of [...(this.data.usersOfGroup.get(gk) ?? [])]) {
+        this.toggle(this.data.groupsOfUser, key(organizationId, userId), groupId, false);
+        this.toggle(this.data.usersOfGroup, gk, userId, false);
         removed.push({ organizationId, userId, groupId });
       }
-      this.set(this.data.usersOfGroup, gk, undefined);
     }
     return removed;
   }
@@ -341,15 +384,19 @@ class MemoryStore implements ScimStore {
  * made outside a transaction are each a transaction of their own.
  */
 class Mutex {
-  private tail: Promise<void> = Promise.resolve();
+  private busy = false;
+  private readonly waiting: (() => void)[] = [];
 
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(fn);
-    this.tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.busy) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.busy = true;
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next === undefined) this.busy = false;
+      else next();
+    }
   }
 }
 
@@ -363,11 +410,11 @@ export function memoryAdapter(): MemoryAdapter {
 
   const transaction = <T>(fn: (store: ScimStore) => Promise<T>): Promise<T> =>
     mutex.run(async () => {
-      const undo: Undo[] = [];
+      const undo: UndoStep[] = [];
       try {
         return await fn(new MemoryStore(data, undo));
       } catch (error) {
-        for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+        rollback(undo);
         throw error;
       }
     });

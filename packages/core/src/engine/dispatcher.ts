@@ -7,8 +7,8 @@ import type {
   DirectoryUser,
   GroupEvent,
   UnknownDirectoryEvent,
-  UserDeletedEvent,
   UserCreatedEvent,
+  UserDeletedEvent,
   UserUpdatedEvent,
 } from '../events/types.js';
 import type { ScimLogger } from '../logger.js';
@@ -315,7 +315,14 @@ export class Dispatcher {
     const [previous] = await store.getEntities(org, 'group', [group.id]);
     if (!isNewer(previous, event.version, event.id)) return 'stale';
     const written = await store.advanceEntities(org, 'group', [
-      { id: group.id, version: event.version, deleted: deleting, active: !deleting, fingerprint: null, eventId: event.id },
+      {
+        id: group.id,
+        version: event.version,
+        deleted: deleting,
+        active: !deleting,
+        fingerprint: null,
+        eventId: event.id,
+      },
     ]);
     if (written.length === 0) return 'stale';
 
@@ -338,7 +345,14 @@ export class Dispatcher {
     }
     const change = deleting ? 'deleted' : previous === undefined || previous.deleted ? 'created' : 'updated';
     effects.push(() =>
-      this.config.hooks.onGroupChanged?.({ organizationId: org, change, group, affectedUserIds, source: 'webhook', event }),
+      this.config.hooks.onGroupChanged?.({
+        organizationId: org,
+        change,
+        group,
+        affectedUserIds,
+        source: 'webhook',
+        event,
+      }),
     );
     return 'applied';
   }
@@ -406,7 +420,12 @@ export class Dispatcher {
       }
     }
     effects.push(() =>
-      this.config.hooks.onDirectoryChanged?.({ organizationId: org, directory, deactivatedUserIds: deactivated, event }),
+      this.config.hooks.onDirectoryChanged?.({
+        organizationId: org,
+        directory,
+        deactivatedUserIds: deactivated,
+        event,
+      }),
     );
     return 'applied';
   }

@@ -88,7 +88,10 @@ export function createScimEngine(options: ScimEngineOptions): ScimEngine {
     try {
       const result = await dispatcher.apply(event);
       const status = result.outcome === 'applied' ? 201 : 200;
-      return { status, body: { status: result.outcome === 'applied' ? 'processed' : result.outcome, eventId: event.id } };
+      return {
+        status,
+        body: { status: result.outcome === 'applied' ? 'processed' : result.outcome, eventId: event.id },
+      };
     } catch (error) {
       const code = error instanceof ScimError ? error.code : 'STORAGE_FAILURE';
       logger.error('webhook could not be committed; Scalekit will retry', {

@@ -36,7 +36,8 @@ export function compileRoleMapping(
     mapped = (_user, groups) => {
       const out: string[] = [];
       for (const group of groups) {
-        const roles = byId.get(group.id) ?? (group.displayName ? byName.get(group.displayName.toLowerCase()) : undefined);
+        const roles =
+          byId.get(group.id) ?? (group.displayName ? byName.get(group.displayName.toLowerCase()) : undefined);
         if (roles !== undefined) out.push(...roles);
       }
       return out;

@@ -1,5 +1,5 @@
 import type { EntityState, ScimAdapter, StoredGroup, UserWrite } from '../adapter/contract.js';
-import type { DirectoryEvent, DirectoryGroup, DirectoryGroupRef, DirectoryUser, Directory } from '../events/types.js';
+import type { Directory, DirectoryEvent, DirectoryGroup, DirectoryGroupRef, DirectoryUser } from '../events/types.js';
 import type { ScimLogger } from '../logger.js';
 import type { HeadersLike } from '../webhook/headers.js';
 

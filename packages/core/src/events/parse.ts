@@ -12,8 +12,8 @@ import {
 } from './schemas.js';
 import { rfc3339ToNanos } from './timestamp.js';
 import {
-  DIRECTORY_EVENT_TYPES,
   type DeletedDirectoryUser,
+  DIRECTORY_EVENT_TYPES,
   type Directory,
   type DirectoryEvent,
   type DirectoryEventBase,
