@@ -30,6 +30,11 @@ export interface EntityState {
   active: boolean;
   /** A digest of the directory fields last applied, so a sync can tell unchanged users apart. */
   fingerprint: string | null;
+  /**
+   * Users: the roles the directory itself last assigned (`roles[].role_name`), kept apart from mapped
+   * roles so that a later event without `roles` can still compute the full set. Null when never given.
+   */
+  directoryRoles: string[] | null;
   /** The event that last advanced the record (null for a sync). */
   eventId: string | null;
   updatedAt: Date;
@@ -42,6 +47,7 @@ export interface EntityAdvance {
   deleted: boolean;
   active: boolean;
   fingerprint: string | null;
+  directoryRoles: string[] | null;
   eventId: string | null;
 }
 

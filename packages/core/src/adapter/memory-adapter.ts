@@ -47,8 +47,6 @@ export interface MemoryAdapter extends ScimAdapter {
   readonly inspect: MemoryAdapterInspector;
 }
 
-const key = (...parts: string[]) => parts.join('\u0000');
-
 /**
  * One step of a transaction's undo log: a map entry to put back (`had` false: delete it), or, with
  * `member` set, one set-valued index entry to toggle back.
@@ -82,17 +80,47 @@ function rollback(steps: UndoStep[]): void {
   }
 }
 
-class MemoryData {
-  readonly inbox = new Map<string, InboxRecord>();
-  readonly entities = new Map<string, EntityState>();
+/** Everything of one organization, keyed by plain ids. */
+class OrgData {
   readonly users = new Map<string, MemoryUser>();
+  readonly entities: Record<EntityKind, Map<string, EntityState>> = {
+    user: new Map(),
+    group: new Map(),
+    directory: new Map(),
+  };
   readonly groups = new Map<string, StoredGroup>();
-  /** org+user -> group ids, and the reverse index org+group -> user ids. */
+  /** user -> group ids, and the reverse index group -> user ids. */
   readonly groupsOfUser = new Map<string, Set<string>>();
   readonly usersOfGroup = new Map<string, Set<string>>();
   readonly directories = new Map<string, StoredDirectory>();
   readonly syncStates = new Map<string, SyncState>();
+}
+
+const EMPTY_ORG = new OrgData();
+
+class MemoryData {
+  readonly inbox = new Map<string, InboxRecord>();
   readonly leases = new Map<string, Lease>();
+  readonly orgs = new Map<string, OrgData>();
+
+  /** The organization's data for a write, created on first use (an empty one needs no undoing). */
+  org(organizationId: string): OrgData {
+    let org = this.orgs.get(organizationId);
+    if (org === undefined) {
+      org = new OrgData();
+      this.orgs.set(organizationId, org);
+    }
+    return org;
+  }
+
+  /** The organization's data for a read; never creates one. */
+  peek(organizationId: string): OrgData {
+    return this.orgs.get(organizationId) ?? EMPTY_ORG;
+  }
+}
+
+function copyState(state: EntityState): EntityState {
+  return { ...state, directoryRoles: state.directoryRoles === null ? null : [...state.directoryRoles] };
 }
 
 /**
@@ -147,8 +175,8 @@ class MemoryStore implements ScimStore {
   async getEntities(organizationId: string, kind: EntityKind, ids: readonly string[]): Promise<EntityState[]> {
     const out: EntityState[] = [];
     for (const id of ids) {
-      const state = this.data.entities.get(key(organizationId, kind, id));
-      if (state !== undefined) out.push({ ...state });
+      const state = this.data.peek(organizationId).entities[kind].get(id);
+      if (state !== undefined) out.push(copyState(state));
     }
     return out;
   }
@@ -156,14 +184,15 @@ class MemoryStore implements ScimStore {
   async advanceEntities(organizationId: string, kind: EntityKind, items: readonly EntityAdvance[]): Promise<string[]> {
     const written: string[] = [];
     for (const item of items) {
-      const k = key(organizationId, kind, item.id);
-      const stored = this.data.entities.get(k);
+      const k = item.id;
+      const entities = this.data.org(organizationId).entities[kind];
+      const stored = entities.get(k);
       const newer =
         stored === undefined ||
         stored.version < item.version ||
         (stored.version === item.version && item.eventId !== null && stored.eventId === item.eventId);
       if (!newer) continue;
-      this.set(this.data.entities, k, {
+      this.set(entities, k, {
         organizationId,
         kind,
         id: item.id,
@@ -171,6 +200,7 @@ class MemoryStore implements ScimStore {
         deleted: item.deleted,
         active: item.active,
         fingerprint: item.fingerprint,
+        directoryRoles: item.directoryRoles === null ? null : [...item.directoryRoles],
         eventId: item.eventId,
         updatedAt: new Date(),
       });
@@ -181,19 +211,19 @@ class MemoryStore implements ScimStore {
 
   async listEntities(organizationId: string, kind: EntityKind, page: ListPage): Promise<EntityState[]> {
     const matching: EntityState[] = [];
-    for (const state of this.data.entities.values()) {
-      if (state.organizationId !== organizationId || state.kind !== kind) continue;
+    for (const state of this.data.peek(organizationId).entities[kind].values()) {
       if (page.after !== undefined && !(state.id > page.after)) continue;
       matching.push(state);
     }
     matching.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return matching.slice(0, page.limit).map((s) => ({ ...s }));
+    return matching.slice(0, page.limit).map(copyState);
   }
 
   async upsertUsers(organizationId: string, users: readonly UserWrite[]): Promise<void> {
     for (const user of users) {
-      const k = key(organizationId, user.id);
-      const existing = this.data.users.get(k);
+      const k = user.id;
+      const users = this.data.org(organizationId).users;
+      const existing = users.get(k);
       const merged = (existing === undefined ? { roles: [] } : { ...existing }) as unknown as Record<string, unknown>;
       for (const field in user) {
         const value = (user as unknown as Record<string, unknown>)[field];
@@ -203,34 +233,35 @@ class MemoryStore implements ScimStore {
       if (user.roles !== undefined) merged.roles = [...user.roles];
       if (user.groups !== undefined) merged.groups = user.groups.map((g) => ({ ...g }));
       if (user.emails !== undefined) merged.emails = [...user.emails];
-      this.set(this.data.users, k, merged as unknown as MemoryUser);
+      this.set(users, k, merged as unknown as MemoryUser);
     }
   }
 
   async patchUsers(organizationId: string, patches: readonly UserPatch[]): Promise<void> {
     for (const patch of patches) {
-      const k = key(organizationId, patch.id);
-      const existing = this.data.users.get(k);
+      const k = patch.id;
+      const users = this.data.peek(organizationId).users;
+      const existing = users.get(k);
       if (existing === undefined) continue;
       const next: MemoryUser = { ...existing };
       if (patch.active !== undefined) next.active = patch.active;
       if (patch.roles !== undefined) next.roles = [...patch.roles];
-      this.set(this.data.users, k, next);
+      this.set(users, k, next);
     }
   }
 
   async deleteUsers(organizationId: string, ids: readonly string[]): Promise<void> {
     for (const id of ids) {
-      const k = key(organizationId, id);
-      if (this.data.users.has(k)) this.set(this.data.users, k, undefined);
+      const users = this.data.peek(organizationId).users;
+      if (users.has(id)) this.set(users, id, undefined);
     }
   }
 
   async upsertGroups(organizationId: string, groups: readonly GroupWrite[]): Promise<void> {
     for (const group of groups) {
-      const k = key(organizationId, group.id);
-      const existing = this.data.groups.get(k);
-      this.set(this.data.groups, k, {
+      const groups = this.data.org(organizationId).groups;
+      const existing = groups.get(group.id);
+      this.set(groups, group.id, {
         organizationId,
         id: group.id,
         directoryId: group.directoryId !== undefined ? group.directoryId : (existing?.directoryId ?? null),
@@ -242,9 +273,9 @@ class MemoryStore implements ScimStore {
 
   async ensureGroups(organizationId: string, groups: readonly DirectoryGroupRef[]): Promise<void> {
     for (const group of groups) {
-      const k = key(organizationId, group.id);
-      if (this.data.groups.has(k)) continue;
-      this.set(this.data.groups, k, {
+      const stored = this.data.org(organizationId).groups;
+      if (stored.has(group.id)) continue;
+      this.set(stored, group.id, {
         organizationId,
         id: group.id,
         directoryId: null,
@@ -256,15 +287,15 @@ class MemoryStore implements ScimStore {
 
   async deleteGroups(organizationId: string, ids: readonly string[]): Promise<void> {
     for (const id of ids) {
-      const k = key(organizationId, id);
-      if (this.data.groups.has(k)) this.set(this.data.groups, k, undefined);
+      const groups = this.data.peek(organizationId).groups;
+      if (groups.has(id)) this.set(groups, id, undefined);
     }
   }
 
   async getGroups(organizationId: string, ids: readonly string[]): Promise<StoredGroup[]> {
     const out: StoredGroup[] = [];
     for (const id of ids) {
-      const group = this.data.groups.get(key(organizationId, id));
+      const group = this.data.peek(organizationId).groups.get(id);
       if (group !== undefined) out.push({ ...group });
     }
     return out;
@@ -288,29 +319,29 @@ class MemoryStore implements ScimStore {
     organizationId: string,
     entries: readonly { userId: string; groupIds: readonly string[] }[],
   ): Promise<void> {
+    const org = this.data.org(organizationId);
     for (const { userId, groupIds } of entries) {
-      const uk = key(organizationId, userId);
-      const before = [...(this.data.groupsOfUser.get(uk) ?? [])];
+      const before = [...(org.groupsOfUser.get(userId) ?? [])];
       const after = new Set(groupIds);
       for (const g of before) {
         if (after.has(g)) continue;
-        this.toggle(this.data.groupsOfUser, uk, g, false);
-        this.toggle(this.data.usersOfGroup, key(organizationId, g), userId, false);
+        this.toggle(org.groupsOfUser, userId, g, false);
+        this.toggle(org.usersOfGroup, g, userId, false);
       }
       for (const g of after) {
-        this.toggle(this.data.groupsOfUser, uk, g, true);
-        this.toggle(this.data.usersOfGroup, key(organizationId, g), userId, true);
+        this.toggle(org.groupsOfUser, userId, g, true);
+        this.toggle(org.usersOfGroup, g, userId, true);
       }
     }
   }
 
   async removeGroupMemberships(organizationId: string, groupIds: readonly string[]): Promise<Membership[]> {
+    const org = this.data.peek(organizationId);
     const removed: Membership[] = [];
     for (const groupId of groupIds) {
-      const gk = key(organizationId, groupId);
-      for (const userId of [...(this.data.usersOfGroup.get(gk) ?? [])]) {
-        this.toggle(this.data.groupsOfUser, key(organizationId, userId), groupId, false);
-        this.toggle(this.data.usersOfGroup, gk, userId, false);
+      for (const userId of [...(org.usersOfGroup.get(groupId) ?? [])]) {
+        this.toggle(org.groupsOfUser, userId, groupId, false);
+        this.toggle(org.usersOfGroup, groupId, userId, false);
         removed.push({ organizationId, userId, groupId });
       }
     }
@@ -321,27 +352,24 @@ class MemoryStore implements ScimStore {
     organizationId: string,
     filter: { userIds: readonly string[] } | { groupIds: readonly string[] },
   ): Promise<Membership[]> {
+    const org = this.data.peek(organizationId);
     const out: Membership[] = [];
     if ('userIds' in filter) {
       for (const userId of filter.userIds) {
-        for (const groupId of this.data.groupsOfUser.get(key(organizationId, userId)) ?? []) {
-          out.push({ organizationId, userId, groupId });
-        }
+        for (const groupId of org.groupsOfUser.get(userId) ?? []) out.push({ organizationId, userId, groupId });
       }
     } else {
       for (const groupId of filter.groupIds) {
-        for (const userId of this.data.usersOfGroup.get(key(organizationId, groupId)) ?? []) {
-          out.push({ organizationId, userId, groupId });
-        }
+        for (const userId of org.usersOfGroup.get(groupId) ?? []) out.push({ organizationId, userId, groupId });
       }
     }
     return out;
   }
 
   async upsertDirectory(organizationId: string, directory: DirectoryWrite): Promise<void> {
-    const k = key(organizationId, directory.id);
-    const existing = this.data.directories.get(k);
-    this.set(this.data.directories, k, {
+    const directories = this.data.org(organizationId).directories;
+    const existing = directories.get(directory.id);
+    this.set(directories, directory.id, {
       organizationId,
       id: directory.id,
       enabled: directory.enabled,
@@ -353,17 +381,17 @@ class MemoryStore implements ScimStore {
   }
 
   async getDirectory(organizationId: string, id: string): Promise<StoredDirectory | null> {
-    const directory = this.data.directories.get(key(organizationId, id));
+    const directory = this.data.peek(organizationId).directories.get(id);
     return directory === undefined ? null : { ...directory };
   }
 
   async getSyncState(organizationId: string, directoryId: string): Promise<SyncState | null> {
-    const state = this.data.syncStates.get(key(organizationId, directoryId));
+    const state = this.data.peek(organizationId).syncStates.get(directoryId);
     return state === undefined ? null : { ...state };
   }
 
   async saveSyncState(state: SyncState): Promise<void> {
-    this.set(this.data.syncStates, key(state.organizationId, state.directoryId), { ...state });
+    this.set(this.data.org(state.organizationId).syncStates, state.directoryId, { ...state });
   }
 
   async acquireLease(request: LeaseRequest): Promise<boolean> {
@@ -433,16 +461,16 @@ export function memoryAdapter(): MemoryAdapter {
 
   const inspect: MemoryAdapterInspector = {
     user: (organizationId, id) => {
-      const user = data.users.get(key(organizationId, id));
+      const user = data.peek(organizationId).users.get(id);
       return user === undefined ? null : copyUser(user);
     },
     users: (organizationId) =>
-      [...data.users.values()]
-        .filter((u) => organizationId === undefined || u.organizationId === organizationId)
+      (organizationId === undefined ? [...data.orgs.values()] : [data.peek(organizationId)])
+        .flatMap((org) => [...org.users.values()])
         .map(copyUser),
     entity: (organizationId, kind, id) => {
-      const state = data.entities.get(key(organizationId, kind, id));
-      return state === undefined ? null : { ...state };
+      const state = data.peek(organizationId).entities[kind].get(id);
+      return state === undefined ? null : copyState(state);
     },
     inbox: (id) => {
       const record = data.inbox.get(id);
@@ -450,18 +478,18 @@ export function memoryAdapter(): MemoryAdapter {
     },
     inboxSize: () => data.inbox.size,
     group: (organizationId, id) => {
-      const group = data.groups.get(key(organizationId, id));
+      const group = data.peek(organizationId).groups.get(id);
       return group === undefined ? null : { ...group };
     },
-    groupIdsOfUser: (organizationId, userId) => [...(data.groupsOfUser.get(key(organizationId, userId)) ?? [])].sort(),
+    groupIdsOfUser: (organizationId, userId) => [...(data.peek(organizationId).groupsOfUser.get(userId) ?? [])].sort(),
     userIdsOfGroup: (organizationId, groupId) =>
-      [...(data.usersOfGroup.get(key(organizationId, groupId)) ?? [])].sort(),
+      [...(data.peek(organizationId).usersOfGroup.get(groupId) ?? [])].sort(),
     directory: (organizationId, id) => {
-      const directory = data.directories.get(key(organizationId, id));
+      const directory = data.peek(organizationId).directories.get(id);
       return directory === undefined ? null : { ...directory };
     },
     syncState: (organizationId, directoryId) => {
-      const state = data.syncStates.get(key(organizationId, directoryId));
+      const state = data.peek(organizationId).syncStates.get(directoryId);
       return state === undefined ? null : { ...state };
     },
   };

@@ -34,6 +34,10 @@ export interface DispatcherConfig {
 
 const USER_PAGE = 500;
 
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
 function isNewer(previous: EntityState | undefined, version: bigint, eventId: string): boolean {
   return (
     previous === undefined ||
@@ -59,8 +63,7 @@ export class Dispatcher {
         const outcome = adapter.capabilities.transactions
           ? await adapter.transaction((store) => this.applyInTransaction(store, event, type, effects))
           : await this.applyWithoutTransaction(adapter, event, type, effects);
-        if (outcome !== 'duplicate') await this.runEffects(effects, event);
-        logger.debug('event applied', { eventId: event.id, type, organizationId: event.organizationId, outcome });
+        if (effects.length > 0 && outcome !== 'duplicate') await this.runEffects(effects, event);
         return { outcome, eventId: event.id, type };
       } catch (error) {
         const conflict = error instanceof AdapterError && error.code === 'TRANSACTION_CONFLICT';
@@ -178,6 +181,7 @@ export class Dispatcher {
       if (deleted.size > 0) groups = groups.filter((g) => !deleted.has(g.id));
     }
     const effective: DirectoryUser = groups === user.groups ? user : { ...user, groups };
+    const directoryRoles = user.roles !== undefined ? unique(user.roles) : (previous?.directoryRoles ?? null);
 
     const written = await store.advanceEntities(org, 'user', [
       {
@@ -186,6 +190,7 @@ export class Dispatcher {
         deleted: action === 'delete',
         active: action === 'keep' && live ? previous.active : active,
         fingerprint: userFingerprint(effective, active),
+        directoryRoles,
         eventId: event.id,
       },
     ]);
@@ -218,7 +223,7 @@ export class Dispatcher {
     if (action === 'keep') return 'applied';
 
     const write: UserWrite = { ...effective, active, version: event.version };
-    const roles = await this.resolveRoles(store, effective);
+    const roles = await this.resolveRoles(store, effective, directoryRoles);
     if (roles !== undefined) write.roles = roles;
     await store.upsertUsers(org, [write]);
 
@@ -242,12 +247,17 @@ export class Dispatcher {
   }
 
   /**
-   * Roles = the directory's own roles plus the mapped ones. Without a mapping the directory's roles
-   * pass through as given (undefined leaves the stored roles alone).
+   * Roles = the directory's own roles (from this event, or the last event that gave them) plus the
+   * mapped ones. When the event changes neither roles nor groups, the stored roles stay as they are.
    */
-  private async resolveRoles(store: ScimStore, user: DirectoryUser): Promise<string[] | undefined> {
+  private async resolveRoles(
+    store: ScimStore,
+    user: DirectoryUser,
+    directoryRoles: string[] | null,
+  ): Promise<string[] | undefined> {
+    if (user.roles === undefined && user.groups === undefined) return undefined;
     const mapping = this.config.roles;
-    if (mapping === null) return user.roles === undefined ? undefined : [...user.roles];
+    if (mapping === null) return directoryRoles ?? [];
     let groups = user.groups;
     if (groups === undefined) {
       const memberships = await store.listMemberships(user.organizationId, { userIds: [user.id] });
@@ -262,7 +272,7 @@ export class Dispatcher {
       const names = new Map(stored.map((g) => [g.id, g.displayName]));
       groups = groups.map((g) => ({ id: g.id, displayName: names.get(g.id) ?? g.displayName ?? null }));
     }
-    return mergeRoles(user.roles, mapping(user, groups));
+    return mergeRoles(directoryRoles ?? undefined, mapping(user, groups));
   }
 
   private async deleteUser(store: ScimStore, event: UserDeletedEvent, effects: Effect[]): Promise<ChangeOutcome> {
@@ -285,6 +295,7 @@ export class Dispatcher {
         deleted: true,
         active: action === 'keep' && live ? previous.active : false,
         fingerprint: null,
+        directoryRoles: null,
         eventId: event.id,
       },
     ]);
@@ -321,6 +332,7 @@ export class Dispatcher {
         deleted: deleting,
         active: !deleting,
         fingerprint: null,
+        directoryRoles: null,
         eventId: event.id,
       },
     ]);
@@ -373,6 +385,7 @@ export class Dispatcher {
         deleted: false,
         active: directory.enabled,
         fingerprint: null,
+        directoryRoles: null,
         eventId: event.id,
       },
     ]);
@@ -407,6 +420,7 @@ export class Dispatcher {
             deleted: false,
             active: false,
             fingerprint: u.fingerprint,
+            directoryRoles: u.directoryRoles,
             eventId: event.id,
           })),
         );

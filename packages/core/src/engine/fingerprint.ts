@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { DirectoryUser } from '../events/types.js';
 
 /**
@@ -16,5 +16,5 @@ export function userFingerprint(user: DirectoryUser, active: boolean): string {
     active,
     groups,
   ]);
-  return createHash('sha256').update(material).digest('base64url').slice(0, 22);
+  return hash('sha256', material, 'base64url').slice(0, 22);
 }

@@ -50,38 +50,49 @@ function put<T extends object, K extends keyof T>(target: T, key: K, value: T[K]
   if (value !== undefined) target[key] = value;
 }
 
+/**
+ * Built as one object literal so that every user has the same shape (fields not given are present
+ * as `undefined`): V8 then copies and reads users on its fast paths.
+ */
 export function normalizeUser(data: RawUserData, organizationId: string): DirectoryUser {
-  const user: DirectoryUser = { id: data.id, organizationId };
-  put(user, 'externalId', data.dp_id);
-  put(user, 'email', data.email);
-  if (data.emails !== undefined) user.emails = data.emails ?? [];
-  else if (typeof data.email === 'string' && data.email !== '') user.emails = [data.email];
-  put(user, 'givenName', data.given_name);
-  put(user, 'familyName', data.family_name);
-  put(user, 'displayName', data.name);
-  put(user, 'nickname', data.nickname);
-  put(user, 'username', data.preferred_username);
-  if (data.active !== undefined && data.active !== null) user.active = data.active;
-  if (data.groups !== undefined) {
-    user.groups = (data.groups ?? []).map((g) => ({ id: g.id, displayName: g.name ?? g.display_name ?? null }));
-  }
-  if (data.roles !== undefined) user.roles = (data.roles ?? []).map((r) => r.role_name);
-  put(user, 'title', data.title);
-  put(user, 'department', data.department);
-  put(user, 'division', data.division);
-  put(user, 'costCenter', data.cost_center);
-  put(user, 'employeeId', data.employee_id);
-  put(user, 'userType', data.user_type);
-  put(user, 'phoneNumber', data.phone_number);
-  put(user, 'locale', data.locale);
-  put(user, 'language', data.language);
-  put(user, 'zoneinfo', data.zoneinfo);
-  put(user, 'picture', data.picture);
-  put(user, 'profile', data.profile);
-  put(user, 'address', data.address);
-  if (data.custom_attributes !== undefined) user.customAttributes = data.custom_attributes ?? {};
-  if (data.raw_attributes !== undefined) user.rawAttributes = data.raw_attributes ?? {};
-  return user;
+  return {
+    id: data.id,
+    organizationId,
+    externalId: data.dp_id,
+    email: data.email,
+    emails:
+      data.emails !== undefined
+        ? (data.emails ?? [])
+        : typeof data.email === 'string' && data.email !== ''
+          ? [data.email]
+          : undefined,
+    givenName: data.given_name,
+    familyName: data.family_name,
+    displayName: data.name,
+    nickname: data.nickname,
+    username: data.preferred_username,
+    active: data.active ?? undefined,
+    groups:
+      data.groups === undefined
+        ? undefined
+        : (data.groups ?? []).map((g) => ({ id: g.id, displayName: g.name ?? g.display_name ?? null })),
+    roles: data.roles === undefined ? undefined : (data.roles ?? []).map((r) => r.role_name),
+    title: data.title,
+    department: data.department,
+    division: data.division,
+    costCenter: data.cost_center,
+    employeeId: data.employee_id,
+    userType: data.user_type,
+    phoneNumber: data.phone_number,
+    locale: data.locale,
+    language: data.language,
+    zoneinfo: data.zoneinfo,
+    picture: data.picture,
+    profile: data.profile,
+    address: data.address,
+    customAttributes: data.custom_attributes === undefined ? undefined : (data.custom_attributes ?? {}),
+    rawAttributes: data.raw_attributes === undefined ? undefined : (data.raw_attributes ?? {}),
+  };
 }
 
 function normalizeGroup(data: RawGroupData, organizationId: string): DirectoryGroup {

@@ -1,0 +1,45 @@
+import type { EntityKind, EntityState, InboxRecord, StoredDirectory, StoredGroup, SyncState } from '@scim/core';
+
+export type Awaitable<T> = T | Promise<T>;
+
+/**
+ * A provisioned user as the app's own table holds it. Leave out (undefined) a field your mapping
+ * does not store: the suite then does not check it. `roles` compare in any order.
+ */
+export interface BackdoorUser {
+  id: string;
+  organizationId: string;
+  email: string | null;
+  active: boolean;
+  givenName?: string | null;
+  familyName?: string | null;
+  displayName?: string | null;
+  username?: string | null;
+  roles?: readonly string[];
+}
+
+export interface BackdoorMembership {
+  userId: string;
+  groupId: string;
+}
+
+/**
+ * Readers of the REAL store, written by the adapter's author with the database's own client (a raw
+ * query, the ORM's plain finders), never through the adapter under test. Each returns `null` when
+ * the record is not there. The suite checks every write through them.
+ */
+export interface ConformanceBackdoor {
+  /** The app's user row, through the app's mapping; null when there is no row. */
+  readUser(organizationId: string, userId: string): Awaitable<BackdoorUser | null>;
+  /** The version record (or tombstone) of a user, group or directory. */
+  readEntity(organizationId: string, kind: EntityKind, id: string): Awaitable<EntityState | null>;
+  readInbox(eventId: string): Awaitable<InboxRecord | null>;
+  readGroup(organizationId: string, groupId: string): Awaitable<StoredGroup | null>;
+  /** Memberships of one organization, narrowed to one user and/or one group when given. */
+  readMemberships(
+    organizationId: string,
+    filter: { userId?: string; groupId?: string },
+  ): Awaitable<readonly BackdoorMembership[]>;
+  readDirectory(organizationId: string, directoryId: string): Awaitable<StoredDirectory | null>;
+  readSyncState(organizationId: string, directoryId: string): Awaitable<SyncState | null>;
+}

@@ -1,0 +1,25 @@
+export type { Awaitable, BackdoorMembership, BackdoorUser, ConformanceBackdoor } from './backdoor.js';
+export type { ConformanceContext, EngineOverrides, LogEntry } from './context.js';
+export type { ConformanceSuite, ConformanceTest } from './define-suite.js';
+export { type FaultyAdapter, injectFault, type StoreMethod } from './fault-injection.js';
+export type { ConformanceOptions, ConformancePeer, ConformanceSetup } from './options.js';
+export { runAdapterConformance } from './run-adapter-conformance.js';
+export {
+  type EventOptions,
+  formatOccurredAt,
+  type RawDeletedUserData,
+  type RawDirectoryData,
+  type RawGroupData,
+  type RawGroupRef,
+  type RawScalekitEvent,
+  type RawUserData,
+  type ScalekitEvents,
+  type ScalekitEventsOptions,
+  scalekitEvents,
+} from './scalekit-events.js';
+export {
+  CONFORMANCE_SUITES,
+  type ConformanceSuiteName,
+  type ConformanceTestId,
+  conformanceTestIds,
+} from './suites/index.js';

@@ -1,0 +1,151 @@
+import type { ApplyResult, ScimAdapter } from '@scim/core';
+import { expect } from 'vitest';
+import type { ConformanceContext } from '../context.js';
+import { defineSuite } from '../define-suite.js';
+import { expectEntity, expectInbox, expectUser, groupsOf, membersOf, versionOf } from '../expect-state.js';
+
+/** The primary adapter and, when the suite has one, the peer: parallel work alternates between them. */
+async function adapters(ctx: ConformanceContext): Promise<ScimAdapter[]> {
+  const peer = await ctx.peer();
+  return peer === ctx.adapter ? [ctx.adapter] : [ctx.adapter, peer];
+}
+
+function count(results: readonly ApplyResult[], outcome: ApplyResult['outcome']): number {
+  return results.filter((r) => r.outcome === outcome).length;
+}
+
+export const concurrencySuite = defineSuite('concurrency', {
+  'the same event applied 10 times at once is applied exactly once': async (ctx) => {
+    const { events } = ctx;
+    let provisioned = 0;
+    const engines = (await adapters(ctx)).map((adapter) =>
+      ctx.engine({ adapter, hooks: { onUserProvisioned: () => void provisioned++ } }),
+    );
+    const created = events.userCreated(events.user('diruser_1', { groups: [{ id: 'dirgroup_1', name: 'One' }] }));
+
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => ctx.apply(created, engines[i % engines.length])),
+    );
+
+    expect(count(results, 'applied')).toBe(1);
+    expect(count(results, 'duplicate')).toBe(9);
+    expect(provisioned).toBe(1);
+    await expectInbox(ctx, created.id, 'applied');
+    await expectUser(ctx, 'diruser_1', { active: true });
+    expect(await groupsOf(ctx, 'diruser_1')).toEqual(['dirgroup_1']);
+  },
+
+  '20 parallel updates of one user with different versions leave the newest': async (ctx) => {
+    const { events } = ctx;
+    const engines = (await adapters(ctx)).map((adapter) => ctx.engine({ adapter }));
+    await ctx.apply(events.userCreated(events.user('diruser_1')));
+    const updates = Array.from({ length: 20 }, (_, n) =>
+      events.userUpdated({
+        id: 'diruser_1',
+        email: `v${n}@example.com`,
+        given_name: `V${n}`,
+        groups: [{ id: `dirgroup_${n}`, name: `G${n}` }],
+      }),
+    );
+    const newest = updates[19]!;
+    // Deliver in an order that is neither sorted nor reversed.
+    const order = Array.from({ length: 20 }, (_, i) => (i * 7) % 20);
+
+    const results = await Promise.all(order.map((n, i) => ctx.apply(updates[n]!, engines[i % engines.length])));
+
+    const byEvent = new Map(results.map((r) => [r.eventId, r.outcome]));
+    expect(byEvent.get(newest.id)).toBe('applied');
+    for (const outcome of byEvent.values()) expect(['applied', 'stale']).toContain(outcome);
+    await expectUser(ctx, 'diruser_1', { email: 'v19@example.com', givenName: 'V19' });
+    await expectEntity(ctx, 'user', 'diruser_1', { version: versionOf(newest), eventId: newest.id });
+    expect(await groupsOf(ctx, 'diruser_1')).toEqual(['dirgroup_19']);
+    for (const update of updates) await expectInbox(ctx, update.id, byEvent.get(update.id) as 'applied' | 'stale');
+  },
+
+  'parallel creates of different users in one group all land': async (ctx) => {
+    const { events } = ctx;
+    const engines = (await adapters(ctx)).map((adapter) => ctx.engine({ adapter }));
+    const ids = Array.from({ length: 10 }, (_, n) => `diruser_${n}`);
+
+    const results = await Promise.all(
+      ids.map((id, i) =>
+        ctx.apply(
+          events.userCreated(events.user(id, { groups: [{ id: 'dirgroup_shared', name: 'Shared' }] })),
+          engines[i % engines.length],
+        ),
+      ),
+    );
+
+    expect(count(results, 'applied')).toBe(10);
+    expect(await membersOf(ctx, 'dirgroup_shared')).toEqual([...ids].sort());
+    expect(await ctx.backdoor.readGroup(ctx.organizationId, 'dirgroup_shared')).toMatchObject({
+      displayName: 'Shared',
+    });
+    for (const id of ids) await expectUser(ctx, id, { active: true });
+  },
+
+  'parallel claims of one event id: exactly one wins, none throws': async (ctx) => {
+    const all = await adapters(ctx);
+    const id = `evt_race_${ctx.organizationId}`;
+    const record = {
+      id,
+      organizationId: ctx.organizationId,
+      type: 'organization.directory.user_updated',
+      occurredAt: '2025-06-02T08:00:00.000000001Z',
+      receivedAt: new Date(),
+      status: 'pending' as const,
+      payload: null,
+    };
+
+    const claimed = await Promise.all(Array.from({ length: 10 }, (_, i) => all[i % all.length]!.claimEvent(record)));
+
+    expect(claimed.filter(Boolean)).toHaveLength(1);
+    await expectInbox(ctx, id, 'pending');
+  },
+
+  'parallel advanceEntities on one id: the highest version stays': async (ctx) => {
+    const all = await adapters(ctx);
+    const org = ctx.organizationId;
+    const versions = [5n, 9n, 1n, 10n, 3n, 7n, 2n, 8n, 4n, 6n].map((v) => 1_750_000_000_000_000_000n + v);
+
+    const written = await Promise.all(
+      versions.map((version, i) =>
+        all[i % all.length]!.advanceEntities(org, 'user', [
+          {
+            id: 'diruser_1',
+            version,
+            deleted: false,
+            active: true,
+            fingerprint: null,
+            directoryRoles: null,
+            eventId: `evt_${version}`,
+          },
+        ]),
+      ),
+    );
+
+    expect(written[3]).toEqual(['diruser_1']);
+    await expectEntity(ctx, 'user', 'diruser_1', {
+      version: 1_750_000_000_000_000_010n,
+      eventId: 'evt_1750000000000000010',
+    });
+  },
+
+  'parallel lease requests: exactly one owner gets it': async (ctx) => {
+    const all = await adapters(ctx);
+    const name = `sync:${ctx.organizationId}`;
+    const now = new Date('2025-06-02T08:00:00.000Z');
+
+    const granted = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        all[i % all.length]!.acquireLease({ name, owner: `owner-${i}`, ttlMs: 60_000, now }),
+      ),
+    );
+
+    expect(granted.filter(Boolean)).toHaveLength(1);
+    const winner = granted.indexOf(true);
+    expect(await ctx.adapter.acquireLease({ name, owner: `owner-${winner}`, ttlMs: 60_000, now })).toBe(true);
+    const loser = (winner + 1) % 10;
+    expect(await ctx.adapter.acquireLease({ name, owner: `owner-${loser}`, ttlMs: 60_000, now })).toBe(false);
+  },
+});

@@ -1,0 +1,178 @@
+import { expect } from 'vitest';
+import { defineSuite } from '../define-suite.js';
+import { expectEntity, expectUser, groupsOf, membersOf, versionOf } from '../expect-state.js';
+
+export const groupsSuite = defineSuite('groups', {
+  'group_created and group_updated write the group': async (ctx) => {
+    const { events } = ctx;
+    const created = events.groupCreated({ id: 'dirgroup_1', display_name: 'Engineering', external_id: 'okta-1' });
+    expect((await ctx.apply(created)).outcome).toBe('applied');
+    expect(await ctx.backdoor.readGroup(ctx.organizationId, 'dirgroup_1')).toMatchObject({
+      organizationId: ctx.organizationId,
+      id: 'dirgroup_1',
+      directoryId: events.directoryId,
+      displayName: 'Engineering',
+      externalId: 'okta-1',
+    });
+    await expectEntity(ctx, 'group', 'dirgroup_1', { version: versionOf(created), deleted: false });
+
+    const updated = events.groupUpdated({ id: 'dirgroup_1', display_name: 'Platform', external_id: null });
+    expect((await ctx.apply(updated)).outcome).toBe('applied');
+    expect(await ctx.backdoor.readGroup(ctx.organizationId, 'dirgroup_1')).toMatchObject({
+      displayName: 'Platform',
+      externalId: null,
+      directoryId: events.directoryId,
+    });
+    await expectEntity(ctx, 'group', 'dirgroup_1', { version: versionOf(updated), deleted: false });
+  },
+
+  'group_deleted removes the group and all of its memberships, and only those': async (ctx) => {
+    const { events } = ctx;
+    const both = [
+      { id: 'dirgroup_1', name: 'One' },
+      { id: 'dirgroup_2', name: 'Two' },
+    ];
+    await ctx.apply(events.groupCreated({ id: 'dirgroup_1', display_name: 'One' }));
+    await ctx.apply(events.userCreated(events.user('diruser_1', { groups: both })));
+    await ctx.apply(events.userCreated(events.user('diruser_2', { groups: both })));
+    const deleted = events.groupDeleted({ id: 'dirgroup_1', display_name: 'One' });
+
+    expect((await ctx.apply(deleted)).outcome).toBe('applied');
+
+    expect(await ctx.backdoor.readGroup(ctx.organizationId, 'dirgroup_1')).toBeNull();
+    expect(await membersOf(ctx, 'dirgroup_1')).toEqual([]);
+    expect(await groupsOf(ctx, 'diruser_1')).toEqual(['dirgroup_2']);
+    expect(await groupsOf(ctx, 'diruser_2')).toEqual(['dirgroup_2']);
+    expect(await ctx.backdoor.readGroup(ctx.organizationId, 'dirgroup_2')).not.toBeNull();
+    await expectEntity(ctx, 'group', 'dirgroup_1', { version: versionOf(deleted), deleted: true });
+    await expectUser(ctx, 'diruser_1', { active: true });
+  },
+
+  'a late user event naming a deleted group does not re-add that membership': async (ctx) => {
+    const { events } = ctx;
+    const groups = [
+      { id: 'dirgroup_gone', name: 'Gone' },
+      { id: 'dirgroup_kept', name: 'Kept' },
+    ];
+    await ctx.apply(events.userCreated(events.user('diruser_1', { groups })));
+    const late = events.userUpdated({ id: 'diruser_1', email: 'late@example.com', groups });
+    await ctx.apply(events.groupDeleted({ id: 'dirgroup_gone', display_name: 'Gone' }));
+
+    expect((await ctx.apply(late)).outcome).toBe('applied');
+
+    expect(await groupsOf(ctx, 'diruser_1')).toEqual(['dirgroup_kept']);
+    expect(await ctx.backdoor.readGroup(ctx.organizationId, 'dirgroup_gone')).toBeNull();
+    await expectUser(ctx, 'diruser_1', { email: 'late@example.com' });
+  },
+
+  'a late group_created after the group_deleted is stale': async (ctx) => {
+    const { events } = ctx;
+    const created = events.groupCreated({ id: 'dirgroup_1', display_name: 'One' });
+    await ctx.apply(events.groupDeleted({ id: 'dirgroup_1', display_name: 'One' }));
+
+    expect((await ctx.apply(created)).outcome).toBe('stale');
+
+    expect(await ctx.backdoor.readGroup(ctx.organizationId, 'dirgroup_1')).toBeNull();
+  },
+
+  'group roles map by id and by display name (any case), merged with directory roles': async (ctx) => {
+    const { events } = ctx;
+    const engine = ctx.engine({
+      groupRoles: { dirgroup_admins: 'admin', engineering: ['dev', 'deploy'], Unused: 'never' },
+      defaultRoles: ['member'],
+    });
+    await ctx.apply(events.groupCreated({ id: 'dirgroup_eng', display_name: 'ENGINEERING' }), engine);
+
+    await ctx.apply(
+      events.userCreated(
+        events.user('diruser_1', {
+          roles: [{ role_name: 'viewer' }],
+          groups: [
+            { id: 'dirgroup_admins', name: 'Whatever' },
+            { id: 'dirgroup_eng', name: 'ENGINEERING' },
+          ],
+        }),
+      ),
+      engine,
+    );
+
+    await expectUser(ctx, 'diruser_1', { roles: ['viewer', 'admin', 'dev', 'deploy'] });
+  },
+
+  'default roles apply only when no group maps to a role': async (ctx) => {
+    const { events } = ctx;
+    const engine = ctx.engine({ groupRoles: { dirgroup_admins: 'admin' }, defaultRoles: ['member'] });
+
+    await ctx.apply(
+      events.userCreated(events.user('diruser_1', { groups: [{ id: 'dirgroup_x', name: 'X' }] })),
+      engine,
+    );
+    await ctx.apply(events.userCreated(events.user('diruser_2', { groups: [{ id: 'dirgroup_admins' }] })), engine);
+
+    await expectUser(ctx, 'diruser_1', { roles: ['member'] });
+    await expectUser(ctx, 'diruser_2', { roles: ['admin'] });
+  },
+
+  'roles follow a change of groups, and survive an update without groups': async (ctx) => {
+    const { events } = ctx;
+    const engine = ctx.engine({ groupRoles: { dirgroup_admins: 'admin', dirgroup_dev: 'dev' } });
+    await ctx.apply(events.userCreated(events.user('diruser_1', { groups: [{ id: 'dirgroup_admins' }] })), engine);
+    await expectUser(ctx, 'diruser_1', { roles: ['admin'] });
+
+    await ctx.apply(events.userUpdated({ id: 'diruser_1', email: 'same-groups@example.com' }), engine);
+    await expectUser(ctx, 'diruser_1', { roles: ['admin'], email: 'same-groups@example.com' });
+
+    await ctx.apply(events.userUpdated({ id: 'diruser_1', groups: [{ id: 'dirgroup_dev' }] }), engine);
+    await expectUser(ctx, 'diruser_1', { roles: ['dev'] });
+  },
+
+  'with a role mapping, an update that leaves roles out keeps the directory roles': async (ctx) => {
+    const { events } = ctx;
+    const engine = ctx.engine({ groupRoles: { dirgroup_admins: 'admin' } });
+    await ctx.apply(
+      events.userCreated(
+        events.user('diruser_1', { roles: [{ role_name: 'viewer' }], groups: [{ id: 'dirgroup_admins' }] }),
+      ),
+      engine,
+    );
+    await expectUser(ctx, 'diruser_1', { roles: ['viewer', 'admin'] });
+
+    // No `roles` and no `groups`: neither the directory's roles nor the memberships changed.
+    await ctx.apply(events.userUpdated({ id: 'diruser_1', email: 'renamed@example.com' }), engine);
+
+    await expectUser(ctx, 'diruser_1', { email: 'renamed@example.com', roles: ['viewer', 'admin'] });
+  },
+
+  'a renamed group maps by its stored new name on the next user event': async (ctx) => {
+    const { events } = ctx;
+    const engine = ctx.engine({ groupRoles: { admins: 'admin', engineering: 'dev' } });
+    await ctx.apply(events.groupCreated({ id: 'dirgroup_1', display_name: 'Admins' }), engine);
+    await ctx.apply(events.userCreated(events.user('diruser_1', { groups: [{ id: 'dirgroup_1' }] })), engine);
+    await expectUser(ctx, 'diruser_1', { roles: ['admin'] });
+
+    await ctx.apply(events.groupUpdated({ id: 'dirgroup_1', display_name: 'Engineering' }), engine);
+    await ctx.apply(events.userUpdated({ id: 'diruser_1', groups: [{ id: 'dirgroup_1' }] }), engine);
+
+    await expectUser(ctx, 'diruser_1', { roles: ['dev'] });
+  },
+
+  'a role mapping function gets the groups with their stored names': async (ctx) => {
+    const { events } = ctx;
+    const engine = ctx.engine({
+      groupRoles: ({ groups }) => groups.map((g) => `role:${(g.displayName ?? g.id).toLowerCase()}`),
+    });
+    await ctx.apply(events.groupCreated({ id: 'dirgroup_1', display_name: 'Sales' }), engine);
+
+    await ctx.apply(
+      events.userCreated(
+        events.user('diruser_1', {
+          roles: [{ role_name: 'base' }],
+          groups: [{ id: 'dirgroup_1' }, { id: 'dirgroup_2', name: 'Support' }],
+        }),
+      ),
+      engine,
+    );
+
+    await expectUser(ctx, 'diruser_1', { roles: ['base', 'role:sales', 'role:support'] });
+  },
+});

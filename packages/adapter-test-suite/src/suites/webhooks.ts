@@ -1,0 +1,64 @@
+import { generateWebhookSecret, signWebhook } from '@scim/core';
+import { expect } from 'vitest';
+import { defineSuite } from '../define-suite.js';
+import { expectInbox, expectNoInbox, expectUser } from '../expect-state.js';
+import { randomToken } from '../ids.js';
+import type { RawScalekitEvent } from '../scalekit-events.js';
+
+function delivery(secret: string, payload: RawScalekitEvent) {
+  const id = `msg_${randomToken(20)}`;
+  const timestamp = Math.floor(Date.now() / 1000);
+  const rawBody = JSON.stringify(payload);
+  return {
+    headers: {
+      'webhook-id': id,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signWebhook({ secret, id, timestamp, body: rawBody }),
+      'content-type': 'application/json',
+    },
+    rawBody,
+  };
+}
+
+export const webhooksSuite = defineSuite('webhooks', {
+  'a signed delivery is applied (201); its redelivery is a duplicate (200)': async (ctx) => {
+    const { events } = ctx;
+    const secret = generateWebhookSecret();
+    const engine = ctx.engine({ webhookSecret: secret });
+    const created = events.userCreated(events.user('diruser_1', { email: 'hook@example.com' }));
+    const request = delivery(secret, created);
+
+    const first = await engine.handleWebhook(request);
+    const second = await engine.handleWebhook({ ...request, rawBody: new TextEncoder().encode(request.rawBody) });
+
+    expect(first).toMatchObject({ status: 201, body: { status: 'processed', eventId: created.id } });
+    expect(second).toMatchObject({ status: 200, body: { status: 'duplicate', eventId: created.id } });
+    await expectUser(ctx, 'diruser_1', { email: 'hook@example.com', active: true });
+    await expectInbox(ctx, created.id, 'applied');
+  },
+
+  'a delivery with a bad signature writes nothing': async (ctx) => {
+    const { events } = ctx;
+    const engine = ctx.engine({ webhookSecret: generateWebhookSecret() });
+    const created = events.userCreated(events.user('diruser_1'));
+
+    const response = await engine.handleWebhook(delivery(generateWebhookSecret(), created));
+
+    expect(response.status).toBe(400);
+    await expectNoInbox(ctx, created.id);
+    expect(await ctx.backdoor.readUser(ctx.organizationId, 'diruser_1')).toBeNull();
+  },
+
+  'a stale delivery is acknowledged (200) and recorded': async (ctx) => {
+    const { events } = ctx;
+    const secret = generateWebhookSecret();
+    const engine = ctx.engine({ webhookSecret: secret });
+    const older = events.userUpdated({ id: 'diruser_1', email: 'older@example.com' });
+    await engine.handleWebhook(delivery(secret, events.userCreated(events.user('diruser_1'))));
+
+    const response = await engine.handleWebhook(delivery(secret, older));
+
+    expect(response).toMatchObject({ status: 200, body: { status: 'stale' } });
+    await expectInbox(ctx, older.id, 'stale');
+  },
+});

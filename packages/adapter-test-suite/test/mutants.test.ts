@@ -1,0 +1,316 @@
+import { type MemoryAdapter, memoryAdapter, type ScimAdapter, type ScimStore } from '@scim/core';
+import { describe, expect, test } from 'vitest';
+import { createContext } from '../src/context.js';
+import { CONFORMANCE_SUITES, type ConformanceBackdoor, type ConformanceTestId } from '../src/index.js';
+import { memoryBackdoor } from './memory-backdoor.js';
+
+/**
+ * The suite checks itself: each mutant is the memory adapter with one contract rule broken, and
+ * the listed conformance tests must fail against it. A test that cannot fail would pass here.
+ */
+
+type Patch = (store: ScimStore) => Partial<ScimStore>;
+
+/** The adapter with some store methods replaced, outside transactions and inside them alike. */
+function mutate(base: MemoryAdapter, patch: Patch): ScimAdapter {
+  const wrap = <T extends ScimStore>(store: T): T => {
+    const overrides = patch(store) as Record<PropertyKey, unknown>;
+    return new Proxy(store, {
+      get(target, property) {
+        if (property in overrides) return overrides[property];
+        const value = Reflect.get(target, property, target);
+        if (property === 'transaction') {
+          return <R>(fn: (s: ScimStore) => Promise<R>) =>
+            (value as ScimAdapter['transaction']).call(target, (s) => fn(wrap(s)));
+        }
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  };
+  return wrap(base);
+}
+
+interface Mutant {
+  name: string;
+  make(): { adapter: ScimAdapter; backdoor: ConformanceBackdoor };
+  breaks: ConformanceTestId[];
+}
+
+function patched(patch: Patch): Mutant['make'] {
+  return () => {
+    const base = memoryAdapter();
+    return { adapter: mutate(base, patch), backdoor: memoryBackdoor(base) };
+  };
+}
+
+const mutants: Mutant[] = [
+  {
+    name: 'transaction() without rollback',
+    make: () => {
+      const base = memoryAdapter();
+      const adapter: ScimAdapter = { ...base, transaction: (fn) => fn(base) };
+      return { adapter, backdoor: memoryBackdoor(base) };
+    },
+    breaks: [
+      'failures/user_created failing at upsertUsers keeps nothing; the retry applies it',
+      'failures/a deprovision policy that throws commits nothing',
+      'failures/adapter.transaction: an error after writes to every table keeps none of them and is rethrown',
+      'failures/a transaction conflict is retried by the engine; the failed attempt leaves no claim behind',
+    ],
+  },
+  {
+    name: 'claimEvent always claims',
+    make: patched((s) => ({
+      claimEvent: async (record) => {
+        await s.claimEvent(record);
+        return true;
+      },
+    })),
+    breaks: [
+      'inbox/a repeated event id is a duplicate and changes nothing',
+      'store/claimEvent inserts once, then resolves false without throwing; finishEvent sets the status',
+      'concurrency/the same event applied 10 times at once is applied exactly once',
+    ],
+  },
+  {
+    name: 'finishEvent does nothing',
+    make: patched(() => ({ finishEvent: async () => {} })),
+    breaks: [
+      'versions/an older event is stale: recorded as stale, nothing else changes',
+      'inbox/an unknown event delivered twice is a duplicate',
+    ],
+  },
+  {
+    name: 'advanceEntities reports every id as written',
+    make: patched((s) => ({
+      advanceEntities: async (org, kind, items) => {
+        await s.advanceEntities(org, kind, items);
+        return items.map((item) => item.id);
+      },
+    })),
+    breaks: [
+      'store/advanceEntities writes only newer versions, or the same version from the same event',
+      'store/advanceEntities with many items resolves exactly the written ids',
+    ],
+  },
+  {
+    name: 'versions stored as floating point',
+    make: patched((s) => ({
+      advanceEntities: (org, kind, items) =>
+        s.advanceEntities(
+          org,
+          kind,
+          items.map((i) => ({ ...i, version: BigInt(Math.round(Number(i.version) / 1e6) * 1e6) })),
+        ),
+    })),
+    breaks: ['versions/versions keep every nanosecond (no millisecond or float rounding)'],
+  },
+  {
+    name: 'upsertUsers turns absent fields into nulls',
+    make: patched((s) => ({
+      upsertUsers: (org, users) =>
+        s.upsertUsers(
+          org,
+          users.map((u) => ({
+            ...u,
+            email: u.email ?? null,
+            givenName: u.givenName ?? null,
+            familyName: u.familyName ?? null,
+          })),
+        ),
+    })),
+    breaks: [
+      'users/user_updated changes the given fields and leaves absent ones as they are',
+      'store/upsertUsers: undefined fields leave the columns, null clears them, many users in one call',
+    ],
+  },
+  {
+    name: 'upsertUsers drops roles',
+    make: patched((s) => ({
+      upsertUsers: (org, users) =>
+        s.upsertUsers(
+          org,
+          users.map((u) => ({ ...u, roles: [] })),
+        ),
+    })),
+    breaks: [
+      'groups/group roles map by id and by display name (any case), merged with directory roles',
+      'users/directory roles: given replaces, absent keeps, empty clears',
+    ],
+  },
+  {
+    name: 'patchUsers does nothing',
+    make: patched(() => ({ patchUsers: async () => {} })),
+    breaks: [
+      'deprovision/user_deleted deactivates by default: the row stays, inactive, without memberships',
+      "directories/'deactivate-users' deactivates the organization's active users, and only those",
+    ],
+  },
+  {
+    name: 'deleteUsers does nothing',
+    make: patched(() => ({ deleteUsers: async () => {} })),
+    breaks: ["deprovision/'delete' removes the app's row"],
+  },
+  {
+    name: 'replaceMemberships only adds',
+    make: patched((s) => ({
+      replaceMemberships: async (org, entries) => {
+        const current = await s.listMemberships(org, { userIds: entries.map((e) => e.userId) });
+        await s.replaceMemberships(
+          org,
+          entries.map((e) => ({
+            userId: e.userId,
+            groupIds: [
+              ...new Set([...current.filter((m) => m.userId === e.userId).map((m) => m.groupId), ...e.groupIds]),
+            ],
+          })),
+        );
+      },
+    })),
+    breaks: [
+      'memberships/a later groups array replaces the memberships exactly',
+      'memberships/an absent groups field leaves memberships; an empty or null one clears them',
+    ],
+  },
+  {
+    name: 'removeGroupMemberships does nothing',
+    make: patched(() => ({ removeGroupMemberships: async () => [] })),
+    breaks: ['groups/group_deleted removes the group and all of its memberships, and only those'],
+  },
+  {
+    name: 'ensureGroups overwrites known groups',
+    make: patched((s) => ({
+      ensureGroups: async (org, groups) => {
+        await s.deleteGroups(
+          org,
+          groups.map((g) => g.id),
+        );
+        await s.ensureGroups(org, groups);
+      },
+    })),
+    breaks: ["memberships/a user naming a known group does not overwrite the group's own data"],
+  },
+  {
+    name: 'getGroups finds nothing',
+    make: patched(() => ({ getGroups: async () => [] })),
+    breaks: ['groups/a renamed group maps by its stored new name on the next user event'],
+  },
+  {
+    name: 'listEntities ignores the cursor',
+    make: patched((s) => ({ listEntities: (org, kind, page) => s.listEntities(org, kind, { limit: page.limit }) })),
+    breaks: ['store/listEntities pages through one kind of one organization in id order'],
+  },
+  {
+    name: 'pruneEvents prunes nothing',
+    make: patched(() => ({ pruneEvents: async () => 0 })),
+    breaks: ['store/pruneEvents removes the records received before the date and counts them'],
+  },
+  {
+    name: 'upsertDirectory ignores enabled',
+    make: patched((s) => ({ upsertDirectory: (org, d) => s.upsertDirectory(org, { ...d, enabled: true }) })),
+    breaks: ['directories/directory_enabled and directory_disabled are recorded'],
+  },
+  {
+    name: 'saveSyncState loses the checkpoint',
+    make: patched((s) => ({ saveSyncState: (state) => s.saveSyncState({ ...state, checkpoint: null }) })),
+    breaks: ['sync-state/saveSyncState round-trips every field, Dates to the millisecond and checkpoint text whole'],
+  },
+  {
+    name: 'acquireLease ignores other owners',
+    make: patched(() => ({ acquireLease: async () => true })),
+    breaks: [
+      'sync-state/a lease: acquired, refused to another owner, renewed by its owner',
+      'sync-state/an expired lease lets another owner in',
+      'concurrency/parallel lease requests: exactly one owner gets it',
+    ],
+  },
+  {
+    name: 'releaseLease frees leases of other owners',
+    make: () => {
+      const leases = new Map<string, { owner: string; until: number }>();
+      return patched(() => ({
+        acquireLease: async ({ name, owner, ttlMs, now }) => {
+          const held = leases.get(name);
+          if (held !== undefined && held.owner !== owner && held.until > now.getTime()) return false;
+          leases.set(name, { owner, until: now.getTime() + ttlMs });
+          return true;
+        },
+        releaseLease: async (name) => {
+          leases.delete(name);
+        },
+      }))();
+    },
+    breaks: ['sync-state/release frees the lease only for its owner'],
+  },
+  {
+    name: 'every organization shares one key space',
+    make: () => {
+      const base = memoryAdapter();
+      const one = 'org_everyone';
+      const adapter = mutate(base, (s) => ({
+        upsertUsers: (_org, users) => s.upsertUsers(one, users),
+        patchUsers: (_org, patches) => s.patchUsers(one, patches),
+        deleteUsers: (_org, ids) => s.deleteUsers(one, ids),
+        getEntities: (_org, kind, ids) => s.getEntities(one, kind, ids),
+        advanceEntities: (_org, kind, items) => s.advanceEntities(one, kind, items),
+      }));
+      const real = memoryBackdoor(base);
+      const backdoor: ConformanceBackdoor = {
+        ...real,
+        readUser: async (_org, id) => {
+          const user = await real.readUser(one, id);
+          return user === null ? null : { ...user, organizationId: _org };
+        },
+        readEntity: (_org, kind, id) => real.readEntity(one, kind, id),
+      };
+      return { adapter, backdoor };
+    },
+    breaks: [
+      'tenancy/the same user id and email in two organizations are two users',
+      'tenancy/versions are kept per organization',
+    ],
+  },
+];
+
+function split(id: ConformanceTestId): [string, string] {
+  const at = id.indexOf('/');
+  return [id.slice(0, at), id.slice(at + 1)];
+}
+
+async function failureOf(id: ConformanceTestId, make: Mutant['make']): Promise<unknown> {
+  const [suiteName, testName] = split(id);
+  const suite = CONFORMANCE_SUITES.find((s) => s.name === suiteName);
+  const body = (suite?.tests as Record<string, (ctx: unknown) => Promise<void>> | undefined)?.[testName];
+  if (body === undefined) throw new Error(`no conformance test ${id}`);
+  const setup = make();
+  const handle = createContext(setup, { name: 'mutant', setup: () => setup }, (reason) => {
+    throw new Error(`skipped: ${reason}`);
+  });
+  try {
+    await body(handle.context);
+    return null;
+  } catch (error) {
+    return error;
+  } finally {
+    await handle.dispose();
+  }
+}
+
+describe('the conformance suite catches broken adapters', () => {
+  for (const mutant of mutants) {
+    test(mutant.name, async () => {
+      for (const id of mutant.breaks) {
+        const error = await failureOf(id, mutant.make);
+        expect(error, `${id} must fail against "${mutant.name}"`).not.toBeNull();
+        expect(String(error)).not.toMatch(/^Error: skipped/);
+      }
+    });
+  }
+
+  test('every listed test passes against the intact memory adapter', async () => {
+    const intact = patched(() => ({}));
+    for (const id of new Set(mutants.flatMap((m) => m.breaks))) {
+      expect(await failureOf(id, intact), id).toBeNull();
+    }
+  });
+});
