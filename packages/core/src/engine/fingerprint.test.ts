@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { userFingerprint } from './fingerprint.js';
+
+const base = { id: 'diruser_1', organizationId: 'org_1', email: 'a@example.com', givenName: 'A', familyName: 'B' };
+
+describe('userFingerprint', () => {
+  it('is stable and ignores group order', () => {
+    const one = userFingerprint({ ...base, groups: [{ id: 'g1' }, { id: 'g2' }] }, true);
+    expect(userFingerprint({ ...base, groups: [{ id: 'g2' }, { id: 'g1' }] }, true)).toBe(one);
+    expect(one).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+
+  it('changes with each compared field', () => {
+    const reference = userFingerprint({ ...base, username: 'a', groups: [{ id: 'g1' }] }, true);
+    const variants = [
+      userFingerprint({ ...base, email: 'b@example.com', username: 'a', groups: [{ id: 'g1' }] }, true),
+      userFingerprint({ ...base, givenName: 'Z', username: 'a', groups: [{ id: 'g1' }] }, true),
+      userFingerprint({ ...base, familyName: 'Z', username: 'a', groups: [{ id: 'g1' }] }, true),
+      userFingerprint({ ...base, username: 'b', groups: [{ id: 'g1' }] }, true),
+      userFingerprint({ ...base, username: 'a', groups: [{ id: 'g1' }] }, false),
+      userFingerprint({ ...base, username: 'a', groups: [{ id: 'g2' }] }, true),
+      userFingerprint({ ...base, username: 'a', groups: [] }, true),
+      userFingerprint({ ...base, username: 'a' }, true),
+    ];
+    expect(new Set([reference, ...variants]).size).toBe(variants.length + 1);
+  });
+
+  it('cannot be fooled by a separator inside a value', () => {
+    const a = userFingerprint({ ...base, givenName: 'x\u001f"y"', familyName: null }, true);
+    const b = userFingerprint({ ...base, givenName: 'x', familyName: 'y' }, true);
+    expect(a).not.toBe(b);
+    expect(userFingerprint({ ...base, givenName: null }, true)).not.toBe(
+      userFingerprint({ ...base, givenName: '-' }, true),
+    );
+  });
+});
