@@ -225,8 +225,9 @@ class MemoryStore implements ScimStore {
       const users = this.data.org(organizationId).users;
       const existing = users.get(k);
       const merged = (existing === undefined ? { roles: [] } : { ...existing }) as unknown as Record<string, unknown>;
-      for (const field in user) {
-        const value = (user as unknown as Record<string, unknown>)[field];
+      const fields = user as unknown as Record<string, unknown>;
+      for (const field in fields) {
+        const value = fields[field];
         if (value !== undefined) merged[field] = value;
       }
       merged.organizationId = organizationId;

@@ -15,6 +15,7 @@ import type { ScimLogger } from '../logger.js';
 import { userFingerprint } from './fingerprint.js';
 import { decideDeprovision, mergeRoles } from './policies.js';
 import type { ApplyOutcome, ApplyResult, DeprovisionPolicy, ScimHooks } from './types.js';
+import { toUserWrite } from './user-write.js';
 
 /** Work to do after commit (app hooks). */
 type Effect = () => void | Promise<void>;
@@ -177,8 +178,10 @@ export class Dispatcher {
         'group',
         groups.map((g) => g.id),
       );
-      const deleted = new Set(tombstones.filter((t) => t.deleted).map((t) => t.id));
-      if (deleted.size > 0) groups = groups.filter((g) => !deleted.has(g.id));
+      if (tombstones.some((t) => t.deleted)) {
+        const deleted = new Set(tombstones.filter((t) => t.deleted).map((t) => t.id));
+        groups = groups.filter((g) => !deleted.has(g.id));
+      }
     }
     const effective: DirectoryUser = groups === user.groups ? user : { ...user, groups };
     const directoryRoles = user.roles !== undefined ? unique(user.roles) : (previous?.directoryRoles ?? null);
@@ -222,9 +225,8 @@ export class Dispatcher {
     }
     if (action === 'keep') return 'applied';
 
-    const write: UserWrite = { ...effective, active, version: event.version };
     const roles = await this.resolveRoles(store, effective, directoryRoles);
-    if (roles !== undefined) write.roles = roles;
+    const write = toUserWrite(effective, active, event.version, roles);
     await store.upsertUsers(org, [write]);
 
     if (!live) {

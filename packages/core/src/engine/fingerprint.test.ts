@@ -26,9 +26,13 @@ describe('userFingerprint', () => {
   });
 
   it('cannot be fooled by a separator inside a value', () => {
-    const a = userFingerprint({ ...base, givenName: 'x\u001f"y"', familyName: null }, true);
+    // Given name "x|1:y" with no family name must not read as given "x", family "y".
+    const a = userFingerprint({ ...base, givenName: 'x|1:y', familyName: null }, true);
     const b = userFingerprint({ ...base, givenName: 'x', familyName: 'y' }, true);
     expect(a).not.toBe(b);
+    expect(userFingerprint({ ...base, givenName: '' }, true)).not.toBe(
+      userFingerprint({ ...base, givenName: null }, true),
+    );
     expect(userFingerprint({ ...base, givenName: null }, true)).not.toBe(
       userFingerprint({ ...base, givenName: '-' }, true),
     );
