@@ -1,0 +1,10 @@
+export * from './api/api-controls.js';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './api/directory-service.js';
+export * from './errors.js';
+export type { SeedOptions, SeedResult } from './generator/seed-options.js';
+export { ID_PREFIX, MAX_ORGANIZATION_ID_LENGTH } from './ids.js';
+export * from './simulator.js';
+export * from './state/directory-state.js';
+export * from './state/types.js';
+export { DEFAULT_WEBHOOK_FAULTS } from './webhooks/dispatcher.js';
+export * from './webhooks/types.js';
