@@ -8,5 +8,7 @@ export * from './events/parse.js';
 export * from './events/timestamp.js';
 export * from './events/types.js';
 export * from './logger.js';
+export { SyncGuardError } from './sync/sync.js';
+export * from './sync/types.js';
 export * from './webhook/headers.js';
 export * from './webhook/verify.js';

@@ -20,7 +20,11 @@ import type {
 } from './contract.js';
 
 /** A user as the memory adapter keeps it: the directory fields merged over time, plus roles. */
-export interface MemoryUser extends Omit<UserWrite, 'roles'> {
+/**
+ * A user as the memory adapter keeps it: the directory fields merged over time, plus roles. Its
+ * groups are kept once, as memberships (`inspect.groupIdsOfUser`), not on the user.
+ */
+export interface MemoryUser extends Omit<UserWrite, 'roles' | 'groups'> {
   roles: string[];
 }
 
@@ -88,6 +92,11 @@ class OrgData {
     group: new Map(),
     directory: new Map(),
   };
+  /**
+   * Ids of each kind in order, built on the first listing after a new id arrived. It may name an id
+   * whose insertion was rolled back; listings skip ids the map no longer holds.
+   */
+  readonly sortedIds: Record<EntityKind, string[] | null> = { user: null, group: null, directory: null };
   readonly groups = new Map<string, StoredGroup>();
   /** user -> group ids, and the reverse index group -> user ids. */
   readonly groupsOfUser = new Map<string, Set<string>>();
@@ -185,13 +194,15 @@ class MemoryStore implements ScimStore {
     const written: string[] = [];
     for (const item of items) {
       const k = item.id;
-      const entities = this.data.org(organizationId).entities[kind];
+      const org = this.data.org(organizationId);
+      const entities = org.entities[kind];
       const stored = entities.get(k);
       const newer =
         stored === undefined ||
         stored.version < item.version ||
         (stored.version === item.version && item.eventId !== null && stored.eventId === item.eventId);
       if (!newer) continue;
+      if (stored === undefined) org.sortedIds[kind] = null;
       this.set(entities, k, {
         organizationId,
         kind,
@@ -210,13 +221,30 @@ class MemoryStore implements ScimStore {
   }
 
   async listEntities(organizationId: string, kind: EntityKind, page: ListPage): Promise<EntityState[]> {
-    const matching: EntityState[] = [];
-    for (const state of this.data.peek(organizationId).entities[kind].values()) {
-      if (page.after !== undefined && !(state.id > page.after)) continue;
-      matching.push(state);
+    const org = this.data.peek(organizationId);
+    const entities = org.entities[kind];
+    let ids = org.sortedIds[kind];
+    if (ids === null) {
+      ids = [...entities.keys()].sort();
+      if (org !== EMPTY_ORG) org.sortedIds[kind] = ids;
     }
-    matching.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return matching.slice(0, page.limit).map(copyState);
+    // The first id after `after`, by binary search.
+    let low = 0;
+    let high = ids.length;
+    if (page.after !== undefined) {
+      const after = page.after;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        if (ids[mid]! <= after) low = mid + 1;
+        else high = mid;
+      }
+    }
+    const out: EntityState[] = [];
+    for (let i = low; i < ids.length && out.length < page.limit; i++) {
+      const state = entities.get(ids[i]!);
+      if (state !== undefined) out.push(copyState(state));
+    }
+    return out;
   }
 
   async upsertUsers(organizationId: string, users: readonly UserWrite[]): Promise<void> {
@@ -228,11 +256,11 @@ class MemoryStore implements ScimStore {
       const fields = user as unknown as Record<string, unknown>;
       for (const field in fields) {
         const value = fields[field];
-        if (value !== undefined) merged[field] = value;
+        // Groups are kept as memberships, not a second time on the user.
+        if (value !== undefined && field !== 'groups') merged[field] = value;
       }
       merged.organizationId = organizationId;
       if (user.roles !== undefined) merged.roles = [...user.roles];
-      if (user.groups !== undefined) merged.groups = user.groups.map((g) => ({ ...g }));
       if (user.emails !== undefined) merged.emails = [...user.emails];
       this.set(users, k, merged as unknown as MemoryUser);
     }
@@ -456,7 +484,6 @@ export function memoryAdapter(): MemoryAdapter {
   const copyUser = (user: MemoryUser): MemoryUser => ({
     ...user,
     roles: [...user.roles],
-    ...(user.groups === undefined ? {} : { groups: user.groups.map((g) => ({ ...g })) }),
     ...(user.emails === undefined ? {} : { emails: [...user.emails] }),
   });
 

@@ -1,4 +1,4 @@
-import type { EntityState, InboxRecord, InboxStatus, ScimAdapter, ScimStore, UserWrite } from '../adapter/contract.js';
+import type { EntityState, InboxRecord, InboxStatus, ScimAdapter, ScimStore } from '../adapter/contract.js';
 import { AdapterError, isScimError, ScimError } from '../errors.js';
 import type {
   DirectoryEvent,

@@ -1,12 +1,46 @@
 import { ScimError } from '../errors.js';
 import { parseDirectoryEventJson } from '../events/parse.js';
 import { consoleLogger } from '../logger.js';
+import { scheduleSyncs } from '../sync/schedule.js';
+import { DEFAULT_SYNC_SETTINGS, SyncRun } from '../sync/sync.js';
+import type { DirectoryApiClient } from '../sync/types.js';
 import { createWebhookVerifier } from '../webhook/verify.js';
 import { Dispatcher } from './dispatcher.js';
 import { compileRoleMapping } from './policies.js';
 import type { ScimEngine, ScimEngineOptions, WebhookRequest, WebhookResponse } from './types.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+const CLIENT_VARIABLES = ['SCALEKIT_ENVIRONMENT_URL', 'SCALEKIT_CLIENT_ID', 'SCALEKIT_CLIENT_SECRET'] as const;
+
+/** A `ScalekitClient` from the `SCALEKIT_*` variables; `@scalekit-sdk/node` is loaded only then. */
+async function clientFromEnvironment(): Promise<DirectoryApiClient> {
+  const missing = CLIENT_VARIABLES.filter((name) => !process.env[name]);
+  if (missing.length > 0) {
+    throw new ScimError(
+      'CONFIGURATION_ERROR',
+      `sync needs a Scalekit client: pass options.scalekit or set ${missing.join(', ')}`,
+    );
+  }
+  type ClientConstructor = new (url: string, clientId: string, clientSecret: string) => DirectoryApiClient;
+  let sdk: { ScalekitClient?: ClientConstructor; default?: { ScalekitClient?: ClientConstructor } };
+  try {
+    sdk = (await import('@scalekit-sdk/node')) as unknown as typeof sdk;
+  } catch (error) {
+    throw new ScimError('CONFIGURATION_ERROR', 'sync needs @scalekit-sdk/node: install it beside @scim/core', {
+      cause: error,
+    });
+  }
+  const ScalekitClient = sdk.ScalekitClient ?? sdk.default?.ScalekitClient;
+  if (ScalekitClient === undefined) {
+    throw new ScimError('CONFIGURATION_ERROR', '@scalekit-sdk/node does not export ScalekitClient');
+  }
+  return new ScalekitClient(
+    process.env.SCALEKIT_ENVIRONMENT_URL!,
+    process.env.SCALEKIT_CLIENT_ID!,
+    process.env.SCALEKIT_CLIENT_SECRET!,
+  );
+}
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -35,10 +69,11 @@ export function createScimEngine(options: ScimEngineOptions): ScimEngine {
   const logger = options.logger ?? consoleLogger();
   const now = options.now ?? (() => new Date());
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const roles = compileRoleMapping(options.groupRoles, options.defaultRoles);
   const dispatcher = new Dispatcher({
     adapter,
     deprovision: options.deprovision ?? 'deactivate',
-    roles: compileRoleMapping(options.groupRoles, options.defaultRoles),
+    roles,
     directoryDisabled: options.directoryDisabled ?? 'record',
     hooks: options.hooks ?? {},
     logger,
@@ -105,9 +140,32 @@ export function createScimEngine(options: ScimEngineOptions): ScimEngine {
     }
   }
 
+  let client: Promise<DirectoryApiClient> | undefined;
+  const getClient = () => {
+    client ??= options.scalekit !== undefined ? Promise.resolve(options.scalekit) : clientFromEnvironment();
+    // A failed construction is not cached: fixing the environment and calling again works.
+    client.catch(() => {
+      client = undefined;
+    });
+    return client;
+  };
+  const syncContext = {
+    adapter,
+    client: getClient,
+    deprovision: options.deprovision ?? 'deactivate',
+    roles,
+    hooks: options.hooks ?? {},
+    logger,
+    now,
+    settings: { ...DEFAULT_SYNC_SETTINGS, ...options.sync },
+  };
+  const sync: ScimEngine['sync'] = (syncOptions) => new SyncRun(syncContext, syncOptions).run();
+
   return {
     adapter,
     handleWebhook,
     applyEvent: (event) => dispatcher.apply(event),
+    sync,
+    scheduleSync: (scheduleOptions) => scheduleSyncs(sync, scheduleOptions, logger),
   };
 }

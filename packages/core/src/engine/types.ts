@@ -1,6 +1,14 @@
 import type { EntityState, ScimAdapter, StoredGroup, UserWrite } from '../adapter/contract.js';
 import type { Directory, DirectoryEvent, DirectoryGroup, DirectoryGroupRef, DirectoryUser } from '../events/types.js';
 import type { ScimLogger } from '../logger.js';
+import type {
+  DirectoryApiClient,
+  ScheduleOptions,
+  SyncEngineOptions,
+  SyncOptions,
+  SyncReport,
+  SyncSchedule,
+} from '../sync/types.js';
 import type { HeadersLike } from '../webhook/headers.js';
 
 /** Why a user is being deprovisioned. */
@@ -120,6 +128,14 @@ export interface ScimEngineOptions {
   now?: () => Date;
   /** How many times a transaction that hit a conflict (deadlock, serialization failure) is retried. Default 3. */
   conflictRetries?: number;
+  /**
+   * The Directory API client for `sync`: a `ScalekitClient` from `@scalekit-sdk/node`. Without it,
+   * one is built on first use from `SCALEKIT_ENVIRONMENT_URL`, `SCALEKIT_CLIENT_ID` and
+   * `SCALEKIT_CLIENT_SECRET`.
+   */
+  scalekit?: DirectoryApiClient;
+  /** Tuning of `sync`: batch size, guard threshold, retries, lease. */
+  sync?: SyncEngineOptions;
 }
 
 export type ApplyOutcome = 'applied' | 'duplicate' | 'stale' | 'ignored' | 'unknown_type';
@@ -156,4 +172,15 @@ export interface ScimEngine {
   handleWebhook(request: WebhookRequest): Promise<WebhookResponse>;
   /** Applies an already verified and parsed event. Throws `ScimError` when it could not be committed. */
   applyEvent(event: DirectoryEvent): Promise<ApplyResult>;
+  /**
+   * Reconciles an organization's directory against the Directory API: streams users and groups page
+   * by page, plans creates/updates/reactivations/deprovisions, and applies them in batches through
+   * the same version rules as webhooks. A full sync deprovisions users the directory no longer lists,
+   * but never after an incomplete listing and never more than the guard allows unless `force`. One
+   * sync per directory runs at a time across instances (a lease); an interrupted sync resumes from
+   * its checkpoint. `dryRun` returns the plan and writes nothing.
+   */
+  sync(options: SyncOptions): Promise<SyncReport>;
+  /** Runs syncs on an interval until `stop()`. */
+  scheduleSync(options: ScheduleOptions): SyncSchedule;
 }

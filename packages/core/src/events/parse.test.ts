@@ -136,6 +136,10 @@ describe('parseDirectoryEvent', () => {
       displayName: 'Engineering',
       externalId: null,
     });
+    const enabled = parseDirectoryEvent(
+      envelope('organization.directory_enabled', { id: 'dir_1', organization_id: 'org_1', enabled: false }),
+    );
+    expect(enabled.type === 'organization.directory_enabled' && enabled.data.enabled).toBe(true);
     const disabled = parseDirectoryEvent(
       envelope('organization.directory_disabled', { id: 'dir_1', organization_id: 'org_1', provider: 'OKTA' }),
     );

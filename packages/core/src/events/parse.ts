@@ -104,8 +104,12 @@ function normalizeGroup(data: RawGroupData, organizationId: string): DirectoryGr
   return group;
 }
 
+/**
+ * The event type says whether the directory is enabled: Scalekit's own documented example of a
+ * `directory_enabled` payload carries `enabled: false`, so `data.enabled` is not trusted for it.
+ */
 function normalizeDirectory(data: RawDirectoryData, organizationId: string, enabledByType: boolean): Directory {
-  const directory: Directory = { id: data.id, organizationId, enabled: data.enabled ?? enabledByType };
+  const directory: Directory = { id: data.id, organizationId, enabled: enabledByType };
   put(directory, 'provider', data.provider);
   put(directory, 'directoryType', data.directory_type);
   put(directory, 'status', data.status);

@@ -1,0 +1,167 @@
+/** A protobuf Timestamp as the Directory API returns it. */
+export interface ApiTimestamp {
+  seconds: bigint;
+  nanos: number;
+}
+
+export interface ApiDirectoryGroup {
+  id: string;
+  displayName: string;
+  updatedAt?: ApiTimestamp | undefined;
+  groupDetail?: unknown;
+}
+
+export interface ApiDirectoryUser {
+  id: string;
+  email: string;
+  preferredUsername: string;
+  givenName: string;
+  familyName: string;
+  updatedAt?: ApiTimestamp | undefined;
+  emails: string[];
+  groups: ApiDirectoryGroup[];
+  userDetail?: unknown;
+}
+
+export interface ApiDirectory {
+  id: string;
+  organizationId: string;
+  enabled: boolean;
+}
+
+interface ListOptions {
+  pageSize?: number;
+  pageToken?: string;
+  includeDetail?: boolean;
+  updatedAfter?: string;
+}
+
+/**
+ * The part of `ScalekitClient` the sync engine uses (`client.directory`). A `ScalekitClient` from
+ * `@scalekit-sdk/node` fits it as it is; the structural type keeps the SDK out of core's types.
+ */
+export interface DirectoryApiClient {
+  directory: {
+    listDirectories(organizationId: string): Promise<{ directories: ApiDirectory[] }>;
+    listDirectoryUsers(
+      organizationId: string,
+      directoryId: string,
+      options?: ListOptions & { directoryGroupId?: string },
+    ): Promise<{ users: ApiDirectoryUser[]; totalSize: number; nextPageToken: string }>;
+    listDirectoryGroups(
+      organizationId: string,
+      directoryId: string,
+      options?: ListOptions,
+    ): Promise<{ groups: ApiDirectoryGroup[]; totalSize: number; nextPageToken: string }>;
+  };
+}
+
+export type SyncMode = 'full' | 'incremental';
+
+export type SyncPhase = 'groups' | 'users' | 'deprovision' | 'done';
+
+export interface SyncProgress {
+  organizationId: string;
+  directoryId: string;
+  phase: SyncPhase;
+  pages: number;
+  usersListed: number;
+  groupsListed: number;
+  usersWritten: number;
+}
+
+export interface SyncOptions {
+  organizationId: string;
+  /** Defaults to the organization's first enabled directory. */
+  directoryId?: string;
+  /** `'full'` (default) lists everything and deprovisions users the directory no longer lists. */
+  mode?: SyncMode;
+  /** Plan only: the report carries the plan and nothing is written. */
+  dryRun?: boolean;
+  /** Deprovision even when the share of users to deprovision passes the guard's threshold. */
+  force?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (progress: SyncProgress) => void;
+  /** How long to wait for another instance's sync of the same directory to finish. Default: no limit. */
+  lockTimeoutMs?: number;
+}
+
+export type PlannedAction = 'create' | 'update' | 'reactivate' | 'deactivate' | 'delete' | 'unchanged' | 'skip';
+
+export interface PlannedChange {
+  kind: 'user' | 'group';
+  id: string;
+  action: PlannedAction;
+}
+
+export interface SyncReport {
+  organizationId: string;
+  directoryId: string;
+  /** The mode that ran (an incremental sync without a watermark runs as full). */
+  mode: SyncMode;
+  dryRun: boolean;
+  /** Continued from the checkpoint of an interrupted sync. */
+  resumed: boolean;
+  startedAt: Date;
+  finishedAt: Date;
+  durationMs: number;
+  pages: { users: number; groups: number };
+  /** API calls retried after a rate limit or a transient failure. */
+  retries: number;
+  users: {
+    listed: number;
+    created: number;
+    updated: number;
+    reactivated: number;
+    deactivated: number;
+    deleted: number;
+    unchanged: number;
+    /** Listed, but a newer change (a webhook) was already applied. */
+    skipped: number;
+  };
+  groups: { listed: number; created: number; updated: number; deleted: number; unchanged: number; skipped: number };
+  /** Users whose memberships were rewritten. */
+  memberships: number;
+  /** Dry runs only: every change the sync would make (unchanged entities left out). */
+  plan?: PlannedChange[];
+}
+
+export interface SyncEngineOptions {
+  /** Users written per transaction. Default 500. */
+  batchSize?: number;
+  /** Page size asked of the Directory API (at most 30). Default 30. */
+  pageSize?: number;
+  /** Ask for `userDetail` (names, titles, departments...). Default true. */
+  includeDetail?: boolean;
+  /**
+   * A full sync refuses to deprovision more than this share of an organization's active users
+   * (unless `force`). Default 0.25. Organizations with fewer than `guardMinUsers` active users
+   * are not guarded. Default 20.
+   */
+  maxDeprovisionShare?: number;
+  guardMinUsers?: number;
+  /** An incremental sync asks for changes since the last watermark minus this margin. Default 60 s. */
+  watermarkSkewMs?: number;
+  /** Lease time-to-live; renewed as the sync progresses. Default 60 s. */
+  leaseTtlMs?: number;
+  /** Retries of one API call after a rate limit or a transient failure. Default 8. */
+  maxRetries?: number;
+  /** Backoff of the first retry; doubles each time, capped at 30 s, with jitter. Default 500 ms. */
+  retryBaseMs?: number;
+}
+
+export interface ScheduleOptions {
+  /** Organizations to reconcile each round (a function is called every round). */
+  organizations: readonly string[] | (() => readonly string[] | Promise<readonly string[]>);
+  intervalMs: number;
+  mode?: SyncMode;
+  /** Run a round at once instead of after the first interval. Default true. */
+  runImmediately?: boolean;
+  onReport?: (report: SyncReport) => void;
+  onError?: (error: unknown, organizationId: string) => void;
+}
+
+export interface SyncSchedule {
+  /** Stops the schedule: aborts a running sync and resolves once it has ended. */
+  stop(): Promise<void>;
+}
