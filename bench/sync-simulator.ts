@@ -1,0 +1,37 @@
+/**
+ * The simulator in a process of its own for the sync benchmark, driven over IPC by sync.ts:
+ * `seed` builds a directory, `change` updates that many users, `close` ends the process.
+ */
+import { startSimulator } from '@scim/simulator';
+
+const sim = await startSimulator({ seed: 2026 });
+let userIds: string[] = [];
+let changed = 0;
+
+process.on('message', (message: { cmd: string; users?: number; count?: number }) => {
+  if (message.cmd === 'seed') {
+    // A directory that has existed for a week, as a customer's would: its users' updatedAt lie in the past.
+    const seeded = sim.state.seed({
+      users: message.users ?? 10_000,
+      groups: 50,
+      updatedAt: new Date(Date.now() - 7 * 24 * 3600 * 1000),
+    });
+    userIds = seeded.userIds;
+    process.send?.({
+      url: sim.url,
+      credentials: sim.credentials,
+      organizationId: seeded.organization.id,
+      directoryId: seeded.directory.id,
+    });
+  } else if (message.cmd === 'change') {
+    const count = message.count ?? 100;
+    for (let i = 0; i < count; i++) {
+      const id = userIds[(changed++ * 997) % userIds.length]!;
+      sim.state.updateUser(id, { familyName: `Changed${changed}` });
+    }
+    process.send?.({ changed: count });
+  } else if (message.cmd === 'close') {
+    void sim.close().then(() => process.exit(0));
+  }
+});
+process.send?.({ ready: true });
