@@ -1,4 +1,4 @@
-import { ScimError, SyncGuardError, type SyncReport } from '@scim/core';
+import { createScimEngine, memoryAdapter, ScimError, SyncGuardError, type SyncReport, silentLogger } from '@scim/core';
 import { type Simulator, startSimulator } from '@scim/simulator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { engineFor, expectMirror, webhookServer } from './helpers.js';
@@ -101,6 +101,29 @@ describe('full sync through the real ScalekitClient', () => {
     );
     expect(report.plan).toHaveLength(3);
     expect(JSON.stringify(adapter.inspect.users(org), (_k, v) => (typeof v === 'bigint' ? String(v) : v))).toBe(before);
+  });
+});
+
+describe('the Scalekit client', () => {
+  it('is built from the SCALEKIT_* variables when none is given, and their absence is a clear error', async () => {
+    const saved = { ...process.env };
+    try {
+      for (const name of ['SCALEKIT_ENVIRONMENT_URL', 'SCALEKIT_CLIENT_ID', 'SCALEKIT_CLIENT_SECRET'])
+        delete process.env[name];
+      const adapter = memoryAdapter();
+      const engine = createScimEngine({ adapter, logger: silentLogger, webhookSecret: sim.credentials.webhookSecret });
+      const missing = await engine.sync({ organizationId: org }).catch((error: unknown) => error);
+      expect(missing).toMatchObject({ code: 'CONFIGURATION_ERROR' });
+      expect((missing as Error).message).toContain('SCALEKIT_CLIENT_SECRET');
+      expect((missing as Error).message).not.toContain(sim.credentials.clientSecret);
+
+      Object.assign(process.env, sim.env());
+      const report = await engine.sync({ organizationId: org });
+      expect(report.users.created).toBe(1000);
+    } finally {
+      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+      Object.assign(process.env, saved);
+    }
   });
 });
 

@@ -142,11 +142,14 @@ export function createScimEngine(options: ScimEngineOptions): ScimEngine {
 
   let client: Promise<DirectoryApiClient> | undefined;
   const getClient = () => {
-    client ??= options.scalekit !== undefined ? Promise.resolve(options.scalekit) : clientFromEnvironment();
-    // A failed construction is not cached: fixing the environment and calling again works.
-    client.catch(() => {
-      client = undefined;
-    });
+    if (client === undefined) {
+      const created = options.scalekit !== undefined ? Promise.resolve(options.scalekit) : clientFromEnvironment();
+      // A failed construction is not cached: fixing the environment and calling again works.
+      created.catch(() => {
+        if (client === created) client = undefined;
+      });
+      client = created;
+    }
     return client;
   };
   const syncContext = {
