@@ -12,13 +12,11 @@ import type {
   UserUpdatedEvent,
 } from '../events/types.js';
 import type { ScimLogger } from '../logger.js';
+import { type Effect, runEffects } from './effects.js';
 import { userFingerprint } from './fingerprint.js';
 import { decideDeprovision, mergeRoles } from './policies.js';
 import type { ApplyOutcome, ApplyResult, DeprovisionPolicy, ScimHooks } from './types.js';
 import { toUserWrite } from './user-write.js';
-
-/** Work to do after commit (app hooks). */
-type Effect = () => void | Promise<void>;
 
 type ChangeOutcome = Extract<ApplyOutcome, 'applied' | 'stale' | 'ignored' | 'unknown_type'>;
 
@@ -64,7 +62,9 @@ export class Dispatcher {
         const outcome = adapter.capabilities.transactions
           ? await adapter.transaction((store) => this.applyInTransaction(store, event, type, effects))
           : await this.applyWithoutTransaction(adapter, event, type, effects);
-        if (effects.length > 0 && outcome !== 'duplicate') await this.runEffects(effects, event);
+        if (effects.length > 0 && outcome !== 'duplicate') {
+          await runEffects(effects, logger, { eventId: event.id, organizationId: event.organizationId });
+        }
         return { outcome, eventId: event.id, type };
       } catch (error) {
         const conflict = error instanceof AdapterError && error.code === 'TRANSACTION_CONFLICT';
@@ -456,20 +456,5 @@ export class Dispatcher {
       this.config.hooks.onUnknownEvent?.({ organizationId: event.organizationId, type: event.rawType, event }),
     );
     return 'unknown_type';
-  }
-
-  private async runEffects(effects: Effect[], event: DirectoryEvent): Promise<void> {
-    for (const effect of effects) {
-      try {
-        await effect();
-      } catch (error) {
-        this.config.logger.error('app hook failed; the change stays committed', {
-          eventId: event.id,
-          organizationId: event.organizationId,
-          error: error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : typeof error,
-          code: isScimError(error) ? error.code : undefined,
-        });
-      }
-    }
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityAdvance, EntityState, ScimAdapter, ScimStore, SyncState, UserWrite } from '../adapter/contract.js';
+import { type Effect, runEffects } from '../engine/effects.js';
 import { userFingerprint } from '../engine/fingerprint.js';
 import { decideDeprovision, mergeRoles } from '../engine/policies.js';
 import type { DeprovisionPolicy, ScimHooks } from '../engine/types.js';
@@ -150,8 +151,6 @@ async function* readAhead<T>(fetch: (token: string) => Promise<Page<T>>, limit: 
     await producer;
   }
 }
-
-type Effect = () => void | Promise<void>;
 
 function emptyReport(organizationId: string, directoryId: string, mode: SyncMode, dryRun: boolean, now: Date) {
   const report: SyncReport = {
@@ -424,17 +423,8 @@ export class SyncRun {
     else await fn(this.ctx.adapter);
   }
 
-  private async runEffects(effects: Effect[]): Promise<void> {
-    for (const effect of effects) {
-      try {
-        await effect();
-      } catch (error) {
-        this.ctx.logger.error('app hook failed; the change stays committed', {
-          organizationId: this.org,
-          error: error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : typeof error,
-        });
-      }
-    }
+  private runEffects(effects: Effect[]): Promise<void> {
+    return runEffects(effects, this.ctx.logger, { organizationId: this.org });
   }
 
   private plan(kind: 'user' | 'group', id: string, action: PlannedAction): void {
