@@ -12,6 +12,7 @@ import {
   type DirectoryEvent,
   generateWebhookSecret,
   memoryAdapter,
+  nanosToRfc3339,
   parseDirectoryEvent,
   signWebhook,
   silentLogger,
@@ -32,12 +33,6 @@ function prng(seed: number) {
   };
 }
 
-function isoNanos(base: bigint): string {
-  const ms = Number(base / 1_000_000n);
-  const iso = new Date(ms).toISOString().slice(0, 19);
-  return `${iso}.${(base % 1_000_000_000n).toString().padStart(9, '0')}Z`;
-}
-
 interface Mix {
   payloads: Record<string, unknown>[];
   counts: Record<string, number>;
@@ -56,7 +51,7 @@ function buildMix(total: number, seed: number): Mix {
     spec_version: '1',
     id: `evt_${(++seq).toString(36)}`,
     type,
-    occurred_at: isoNanos(occurred),
+    occurred_at: nanosToRfc3339(occurred),
     environment_id: 'env_bench',
     organization_id: org,
     object: type.includes('group') ? 'DirectoryGroup' : 'DirectoryUser',

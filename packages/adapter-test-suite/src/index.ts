@@ -6,7 +6,6 @@ export type { ConformanceOptions, ConformancePeer, ConformanceSetup } from './op
 export { runAdapterConformance } from './run-adapter-conformance.js';
 export {
   type EventOptions,
-  formatOccurredAt,
   type RawDeletedUserData,
   type RawDirectoryData,
   type RawGroupData,

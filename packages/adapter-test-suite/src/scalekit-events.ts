@@ -1,3 +1,4 @@
+import { nanosToRfc3339 } from '@scim/core';
 import { randomEventId, randomToken } from './ids.js';
 
 /**
@@ -124,17 +125,8 @@ export interface ScalekitEvents {
 }
 
 const NS_PER_MS = 1_000_000n;
-const NS_PER_SECOND = 1_000_000_000n;
 const DEFAULT_START = BigInt(Date.UTC(2025, 5, 2, 8, 0, 0)) * NS_PER_MS;
 const DEFAULT_STEP = NS_PER_MS + 1n;
-
-/** Formats nanoseconds since the epoch as RFC 3339 UTC with nine fractional digits. */
-export function formatOccurredAt(nanos: bigint): string {
-  const seconds = nanos / NS_PER_SECOND;
-  const fraction = (nanos % NS_PER_SECOND).toString().padStart(9, '0');
-  const whole = new Date(Number(seconds) * 1000).toISOString().slice(0, 19);
-  return `${whole}.${fraction}Z`;
-}
 
 const LABELS: Record<string, string> = {
   'organization.directory_enabled': 'Directory enabled',
@@ -157,10 +149,10 @@ export function scalekitEvents(options: ScalekitEventsOptions): ScalekitEvents {
 
   const occurredAt = (at: bigint | string | undefined): string => {
     if (typeof at === 'string') return at;
-    if (at !== undefined) return formatOccurredAt(at);
+    if (at !== undefined) return nanosToRfc3339(at);
     const value = clock;
     clock += step;
-    return formatOccurredAt(value);
+    return nanosToRfc3339(value);
   };
 
   function event<Data>(
@@ -192,7 +184,7 @@ export function scalekitEvents(options: ScalekitEventsOptions): ScalekitEvents {
     provider: 'OKTA',
     enabled,
     status: enabled ? 'IN_PROGRESS' : 'DISABLED',
-    updated_at: formatOccurredAt(clock),
+    updated_at: nanosToRfc3339(clock),
     last_sync_at: null,
     ...data,
   });

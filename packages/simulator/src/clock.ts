@@ -16,19 +16,7 @@ export class EventClock {
   }
 }
 
-/** RFC 3339 in UTC with exactly nine fractional digits, the form Scalekit's `occurred_at` takes. */
-export function formatNanos(nanos: bigint): string {
-  const iso = new Date(Number(nanos / NS_PER_MS)).toISOString();
-  const fraction = (nanos % NS_PER_S).toString().padStart(9, '0');
-  return `${iso.slice(0, 19)}.${fraction}Z`;
-}
-
 /** Splits nanoseconds into the parts of a protobuf Timestamp. */
 export function nanosToTimestampParts(nanos: bigint): { seconds: bigint; nanos: number } {
   return { seconds: nanos / NS_PER_S, nanos: Number(nanos % NS_PER_S) };
-}
-
-/** Nanoseconds since the epoch of a protobuf Timestamp. */
-export function timestampPartsToNanos(ts: { seconds: bigint; nanos: number }): bigint {
-  return ts.seconds * NS_PER_S + BigInt(ts.nanos);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dateToNanos, nanosToDate, rfc3339ToNanos, timestampToNanos } from './timestamp.js';
+import { dateToNanos, nanosToDate, nanosToRfc3339, rfc3339ToNanos, timestampToNanos } from './timestamp.js';
 
 describe('rfc3339ToNanos', () => {
   it('keeps nanoseconds a Date would drop', () => {
@@ -39,6 +39,14 @@ describe('rfc3339ToNanos', () => {
       '2024-03-10T12:34:56Z ',
     ]) {
       expect(rfc3339ToNanos(text), text).toBeNull();
+    }
+  });
+
+  it('formats nanoseconds back, round trip', () => {
+    expect(nanosToRfc3339(1710074096123456789n)).toBe('2024-03-10T12:34:56.123456789Z');
+    expect(nanosToRfc3339(500_000_000n)).toBe('1970-01-01T00:00:00.500000000Z');
+    for (const text of ['2026-11-29T02:36:16.000000001Z', '1999-12-31T23:59:59.999999999Z']) {
+      expect(nanosToRfc3339(rfc3339ToNanos(text)!)).toBe(text);
     }
   });
 

@@ -32,6 +32,13 @@ export function rfc3339ToNanos(text: string): bigint | null {
   return BigInt(utcSeconds) * NS_PER_SECOND + nanos;
 }
 
+/** RFC 3339 in UTC with exactly nine fractional digits, the form of Scalekit's `occurred_at`. */
+export function nanosToRfc3339(nanos: bigint): string {
+  const whole = new Date(Number(nanos / NS_PER_SECOND) * 1000).toISOString().slice(0, 19);
+  const fraction = (((nanos % NS_PER_SECOND) + NS_PER_SECOND) % NS_PER_SECOND).toString().padStart(9, '0');
+  return `${whole}.${fraction}Z`;
+}
+
 /** Nanoseconds since the epoch from a Date (millisecond precision). */
 export function dateToNanos(date: Date): bigint {
   return BigInt(date.getTime()) * 1_000_000n;

@@ -189,6 +189,8 @@ export class SyncRun {
   private leaseLost = false;
   private startedAtNs = 0n;
   private phase: SyncPhase = 'groups';
+  /** The directory's sync state as last saved: this run holds the lease, so nobody else writes it. */
+  private state: SyncState | null = null;
 
   constructor(
     private readonly ctx: SyncContext,
@@ -213,6 +215,7 @@ export class SyncRun {
     if (!this.dryRun) await this.acquireLease();
     try {
       const state = await this.ctx.adapter.getSyncState(this.org, this.directoryId);
+      this.state = state;
       let mode: SyncMode = this.options.mode ?? 'full';
       if (mode === 'incremental' && (state === null || state.watermark === null)) mode = 'full';
       this.report.mode = mode;
@@ -229,20 +232,20 @@ export class SyncRun {
           ? new Date(state.watermark.getTime() - this.ctx.settings.watermarkSkewMs).toISOString()
           : undefined;
 
-      await this.saveState(state, { status: 'running', checkpoint, lastStartedAt: started, lastError: null });
+      await this.saveState({ status: 'running', checkpoint, lastStartedAt: started, lastError: null });
 
       const seenGroups = new Set<string>();
       if (!checkpoint.groupsDone) {
         await this.syncGroups(client, updatedAfter, seenGroups);
         checkpoint.groupsDone = true;
-        await this.saveState(state, { checkpoint });
+        await this.saveState({ checkpoint });
       } else if (mode === 'full') {
         // A resumed run re-lists the groups it already applied, only to know which still exist.
         await this.listGroupIds(client, seenGroups);
       }
 
       const seenUsers = new Set<string>();
-      await this.syncUsers(client, updatedAfter, seenUsers, checkpoint, state);
+      await this.syncUsers(client, updatedAfter, seenUsers, checkpoint);
 
       if (mode === 'full') {
         this.phase = 'deprovision';
@@ -253,7 +256,7 @@ export class SyncRun {
 
       this.phase = 'done';
       const finished = this.ctx.now();
-      await this.saveState(state, {
+      await this.saveState({
         status: 'succeeded',
         checkpoint: null,
         watermark: new Date(Number(this.startedAtNs / 1_000_000n)),
@@ -382,13 +385,11 @@ export class SyncRun {
   }
 
   private async saveState(
-    previous: SyncState | null,
     change: Partial<Omit<SyncState, 'checkpoint'>> & { checkpoint?: Checkpoint | null },
   ): Promise<void> {
     if (this.dryRun) return;
-    const current = (await this.ctx.adapter.getSyncState(this.org, this.directoryId)) ?? previous;
     const { checkpoint, ...rest } = change;
-    await this.ctx.adapter.saveSyncState({
+    const next: SyncState = {
       organizationId: this.org,
       directoryId: this.directoryId,
       status: 'idle',
@@ -397,11 +398,13 @@ export class SyncRun {
       lastStartedAt: null,
       lastFinishedAt: null,
       lastError: null,
-      ...current,
+      ...this.state,
       ...rest,
       ...(checkpoint === undefined ? {} : { checkpoint: checkpoint === null ? null : JSON.stringify(checkpoint) }),
       updatedAt: this.ctx.now(),
-    });
+    };
+    await this.ctx.adapter.saveSyncState(next);
+    this.state = next;
   }
 
   private async saveFailure(error: unknown, clearCheckpoint: boolean): Promise<void> {
@@ -411,11 +414,10 @@ export class SyncRun {
       lastFinishedAt: this.ctx.now(),
       lastError: message,
     };
-    const current = await this.ctx.adapter.getSyncState(this.org, this.directoryId);
     // Keep the checkpoint (status 'running') so the next run resumes, unless the run was refused.
     if (clearCheckpoint) change.checkpoint = null;
-    else if (current?.checkpoint) change.status = 'running';
-    await this.saveState(current, change);
+    else if (this.state?.checkpoint) change.status = 'running';
+    await this.saveState(change);
   }
 
   private async runInTransaction(fn: (store: ScimStore) => Promise<void>): Promise<void> {
@@ -616,7 +618,6 @@ export class SyncRun {
     updatedAfter: string | undefined,
     seen: Set<string>,
     checkpoint: Checkpoint,
-    state: SyncState | null,
   ): Promise<void> {
     this.phase = 'users';
     const pages = readAhead<ApiDirectoryUser>(async (pageToken) => {
@@ -645,14 +646,14 @@ export class SyncRun {
         await this.applyUsers(batch);
         batch = [];
         checkpoint.userPages = pageIndex;
-        await this.saveState(state, { checkpoint });
+        await this.saveState({ checkpoint });
       }
       this.progress();
     }
     if (batch.length > 0) {
       await this.applyUsers(batch);
       checkpoint.userPages = pageIndex;
-      await this.saveState(state, { checkpoint });
+      await this.saveState({ checkpoint });
     }
   }
 

@@ -10,7 +10,7 @@ import {
   type ListDirectoryUsersResponse,
   ToggleDirectoryResponseSchema,
 } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/directories/directories_pb.js';
-import { timestampPartsToNanos } from '../clock.js';
+import { timestampToNanos } from '@scim/core';
 import { hasPrefix, MAX_ORGANIZATION_ID_LENGTH } from '../ids.js';
 import type { DirectoryRecord, GroupRecord, OrganizationRecord, UserRecord } from '../state/records.js';
 import type { StateStore } from '../state/store.js';
@@ -97,7 +97,7 @@ export function createDirectoryApi(context: ServiceContext): DirectoryApi {
     return decoded;
   };
 
-  const after = (ts: Timestamp | undefined): bigint | null => (ts === undefined ? null : timestampPartsToNanos(ts));
+  const after = (ts: Timestamp | undefined): bigint | null => (ts === undefined ? null : timestampToNanos(ts));
 
   const count = <T>(key: string, items: readonly T[], match: (item: T) => boolean): number => {
     const cached = counts.get(key);

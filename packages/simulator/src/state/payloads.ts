@@ -1,4 +1,4 @@
-import { formatNanos } from '../clock.js';
+import { nanosToRfc3339 } from '@scim/core';
 import type { DirectoryRecord, GroupRecord, UserRecord } from './records.js';
 
 /**
@@ -101,12 +101,12 @@ export function directoryData(directory: DirectoryRecord): Record<string, unknow
     provider: directory.provider,
     enabled: directory.enabled,
     status: directory.status,
-    updated_at: formatNanos(directory.version),
-    last_sync_at: directory.lastSyncedAt === null ? null : formatNanos(directory.lastSyncedAt),
+    updated_at: nanosToRfc3339(directory.version),
+    last_sync_at: directory.lastSyncedAt === null ? null : nanosToRfc3339(directory.lastSyncedAt),
   };
 }
 
 /** The API's `groupDetail`. */
 export function groupDetail(group: GroupRecord): Record<string, unknown> {
-  return { ...groupData(group, false), total_users: group.activeMembers, updated_at: formatNanos(group.version) };
+  return { ...groupData(group, false), total_users: group.activeMembers, updated_at: nanosToRfc3339(group.version) };
 }

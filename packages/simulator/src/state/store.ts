@@ -1,4 +1,5 @@
-import { type EventClock, formatNanos } from '../clock.js';
+import { nanosToRfc3339 } from '@scim/core';
+import type { EventClock } from '../clock.js';
 import { SimulatorError } from '../errors.js';
 import { generateDirectory } from '../generator/generate.js';
 import { defaultGroupCount, type SeedOptions, type SeedResult } from '../generator/seed-options.js';
@@ -175,7 +176,7 @@ export class StateStore implements DirectoryState {
     data: Record<string, unknown>,
     version: bigint,
   ): SimulatorEvent {
-    const occurredAt = formatNanos(version);
+    const occurredAt = nanosToRfc3339(version);
     const id = this.#options.eventIds.next('event');
     const payload = {
       spec_version: '1',
@@ -744,8 +745,8 @@ export function toDirectory(directory: DirectoryRecord): SimulatedDirectory {
     status: directory.status,
     totalUsers: directory.listed.length,
     totalGroups: directory.groupList.length,
-    updatedAt: formatNanos(directory.version),
-    lastSyncedAt: directory.lastSyncedAt === null ? null : formatNanos(directory.lastSyncedAt),
+    updatedAt: nanosToRfc3339(directory.version),
+    lastSyncedAt: directory.lastSyncedAt === null ? null : nanosToRfc3339(directory.lastSyncedAt),
   };
 }
 
@@ -779,7 +780,7 @@ function toUser(user: UserRecord): SimulatedUser {
     roles: [...user.roles],
     customAttributes: { ...user.customAttributes },
     groupIds: user.groups.map((g) => g.id),
-    updatedAt: formatNanos(user.version),
+    updatedAt: nanosToRfc3339(user.version),
     version: user.version,
   };
 }
@@ -793,7 +794,7 @@ function toGroup(group: GroupRecord): SimulatedGroup {
     externalId: group.externalId,
     memberCount: group.memberCount,
     totalUsers: group.activeMembers,
-    updatedAt: formatNanos(group.version),
+    updatedAt: nanosToRfc3339(group.version),
     version: group.version,
   };
 }
