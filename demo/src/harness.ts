@@ -1,0 +1,4 @@
+export * from './app-api.js';
+export * from './app-process.js';
+export * from './compare.js';
+export * from './story.js';
