@@ -51,35 +51,18 @@ export interface MemoryAdapter extends ScimAdapter {
   readonly inspect: MemoryAdapterInspector;
 }
 
-/**
- * One step of a transaction's undo log: a map entry to put back (`had` false: delete it), or, with
- * `member` set, one set-valued index entry to toggle back.
- */
+/** One step of a transaction's undo log: a map entry to put back (`had` false: delete it). */
 interface UndoStep {
   map: Map<string, unknown>;
   key: string;
   had: boolean;
   previous: unknown;
-  member?: string;
 }
 
 function rollback(steps: UndoStep[]): void {
   for (let i = steps.length - 1; i >= 0; i--) {
     const step = steps[i]!;
-    if (step.member !== undefined) {
-      const map = step.map as Map<string, Set<string>>;
-      let set = map.get(step.key);
-      if (step.had) {
-        if (set === undefined) {
-          set = new Set();
-          map.set(step.key, set);
-        }
-        set.add(step.member);
-      } else if (set !== undefined) {
-        set.delete(step.member);
-        if (set.size === 0) map.delete(step.key);
-      }
-    } else if (step.had) step.map.set(step.key, step.previous);
+    if (step.had) step.map.set(step.key, step.previous);
     else step.map.delete(step.key);
   }
 }
@@ -98,14 +81,20 @@ class OrgData {
    */
   readonly sortedIds: Record<EntityKind, string[] | null> = { user: null, group: null, directory: null };
   readonly groups = new Map<string, StoredGroup>();
-  /** user -> group ids, and the reverse index group -> user ids. */
-  readonly groupsOfUser = new Map<string, Set<string>>();
-  readonly usersOfGroup = new Map<string, Set<string>>();
+  /**
+   * user -> group ids. Each entry is a small array replaced whole, never changed in place. There is
+   * no reverse index: per-group member sets cost more to keep up during a large sync (hash tables
+   * growing to 100,000 entries) than scanning the users costs on the rare group deletion.
+   */
+  readonly groupsOfUser = new Map<string, readonly string[]>();
   readonly directories = new Map<string, StoredDirectory>();
   readonly syncStates = new Map<string, SyncState>();
 }
 
 const EMPTY_ORG = new OrgData();
+
+/** Shared by every empty list the store keeps; it never hands it out (reads copy). */
+const NO_STRINGS: readonly string[] = Object.freeze([]);
 
 class MemoryData {
   readonly inbox = new Map<string, InboxRecord>();
@@ -129,7 +118,11 @@ class MemoryData {
 }
 
 function copyState(state: EntityState): EntityState {
-  return { ...state, directoryRoles: state.directoryRoles === null ? null : [...state.directoryRoles] };
+  return {
+    ...state,
+    directoryRoles: state.directoryRoles === null ? null : [...state.directoryRoles],
+    updatedAt: new Date(state.updatedAt.getTime()),
+  };
 }
 
 /**
@@ -192,6 +185,8 @@ class MemoryStore implements ScimStore {
 
   async advanceEntities(organizationId: string, kind: EntityKind, items: readonly EntityAdvance[]): Promise<string[]> {
     const written: string[] = [];
+    // One Date for the whole call: records are copied on the way out, so none escapes to be changed.
+    const now = new Date();
     for (const item of items) {
       const k = item.id;
       const org = this.data.org(organizationId);
@@ -213,7 +208,7 @@ class MemoryStore implements ScimStore {
         fingerprint: item.fingerprint,
         directoryRoles: item.directoryRoles === null ? null : [...item.directoryRoles],
         eventId: item.eventId,
-        updatedAt: new Date(),
+        updatedAt: now,
       });
       written.push(item.id);
     }
@@ -252,7 +247,10 @@ class MemoryStore implements ScimStore {
       const k = user.id;
       const users = this.data.org(organizationId).users;
       const existing = users.get(k);
-      const merged = (existing === undefined ? { roles: [] } : { ...existing }) as unknown as Record<string, unknown>;
+      const merged = (existing === undefined ? { roles: NO_STRINGS } : { ...existing }) as unknown as Record<
+        string,
+        unknown
+      >;
       const fields = user as unknown as Record<string, unknown>;
       for (const field in fields) {
         const value = fields[field];
@@ -260,7 +258,7 @@ class MemoryStore implements ScimStore {
         if (value !== undefined && field !== 'groups') merged[field] = value;
       }
       merged.organizationId = organizationId;
-      if (user.roles !== undefined) merged.roles = [...user.roles];
+      if (user.roles !== undefined) merged.roles = user.roles.length === 0 ? NO_STRINGS : [...user.roles];
       if (user.emails !== undefined) merged.emails = [...user.emails];
       this.set(users, k, merged as unknown as MemoryUser);
     }
@@ -330,18 +328,9 @@ class MemoryStore implements ScimStore {
     return out;
   }
 
-  /** Adds or removes one member of a set-valued index in place, recording the inverse step. */
-  private toggle(map: Map<string, Set<string>>, k: string, member: string, on: boolean): void {
-    let set = map.get(k);
-    if (on === (set?.has(member) ?? false)) return;
-    if (set === undefined) {
-      set = new Set();
-      map.set(k, set);
-    }
-    if (on) set.add(member);
-    else set.delete(member);
-    if (set.size === 0) map.delete(k);
-    this.undo.push({ map: map as Map<string, unknown>, key: k, had: !on, previous: undefined, member });
+  /** Sets a user's groups. */
+  private setGroupsOfUser(org: OrgData, userId: string, next: readonly string[]): void {
+    this.set(org.groupsOfUser, userId, next.length === 0 ? undefined : next);
   }
 
   async replaceMemberships(
@@ -350,29 +339,27 @@ class MemoryStore implements ScimStore {
   ): Promise<void> {
     const org = this.data.org(organizationId);
     for (const { userId, groupIds } of entries) {
-      const before = [...(org.groupsOfUser.get(userId) ?? [])];
-      const after = new Set(groupIds);
-      for (const g of before) {
-        if (after.has(g)) continue;
-        this.toggle(org.groupsOfUser, userId, g, false);
-        this.toggle(org.usersOfGroup, g, userId, false);
+      const next: string[] = [];
+      for (const g of groupIds) {
+        // The group's own id string: each page of users decodes copies of it, and 100,000 users in a
+        // few groups would otherwise keep half a million of them.
+        if (!next.includes(g)) next.push(org.groups.get(g)?.id ?? g);
       }
-      for (const g of after) {
-        this.toggle(org.groupsOfUser, userId, g, true);
-        this.toggle(org.usersOfGroup, g, userId, true);
-      }
+      this.setGroupsOfUser(org, userId, next.length === 0 ? NO_STRINGS : [...next]);
     }
   }
 
   async removeGroupMemberships(organizationId: string, groupIds: readonly string[]): Promise<Membership[]> {
     const org = this.data.peek(organizationId);
     const removed: Membership[] = [];
-    for (const groupId of groupIds) {
-      for (const userId of [...(org.usersOfGroup.get(groupId) ?? [])]) {
-        this.toggle(org.groupsOfUser, userId, groupId, false);
-        this.toggle(org.usersOfGroup, groupId, userId, false);
-        removed.push({ organizationId, userId, groupId });
-      }
+    for (const [userId, groups] of [...org.groupsOfUser]) {
+      if (!groups.some((g) => groupIds.includes(g))) continue;
+      for (const groupId of groups) if (groupIds.includes(groupId)) removed.push({ organizationId, userId, groupId });
+      this.setGroupsOfUser(
+        org,
+        userId,
+        groups.filter((g) => !groupIds.includes(g)),
+      );
     }
     return removed;
   }
@@ -388,8 +375,9 @@ class MemoryStore implements ScimStore {
         for (const groupId of org.groupsOfUser.get(userId) ?? []) out.push({ organizationId, userId, groupId });
       }
     } else {
-      for (const groupId of filter.groupIds) {
-        for (const userId of org.usersOfGroup.get(groupId) ?? []) out.push({ organizationId, userId, groupId });
+      for (const [userId, groups] of org.groupsOfUser) {
+        for (const groupId of groups)
+          if (filter.groupIds.includes(groupId)) out.push({ organizationId, userId, groupId });
       }
     }
     return out;
@@ -511,7 +499,10 @@ export function memoryAdapter(): MemoryAdapter {
     },
     groupIdsOfUser: (organizationId, userId) => [...(data.peek(organizationId).groupsOfUser.get(userId) ?? [])].sort(),
     userIdsOfGroup: (organizationId, groupId) =>
-      [...(data.peek(organizationId).usersOfGroup.get(groupId) ?? [])].sort(),
+      [...data.peek(organizationId).groupsOfUser]
+        .filter(([, groups]) => groups.includes(groupId))
+        .map(([userId]) => userId)
+        .sort(),
     directory: (organizationId, id) => {
       const directory = data.peek(organizationId).directories.get(id);
       return directory === undefined ? null : { ...directory };

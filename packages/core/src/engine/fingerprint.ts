@@ -38,5 +38,7 @@ export function userFingerprint(user: DirectoryUser, active: boolean): string {
       .sort()
       .join(',');
   }
-  return hash('sha256', material, 'base64url').slice(0, 22);
+  // 16 bytes (128 bits) encoded on their own: a flat 22-character string, not a slice that would keep
+  // the whole 43-character digest alive for as long as the fingerprint is stored.
+  return hash('sha256', material, 'buffer').toString('base64url', 0, 16);
 }

@@ -33,10 +33,13 @@ export function apiUserToDirectoryUser(user: ApiDirectoryUser, organizationId: s
   normalized.id = user.id;
   normalized.organizationId = organizationId;
   if (email !== undefined) normalized.email = email;
-  if (user.emails.length > 0) normalized.emails = [...user.emails];
+  // Equal strings are kept as one: the decoder gives each field its own copy, and a store that keeps
+  // users in memory would otherwise hold the same address two or three times a user.
+  if (email !== undefined && user.emails.length === 1 && user.emails[0] === email) normalized.emails = [email];
+  else if (user.emails.length > 0) normalized.emails = [...user.emails];
   else if (normalized.emails === undefined && email !== undefined) normalized.emails = [email];
   const username = text(user.preferredUsername);
-  if (username !== undefined) normalized.username = username;
+  if (username !== undefined) normalized.username = username === email ? email : username;
   const givenName = text(user.givenName);
   if (givenName !== undefined) normalized.givenName = givenName;
   const familyName = text(user.familyName);

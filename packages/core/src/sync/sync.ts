@@ -13,7 +13,6 @@ import { abortError, sleep, withRetries } from './retry.js';
 import { apiUserToDirectoryUser, apiVersion } from './source.js';
 import type {
   ApiDirectoryGroup,
-  ApiDirectoryUser,
   DirectoryApiClient,
   PlannedAction,
   SyncEngineOptions,
@@ -93,6 +92,12 @@ function parseCheckpoint(text: string | null): Checkpoint | null {
     // An unreadable checkpoint only means the sync starts from the beginning.
   }
   return null;
+}
+
+/** A listed user, converted as its page arrived. */
+interface ListedUser {
+  user: DirectoryUser;
+  version: bigint;
 }
 
 interface Page<T> {
@@ -451,7 +456,7 @@ export class SyncRun {
   /** Two batches of pages: enough to keep the listing busy while a batch is written. */
   private readAheadPages(): number {
     const { batchSize, pageSize } = this.ctx.settings;
-    return 2 * Math.max(1, Math.ceil(batchSize / pageSize));
+    return Math.max(1, Math.ceil(batchSize / pageSize)) + 1;
   }
 
   private async listGroupIds(client: DirectoryApiClient, seen: Set<string>): Promise<void> {
@@ -620,7 +625,7 @@ export class SyncRun {
     checkpoint: Checkpoint,
   ): Promise<void> {
     this.phase = 'users';
-    const pages = readAhead<ApiDirectoryUser>(async (pageToken) => {
+    const pages = readAhead<ListedUser>(async (pageToken) => {
       const answer = await this.call(() =>
         client.directory.listDirectoryUsers(this.org, this.directoryId, {
           pageSize: this.ctx.settings.pageSize,
@@ -629,16 +634,23 @@ export class SyncRun {
           ...(updatedAfter === undefined ? {} : { updatedAfter }),
         }),
       );
-      return { items: answer.users, next: answer.nextPageToken };
+      // Converted as soon as the page arrives: the SDK's message objects then die young, instead of
+      // waiting in the queue and the batch long enough to be promoted to the old generation (about
+      // 1.5 KB a user, which made the heap of a 100,000-user sync grow by 150 MB of garbage).
+      const items = answer.users.map((u) => ({
+        user: apiUserToDirectoryUser(u, this.org),
+        version: apiVersion(u.updatedAt, this.startedAtNs),
+      }));
+      return { items, next: answer.nextPageToken };
     }, this.readAheadPages());
     const resumeAfter = checkpoint.userPages;
     let pageIndex = 0;
-    let batch: ApiDirectoryUser[] = [];
+    let batch: ListedUser[] = [];
     for await (const users of pages) {
       pageIndex++;
       this.report.pages.users++;
       this.report.users.listed += users.length;
-      for (const user of users) seen.add(user.id);
+      for (const { user } of users) seen.add(user.id);
       // Pages an interrupted run already committed are only listed again, to know who exists.
       if (pageIndex <= resumeAfter) continue;
       batch.push(...users);
@@ -657,17 +669,13 @@ export class SyncRun {
     }
   }
 
-  private async applyUsers(apiUsers: ApiDirectoryUser[]): Promise<void> {
+  private async applyUsers(users: ListedUser[]): Promise<void> {
     if (this.signal.aborted) throw abortError(this.signal);
     const effects: Effect[] = [];
     const counts = { created: 0, updated: 0, reactivated: 0, unchanged: 0, skipped: 0, memberships: 0 };
     await this.runInTransaction(async (store) => {
       effects.length = 0;
       for (const key of Object.keys(counts) as (keyof typeof counts)[]) counts[key] = 0;
-      const users = apiUsers.map((u) => ({
-        user: apiUserToDirectoryUser(u, this.org),
-        version: apiVersion(u.updatedAt, this.startedAtNs),
-      }));
       const previous = new Map(
         (
           await store.getEntities(
