@@ -22,6 +22,9 @@ import {
   type KnownDirectoryEventType,
 } from './types.js';
 
+/** Versions are stored as signed 64-bit integers (nanoseconds): the latest is in April 2262. */
+const MAX_VERSION = 2n ** 63n - 1n;
+
 const KNOWN_TYPES: ReadonlySet<string> = new Set(DIRECTORY_EVENT_TYPES);
 
 export function isKnownDirectoryEventType(type: string): type is KnownDirectoryEventType {
@@ -147,7 +150,9 @@ export function parseDirectoryEvent(input: unknown): DirectoryEvent {
   const raw = input as Record<string, unknown>;
   const envelope = parseWith(envelopeSchema, raw, 'event');
   const version = rfc3339ToNanos(envelope.occurred_at);
-  if (version === null || version < 0n) throw invalid('Invalid event.occurred_at: must be an RFC 3339 timestamp');
+  if (version === null || version < 0n || version > MAX_VERSION) {
+    throw invalid('Invalid event.occurred_at: must be an RFC 3339 timestamp from 1970 to 2262');
+  }
 
   const base = (organizationId: string): DirectoryEventBase => {
     const event: DirectoryEventBase = {
