@@ -277,6 +277,33 @@ export class Dispatcher {
     return mergeRoles(directoryRoles ?? undefined, mapping(user, groups));
   }
 
+  /**
+   * Roles of users who just lost a group: a role the group granted must go with it, not wait for the
+   * user's next event. The mapping sees the user's id only here, as no directory record comes with
+   * a group deletion.
+   */
+  private async remapRoles(store: ScimStore, org: string, userIds: readonly string[]): Promise<void> {
+    const mapping = this.config.roles;
+    if (mapping === null) return;
+    const users = (await store.getEntities(org, 'user', userIds)).filter((u) => !u.deleted);
+    if (users.length === 0) return;
+    const memberships = await store.listMemberships(org, { userIds: users.map((u) => u.id) });
+    const stored = await store.getGroups(org, unique(memberships.map((m) => m.groupId)));
+    const names = new Map(stored.map((g) => [g.id, g.displayName]));
+    await store.patchUsers(
+      org,
+      users.map((u) => {
+        const groups = memberships
+          .filter((m) => m.userId === u.id)
+          .map((m) => ({ id: m.groupId, displayName: names.get(m.groupId) ?? null }));
+        return {
+          id: u.id,
+          roles: mergeRoles(u.directoryRoles ?? undefined, mapping({ id: u.id, organizationId: org }, groups)),
+        };
+      }),
+    );
+  }
+
   private async deleteUser(store: ScimStore, event: UserDeletedEvent, effects: Effect[]): Promise<ChangeOutcome> {
     const org = event.organizationId;
     const userId = event.data.id;
@@ -345,6 +372,7 @@ export class Dispatcher {
       const removed = await store.removeGroupMemberships(org, [group.id]);
       affectedUserIds = removed.map((m) => m.userId);
       await store.deleteGroups(org, [group.id]);
+      if (affectedUserIds.length > 0) await this.remapRoles(store, org, affectedUserIds);
     } else {
       await store.upsertGroups(org, [
         {

@@ -22,6 +22,16 @@ import {
   type KnownDirectoryEventType,
 } from './types.js';
 
+/** Versions are stored as signed 64-bit integers (nanoseconds): the latest is in April 2262. */
+const MAX_VERSION = 2n ** 63n - 1n;
+
+/**
+ * Deepest nesting accepted. Real payloads nest a handful of levels; a deeper one (still small enough
+ * for the body limit) would overflow the stack of whatever serializes it later, an adapter or the
+ * inbox, and fail on every redelivery.
+ */
+const MAX_DEPTH = 64;
+
 const KNOWN_TYPES: ReadonlySet<string> = new Set(DIRECTORY_EVENT_TYPES);
 
 export function isKnownDirectoryEventType(type: string): type is KnownDirectoryEventType {
@@ -127,6 +137,19 @@ function resolveOrganization(envelopeOrg: string | null | undefined, dataOrg: st
   return org;
 }
 
+/** Whether objects or arrays nest deeper than `limit`, walked without recursion so any input is safe. */
+function nestsDeeperThan(root: object, limit: number): boolean {
+  const stack: [object, number][] = [[root, 1]];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [value, depth] = next;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
 function dataObject(data: unknown): Record<string, unknown> {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw invalid('Invalid data: must be a JSON object');
@@ -145,9 +168,12 @@ export function parseDirectoryEvent(input: unknown): DirectoryEvent {
     throw invalid('Invalid event: must be a JSON object');
   }
   const raw = input as Record<string, unknown>;
+  if (nestsDeeperThan(raw, MAX_DEPTH)) throw invalid(`Invalid event: nested deeper than ${MAX_DEPTH} levels`);
   const envelope = parseWith(envelopeSchema, raw, 'event');
   const version = rfc3339ToNanos(envelope.occurred_at);
-  if (version === null || version < 0n) throw invalid('Invalid event.occurred_at: must be an RFC 3339 timestamp');
+  if (version === null || version < 0n || version > MAX_VERSION) {
+    throw invalid('Invalid event.occurred_at: must be an RFC 3339 timestamp from 1970 to 2262');
+  }
 
   const base = (organizationId: string): DirectoryEventBase => {
     const event: DirectoryEventBase = {

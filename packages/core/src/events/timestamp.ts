@@ -2,6 +2,11 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,
 
 const NS_PER_SECOND = 1_000_000_000n;
 
+// Date.UTC reads the years 0 to 99 as 1900 to 1999. The Gregorian calendar repeats every 400 years
+// (146,097 days), so computing 400 years later and stepping back gives every year its own calendar.
+const YEARS_SHIFT = 400;
+const SHIFT_MS = 146_097 * 86_400_000;
+
 /**
  * Parses an RFC 3339 timestamp into nanoseconds since the Unix epoch, keeping the sub-millisecond
  * digits a JS Date drops. Returns null when the text is not a valid RFC 3339 timestamp.
@@ -17,7 +22,7 @@ export function rfc3339ToNanos(text: string): bigint | null {
   const minute = Number(mi);
   const second = Number(s);
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return null;
-  if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return null;
+  if (day > new Date(Date.UTC(year + YEARS_SHIFT, month, 0)).getUTCDate()) return null;
   let offsetMinutes = 0;
   if (z === undefined) {
     const offH = Number(oh);
@@ -26,8 +31,8 @@ export function rfc3339ToNanos(text: string): bigint | null {
     offsetMinutes = (sign === '-' ? -1 : 1) * (offH * 60 + offM);
   }
   // A leap second (:60) is folded onto :59, which keeps the order of distinct instants.
-  const utcSeconds =
-    Math.floor(Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59)) / 1000) - offsetMinutes * 60;
+  const utcMs = Date.UTC(year + YEARS_SHIFT, month - 1, day, hour, minute, Math.min(second, 59)) - SHIFT_MS;
+  const utcSeconds = Math.floor(utcMs / 1000) - offsetMinutes * 60;
   const nanos = frac === undefined ? 0n : BigInt(frac.padEnd(9, '0'));
   return BigInt(utcSeconds) * NS_PER_SECOND + nanos;
 }

@@ -25,6 +25,8 @@ export type HeadersLike =
  * parser tolerates that separator because a trailing comma after a signature is ignored.
  */
 export function getHeader(headers: HeadersLike, name: string): string | undefined {
+  // Plain-JS callers can pass null or a primitive; that is a delivery without headers, not a TypeError.
+  if (typeof headers !== 'object' || headers === null) return undefined;
   const wanted = name.toLowerCase();
   if (Array.isArray(headers)) {
     return headers.length > 0 && typeof headers[0] === 'string'
@@ -64,7 +66,10 @@ function fromRawHeaders(raw: readonly string[], wanted: string): string | undefi
 
 function fromPairs(pairs: Iterable<readonly [string, string]>, wanted: string): string | undefined {
   let found: string | undefined;
-  for (const [key, value] of pairs) {
+  for (const pair of pairs) {
+    // An entry that is not a [name, value] pair names no header; destructuring it would throw.
+    if (!Array.isArray(pair)) continue;
+    const [key, value] = pair;
     if (typeof key === 'string' && sameName(key, wanted)) found = appendValue(found, value);
   }
   return found;
