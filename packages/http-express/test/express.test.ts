@@ -322,6 +322,16 @@ describe('scimWebhook on a route of its own', () => {
     expect((await send(`${server.url}/hook`, delivery)).status).toBe(201);
   });
 
+  it("is accepted by each major's own typings, on apps and routers", () => {
+    const engine = createScimEngine({ adapter: memoryAdapter(), webhookSecret: generateWebhookSecret() });
+    // No casts here: this compiles only if both majors' @types accept the handlers.
+    express5().use('/a', scimRouter(engine)).post('/b', scimWebhook(engine));
+    express5.Router().use(scimRouter(engine));
+    express4().use('/a', scimRouter(engine)).post('/b', scimWebhook(engine));
+    express4.Router().use(scimRouter(engine));
+    expect(scimRouter(engine)).toHaveLength(3);
+  });
+
   it('refuses an engine it cannot use', () => {
     expect(() => scimWebhook({} as never)).toThrow(/createScimEngine/);
   });
