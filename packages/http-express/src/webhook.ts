@@ -84,11 +84,10 @@ export function scimWebhook(engine: ScimEngine, options: ScimWebhookOptions = {}
           });
         } else {
           logger.info('webhook upload aborted by the client');
-          if (!res.destroyed) {
-            answer(req, res, 400, errorBody('INVALID_PAYLOAD', 'The request body was not received completely'), {
-              connection: 'close',
-            });
-          }
+          // Reported even when the client is gone and the answer has nowhere to go.
+          answer(req, res, 400, errorBody('INVALID_PAYLOAD', 'The request body was not received completely'), {
+            connection: 'close',
+          });
         }
         return;
       }

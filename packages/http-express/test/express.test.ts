@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingMessage, request, type ServerResponse } from 'node:http';
 import {
   createScimEngine,
   generateWebhookSecret,
@@ -190,6 +190,22 @@ describe.each(majors)('$name', (major) => {
     const { deliver } = await setup({ engine: { maxBodyBytes: Buffer.byteLength(payload) } });
     expect((await deliver(payload)).status).toBe(201);
     expect((await deliver(`${payload} `)).status).toBe(413);
+  });
+
+  it('writes nothing when the client gives up mid-upload, and stays up', async () => {
+    const { url, secret, adapter, errors, lines, deliver } = await setup();
+    const { headers, body } = signedDelivery(secret, userCreated());
+    const upload = request(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-length': String(body.length) },
+      agent: false,
+    });
+    upload.on('error', () => {});
+    upload.write(body.subarray(0, 20), () => setTimeout(() => upload.destroy(), 20));
+    await vi.waitFor(() => expect(lines.some((line) => line.includes('aborted by the client'))).toBe(true));
+    expect(errors.map((e) => e.error.code)).toEqual(['INVALID_PAYLOAD']);
+    expectNothingWritten(adapter);
+    expect((await deliver(userCreated())).status).toBe(201);
   });
 
   describe('body parsers registered before the webhook', () => {

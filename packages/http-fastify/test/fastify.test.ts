@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import {
   createScimEngine,
@@ -308,6 +309,23 @@ describe('scimWebhookPlugin on a listening server', () => {
     });
     expect(answer.status).toBe(413);
     expectNothingWritten(adapter);
+  });
+
+  it('writes nothing when the client gives up mid-upload, and stays up', async () => {
+    const { url, secret, adapter } = await listening();
+    const { headers, body } = signedDelivery(secret, userCreated());
+    const upload = request(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-length': String(body.length) },
+      agent: false,
+    });
+    const closed = new Promise((resolve) => upload.on('close', resolve));
+    upload.on('error', () => {});
+    upload.write(body.subarray(0, 20), () => setTimeout(() => upload.destroy(), 20));
+    await closed;
+    expect((await send(url, signedDelivery(secret, userCreated({ id: 'evt_2' })))).status).toBe(201);
+    expect(adapter.inspect.inbox('evt_1')).toBeNull();
+    expect(adapter.inspect.inboxSize()).toBe(1);
   });
 
   it('serves the app routes beside it with their own parser', async () => {
