@@ -108,7 +108,8 @@ describe('handleWebhook', () => {
   });
 
   it('honours a custom body limit', async () => {
-    const { deliver } = setup({ maxBodyBytes: 100 });
+    const { deliver, engine } = setup({ maxBodyBytes: 100 });
+    expect(engine.maxBodyBytes).toBe(100);
     expect((await deliver(userCreated())).status).toBe(413);
   });
 

@@ -166,6 +166,7 @@ export function createScimEngine(options: ScimEngineOptions): ScimEngine {
 
   return {
     adapter,
+    maxBodyBytes,
     handleWebhook,
     applyEvent: (event) => dispatcher.apply(event),
     sync,

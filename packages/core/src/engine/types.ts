@@ -168,6 +168,8 @@ export interface WebhookResponse {
 
 export interface ScimEngine {
   readonly adapter: ScimAdapter;
+  /** The largest webhook body `handleWebhook` accepts, in bytes: HTTP bindings stop reading past it. */
+  readonly maxBodyBytes: number;
   /** Verifies, parses and applies one webhook delivery; never throws. */
   handleWebhook(request: WebhookRequest): Promise<WebhookResponse>;
   /** Applies an already verified and parsed event. Throws `ScimError` when it could not be committed. */

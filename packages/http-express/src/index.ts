@@ -1,0 +1,3 @@
+export * from './router.js';
+export type * from './types.js';
+export * from './webhook.js';

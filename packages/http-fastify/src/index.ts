@@ -1,0 +1,2 @@
+export * from './plugin.js';
+export type * from './types.js';
