@@ -77,9 +77,18 @@ async function run(job: Job) {
 }
 
 process.once('message', (job: Job) => {
+  const cpu = process.cpuUsage();
   run(job).then(
     (result) => {
-      process.send?.({ result: { ...result, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) } });
+      const used = process.cpuUsage(cpu);
+      process.send?.({
+        result: {
+          ...result,
+          maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+          // This process's own CPU time, which other load on a shared machine does not inflate.
+          cpuSeconds: (used.user + used.system) / 1e6,
+        },
+      });
       process.disconnect?.();
     },
     (error: unknown) => {

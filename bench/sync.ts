@@ -60,6 +60,7 @@ interface Figures {
   listed: number;
   seconds: number;
   maxRssMiB: number;
+  cpuSeconds: number;
   updated?: number;
 }
 
@@ -90,11 +91,17 @@ for (const users of SIZES) {
   const naive = await scenario(simulator, seeded, 'naive');
   const row: Record<string, unknown> = {
     users,
-    ours: { usersPerSecond: Math.round(ours.listed / ours.seconds), seconds: ours.seconds, peakRssMiB: ours.maxRssMiB },
+    ours: {
+      usersPerSecond: Math.round(ours.listed / ours.seconds),
+      seconds: ours.seconds,
+      peakRssMiB: ours.maxRssMiB,
+      cpuMicrosPerUser: Math.round((ours.cpuSeconds * 1e6) / ours.listed),
+    },
     naive: {
       usersPerSecond: Math.round(naive.listed / naive.seconds),
       seconds: naive.seconds,
       peakRssMiB: naive.maxRssMiB,
+      cpuMicrosPerUser: Math.round((naive.cpuSeconds * 1e6) / naive.listed),
     },
     speedup: Number((naive.seconds / ours.seconds).toFixed(2)),
   };
@@ -116,11 +123,13 @@ for (const users of SIZES) {
   );
   console.log(
     `  ours:  ${(row.ours as { usersPerSecond: number }).usersPerSecond.toLocaleString('en-US')} users/s, ` +
-      `${ours.seconds.toFixed(2)} s, peak RSS ${ours.maxRssMiB} MiB`,
+      `${ours.seconds.toFixed(2)} s, peak RSS ${ours.maxRssMiB} MiB, ` +
+      `CPU ${Math.round((ours.cpuSeconds * 1e6) / ours.listed)} µs/user in the sync process`,
   );
   console.log(
     `  naive: ${(row.naive as { usersPerSecond: number }).usersPerSecond.toLocaleString('en-US')} users/s, ` +
-      `${naive.seconds.toFixed(2)} s, peak RSS ${naive.maxRssMiB} MiB  (list a page, await an upsert per user)`,
+      `${naive.seconds.toFixed(2)} s, peak RSS ${naive.maxRssMiB} MiB, ` +
+      `CPU ${Math.round((naive.cpuSeconds * 1e6) / naive.listed)} µs/user  (list a page, await an upsert per user)`,
   );
   if (row.incremental) {
     const inc = row.incremental as { listed: number; updated: number; seconds: number };
