@@ -1,5 +1,5 @@
 import type { EntityAdvance } from '@scim/core';
-import sift from 'sift';
+import { createDefaultQueryTester } from 'sift';
 import { describe, expect, test } from 'vitest';
 import {
   claimUpdate,
@@ -24,7 +24,7 @@ function advance(id: string, version: bigint, eventId: string | null): EntityAdv
 
 /** Whether a stored record matches a filter, evaluated with a MongoDB query matcher (sift). */
 function matches(filter: Record<string, unknown>, stored: Record<string, unknown>): boolean {
-  return sift(filter)(stored);
+  return createDefaultQueryTester(filter)(stored);
 }
 
 describe('the version condition', () => {
