@@ -1,5 +1,5 @@
 import type { EntityAdvance } from '@scim/core';
-import { createDefaultQueryTester } from 'sift';
+import siftModule from 'sift';
 import { describe, expect, test } from 'vitest';
 import {
   claimUpdate,
@@ -22,9 +22,12 @@ function advance(id: string, version: bigint, eventId: string | null): EntityAdv
   return { id, version, deleted: false, active: true, fingerprint: null, directoryRoles: ['a'], eventId };
 }
 
+// sift is CommonJS: its module object is also the matcher, and carries it again as `default`.
+const sift = siftModule.default;
+
 /** Whether a stored record matches a filter, evaluated with a MongoDB query matcher (sift). */
 function matches(filter: Record<string, unknown>, stored: Record<string, unknown>): boolean {
-  return createDefaultQueryTester(filter)(stored);
+  return sift(filter)(stored);
 }
 
 describe('the version condition', () => {
