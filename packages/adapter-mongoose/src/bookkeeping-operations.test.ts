@@ -13,6 +13,7 @@ import {
   membershipReplacement,
   newerCondition,
   plannedAdvances,
+  syncStateUpsert,
 } from './bookkeeping-operations.js';
 
 const V = 1_750_000_000_000_000_000n;
@@ -211,5 +212,36 @@ describe('inbox, groups, directories, memberships, leases', () => {
     expect(matches(filter, { _id: 'sync:org_1', owner: 'other', expiresAt: NOW })).toBe(true);
     expect(matches(filter, { _id: 'sync:org_1', owner: 'other', expiresAt: later })).toBe(false);
     expect(update).toEqual({ $set: { owner: 'me', expiresAt: new Date(NOW.getTime() + 60_000) } });
+  });
+
+  test('sync state: every field but the key is set, nulls included', () => {
+    const state = {
+      organizationId: 'org_1',
+      directoryId: 'dir_1',
+      status: 'running' as const,
+      watermark: null,
+      checkpoint: '{"after":"x"}',
+      lastStartedAt: NOW,
+      lastFinishedAt: null,
+      lastError: null,
+      updatedAt: NOW,
+    };
+    expect(syncStateUpsert(state)).toEqual({
+      updateOne: {
+        filter: { organizationId: 'org_1', directoryId: 'dir_1' },
+        update: {
+          $set: {
+            status: 'running',
+            watermark: null,
+            checkpoint: '{"after":"x"}',
+            lastStartedAt: NOW,
+            lastFinishedAt: null,
+            lastError: null,
+            updatedAt: NOW,
+          },
+        },
+        upsert: true,
+      },
+    });
   });
 });

@@ -7,6 +7,7 @@ import type {
   GroupWrite,
   InboxRecord,
   LeaseRequest,
+  SyncState,
 } from '@scim/core';
 import type { DirectoryDoc, EntityDoc, EventDoc, GroupDoc, LeaseDoc, MembershipDoc } from './documents.js';
 
@@ -206,6 +207,12 @@ export function directoryUpsert(organizationId: string, directory: DirectoryWrit
       upsert: true,
     },
   };
+}
+
+/** The whole sync state, keyed by (organizationId, directoryId); `$set` rather than a replacement keeps `_id`. */
+export function syncStateUpsert(state: SyncState): UpdateOneOperation<SyncState> {
+  const { organizationId, directoryId, ...rest } = state;
+  return { updateOne: { filter: { organizationId, directoryId }, update: { $set: rest }, upsert: true } };
 }
 
 /**

@@ -28,6 +28,7 @@ import {
   leaseAvailable,
   membershipReplacement,
   plannedAdvances,
+  syncStateUpsert,
 } from './bookkeeping-operations.js';
 import type { EntityDoc, GroupDoc, LeaseDoc, MembershipDoc } from './documents.js';
 import { duplicateKeyIndexes, isDuplicateKeyError, translateMongoError } from './errors.js';
@@ -326,21 +327,7 @@ export class MongooseStore<TUser> implements ScimStore {
   }
 
   saveSyncState(state: SyncState): Promise<void> {
-    return this.run(() =>
-      this.idempotentBulk(
-        this.ctx.models.syncStates,
-        [
-          {
-            replaceOne: {
-              filter: { organizationId: state.organizationId, directoryId: state.directoryId },
-              replacement: { ...state },
-              upsert: true,
-            },
-          },
-        ],
-        true,
-      ),
-    );
+    return this.run(() => this.idempotentBulk(this.ctx.models.syncStates, [syncStateUpsert(state)], true));
   }
 
   acquireLease(request: LeaseRequest): Promise<boolean> {
