@@ -20,7 +20,7 @@ const nullableString = { type: String } as const;
 /** An array that stays null when not given (Mongoose would otherwise default arrays to []). */
 const nullableStrings = { type: [String], default: undefined } as const;
 
-export const eventSchema = new Schema<EventDoc>(
+export const eventSchema: Schema<EventDoc> = new Schema<EventDoc>(
   {
     _id: { type: String, required: true },
     organizationId: { type: String, required: true },
@@ -34,7 +34,7 @@ export const eventSchema = new Schema<EventDoc>(
 );
 eventSchema.index({ receivedAt: 1 });
 
-export const entitySchema = new Schema<EntityDoc>(
+export const entitySchema: Schema<EntityDoc> = new Schema<EntityDoc>(
   {
     organizationId: { type: String, required: true },
     kind: { type: String, required: true, enum: ['user', 'group', 'directory'] },
@@ -51,7 +51,7 @@ export const entitySchema = new Schema<EntityDoc>(
 );
 entitySchema.index({ organizationId: 1, kind: 1, id: 1 }, { unique: true });
 
-export const groupSchema = new Schema<GroupDoc>(
+export const groupSchema: Schema<GroupDoc> = new Schema<GroupDoc>(
   {
     organizationId: { type: String, required: true },
     id: { type: String, required: true },
@@ -63,7 +63,7 @@ export const groupSchema = new Schema<GroupDoc>(
 );
 groupSchema.index({ organizationId: 1, id: 1 }, { unique: true });
 
-export const membershipSchema = new Schema<MembershipDoc>(
+export const membershipSchema: Schema<MembershipDoc> = new Schema<MembershipDoc>(
   {
     organizationId: { type: String, required: true },
     userId: { type: String, required: true },
@@ -74,7 +74,7 @@ export const membershipSchema = new Schema<MembershipDoc>(
 membershipSchema.index({ organizationId: 1, userId: 1, groupId: 1 }, { unique: true });
 membershipSchema.index({ organizationId: 1, groupId: 1, userId: 1 });
 
-export const directorySchema = new Schema<DirectoryDoc>(
+export const directorySchema: Schema<DirectoryDoc> = new Schema<DirectoryDoc>(
   {
     organizationId: { type: String, required: true },
     id: { type: String, required: true },
@@ -87,7 +87,7 @@ export const directorySchema = new Schema<DirectoryDoc>(
 );
 directorySchema.index({ organizationId: 1, id: 1 }, { unique: true });
 
-export const syncStateSchema = new Schema<SyncStateDoc>(
+export const syncStateSchema: Schema<SyncStateDoc> = new Schema<SyncStateDoc>(
   {
     organizationId: { type: String, required: true },
     directoryId: { type: String, required: true },
@@ -103,7 +103,7 @@ export const syncStateSchema = new Schema<SyncStateDoc>(
 );
 syncStateSchema.index({ organizationId: 1, directoryId: 1 }, { unique: true });
 
-export const leaseSchema = new Schema<LeaseDoc>(
+export const leaseSchema: Schema<LeaseDoc> = new Schema<LeaseDoc>(
   {
     _id: { type: String, required: true },
     owner: { type: String, required: true },
