@@ -1,21 +1,22 @@
-import type {
-  DirectoryGroupRef,
-  DirectoryWrite,
-  EntityAdvance,
-  EntityKind,
-  EntityState,
-  GroupWrite,
-  InboxRecord,
-  InboxStatus,
-  LeaseRequest,
-  ListPage,
-  Membership,
-  ScimStore,
-  StoredDirectory,
-  StoredGroup,
-  SyncState,
-  UserPatch,
-  UserWrite,
+import {
+  AdapterError,
+  type DirectoryGroupRef,
+  type DirectoryWrite,
+  type EntityAdvance,
+  type EntityKind,
+  type EntityState,
+  type GroupWrite,
+  type InboxRecord,
+  type InboxStatus,
+  type LeaseRequest,
+  type ListPage,
+  type Membership,
+  type ScimStore,
+  type StoredDirectory,
+  type StoredGroup,
+  type SyncState,
+  type UserPatch,
+  type UserWrite,
 } from '@scim/core';
 import type { ClientSession, Model } from 'mongoose';
 import {
@@ -31,7 +32,7 @@ import {
   syncStateUpsert,
 } from './bookkeeping-operations.js';
 import type { EntityDoc, GroupDoc, LeaseDoc, MembershipDoc } from './documents.js';
-import { duplicateKeyIndexes, isDuplicateKeyError, translateMongoError } from './errors.js';
+import { duplicateKeyIndexes, isDuplicateKeyError, isTransientConflict, translateMongoError } from './errors.js';
 import type { ScimModels } from './models.js';
 import type { MongooseUserMapping } from './options.js';
 import {
@@ -70,11 +71,22 @@ export class MongooseStore<TUser> implements ScimStore {
     return this.session === null ? {} : { session: this.session };
   }
 
-  private async run<T>(operation: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one store operation with its errors translated. Inside a transaction, every bookkeeping
+   * write is an upsert by a key read in the same snapshot, so an E11000 there means another
+   * transaction inserted that key meanwhile: a conflict to retry, not a unique violation. On the
+   * app's own model (`appModel`), a duplicate key stays a UNIQUE_VIOLATION (e.g. a unique email).
+   */
+  private async run<T>(operation: () => Promise<T>, appModel = false): Promise<T> {
     await this.ctx.ready();
     try {
       return await operation();
     } catch (error) {
+      if (this.session !== null && !appModel && !isTransientConflict(error) && isDuplicateKeyError(error)) {
+        throw new AdapterError('TRANSACTION_CONFLICT', 'A concurrent transaction inserted the same key', {
+          cause: error,
+        });
+      }
       throw translateMongoError(error);
     }
   }
@@ -225,14 +237,18 @@ export class MongooseStore<TUser> implements ScimStore {
   }
 
   upsertUsers(organizationId: string, users: readonly UserWrite[]): Promise<void> {
-    return this.run(() =>
-      this.idempotentBulk(this.ctx.users.model, userUpsertOperations(this.ctx.users, organizationId, users), true),
+    return this.run(
+      () =>
+        this.idempotentBulk(this.ctx.users.model, userUpsertOperations(this.ctx.users, organizationId, users), true),
+      true,
     );
   }
 
   patchUsers(organizationId: string, patches: readonly UserPatch[]): Promise<void> {
-    return this.run(() =>
-      this.idempotentBulk(this.ctx.users.model, userPatchOperations(this.ctx.users, organizationId, patches), true),
+    return this.run(
+      () =>
+        this.idempotentBulk(this.ctx.users.model, userPatchOperations(this.ctx.users, organizationId, patches), true),
+      true,
     );
   }
 
@@ -240,7 +256,7 @@ export class MongooseStore<TUser> implements ScimStore {
     if (ids.length === 0) return Promise.resolve();
     return this.run(async () => {
       await this.ctx.users.model.deleteMany(usersFilter(this.ctx.users, organizationId, ids), this.options);
-    });
+    }, true);
   }
 
   upsertGroups(organizationId: string, groups: readonly GroupWrite[]): Promise<void> {
