@@ -6,36 +6,35 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { type MongooseScimAdapter, mongooseAdapter } from '../src/index.js';
 import { appUserMapping, appUserModel } from './app-user.js';
 import { mongoBackdoor } from './backdoor.js';
-import { findMongoServers, type MongoTarget, withDatabase } from './mongo-server.js';
+import { findMongoServers, type MongoTarget } from './mongo-server.js';
 
 const servers = await findMongoServers();
 
 /** Everything opened for one server, closed after its tests. */
 async function openTarget(target: MongoTarget) {
   const database = `scim_mongoose_test_${randomBytes(4).toString('hex')}`;
-  const uri = withDatabase(target.uri, database);
-  const connection = await mongoose.createConnection(uri).asPromise();
+  // The database goes in as an option, not into the URI, which may name several hosts.
+  const { uri } = target;
+  const connection = await mongoose.createConnection(uri, { dbName: database }).asPromise();
   const adapter = mongooseAdapter(connection, { users: appUserMapping(appUserModel(connection)) });
   await adapter.ready();
   await appUserModel(connection).createIndexes();
   const raw = await new MongoClient(uri).connect();
-  const peers: mongoose.Connection[] = [];
   return {
     database,
     adapter,
     connection,
     db: raw.db(database),
-    async peer(): Promise<MongooseScimAdapter> {
-      // A second connection pool with its own models: two app instances over one database.
-      const second = await mongoose.createConnection(uri).asPromise();
-      peers.push(second);
-      const peer = mongooseAdapter(second, { users: appUserMapping(appUserModel(second)) });
-      await peer.ready();
-      return peer;
+    /** A second connection pool with its own models: two app instances over one database. */
+    async peer(): Promise<{ adapter: MongooseScimAdapter; teardown: () => Promise<void> }> {
+      const second = await mongoose.createConnection(uri, { dbName: database }).asPromise();
+      const adapter = mongooseAdapter(second, { users: appUserMapping(appUserModel(second)) });
+      await adapter.ready();
+      return { adapter, teardown: () => second.close() };
     },
     async close() {
       await raw.db(database).dropDatabase();
-      await Promise.all([...peers.map((peer) => peer.close()), connection.close(), raw.close()]);
+      await Promise.all([connection.close(), raw.close()]);
     },
   };
 }
@@ -63,7 +62,7 @@ if ('targets' in servers) {
     runAdapterConformance({
       name: `mongoose on ${target.label} (${transactions ? 'transactions' : 'no transactions'})`,
       setup: () => ({ adapter, backdoor: mongoBackdoor(opened.db) }),
-      peer: async () => ({ adapter: await opened.peer() }),
+      peer: () => opened.peer(),
       skip: transactions ? [] : WITHOUT_TRANSACTIONS,
       timeout: 30_000,
     });

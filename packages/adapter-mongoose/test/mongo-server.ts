@@ -14,13 +14,6 @@ export interface MongoTarget {
 
 export type MongoServers = { targets: MongoTarget[]; stop(): Promise<void> } | { skipReason: string };
 
-/** The URI with a database name inserted before the query string. */
-export function withDatabase(uri: string, database: string): string {
-  const url = new URL(uri);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
 export async function findMongoServers(): Promise<MongoServers> {
   const fromEnv = process.env.MONGODB_URI;
   if (fromEnv !== undefined && fromEnv !== '') {
