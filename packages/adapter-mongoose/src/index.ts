@@ -1,10 +1,7 @@
-export * from './bookkeeping-operations.js';
-export * from './capabilities.js';
-export * from './documents.js';
-export * from './errors.js';
-export * from './models.js';
+export { type HelloResult, transactionsFromHello } from './capabilities.js';
+export type * from './documents.js';
+export { isDuplicateKeyError, isTransientConflict, translateMongoError } from './errors.js';
+export { type ScimModels, scimModels } from './models.js';
 export * from './mongoose-adapter.js';
-export * from './options.js';
-export * from './read-documents.js';
+export type * from './options.js';
 export * from './schemas.js';
-export * from './user-operations.js';
