@@ -1,10 +1,15 @@
 import type { ScimAdapter } from '@scim/core';
 import { is, type Table } from 'drizzle-orm';
-import { MySqlDatabase, type MySqlQueryResultHKT, type MySqlTable, type PreparedQueryHKTBase } from 'drizzle-orm/mysql-core';
+import {
+  MySqlDatabase,
+  type MySqlQueryResultHKT,
+  type MySqlTable,
+  type PreparedQueryHKTBase,
+} from 'drizzle-orm/mysql-core';
 import { PgDatabase, type PgQueryResultHKT, type PgTable } from 'drizzle-orm/pg-core';
 import { BaseSQLiteDatabase, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { buildAdapter } from './build-adapter.js';
-import { MySqlStore, type MySqlDb } from './mysql/store.js';
+import { type MySqlDb, MySqlStore } from './mysql/store.js';
 import type { DrizzleAdapterOptions } from './options.js';
 import { type PgDb, PgStore } from './pg/store.js';
 import { type SQLiteDb, SQLiteStore } from './sqlite/store.js';

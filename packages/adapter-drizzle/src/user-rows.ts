@@ -39,9 +39,23 @@ export class UserRows {
     return column;
   }
 
-  private activeColumns(active: boolean): Row {
+  /**
+   * The active mapping, called once per value and batch: a function such as
+   * `(a) => ({ deactivatedAt: a ? null : new Date() })` then gives one instant to the whole batch,
+   * and its users share one statement.
+   */
+  private activeColumns(): (active: boolean) => Row {
     const { active: mapping } = this.mapping;
-    return typeof mapping === 'function' ? (mapping(active) as Row) : { [mapping]: active };
+    if (typeof mapping !== 'function') return (active) => ({ [mapping]: active });
+    const cache = new Map<boolean, Row>();
+    return (active) => {
+      let row = cache.get(active);
+      if (row === undefined) {
+        row = mapping(active) as Row;
+        cache.set(active, row);
+      }
+      return row;
+    };
   }
 
   private roleColumns(roles: string[]): Row {
@@ -53,10 +67,11 @@ export class UserRows {
   /** The row of each user, grouped by the columns it sets (undefined values are left out). */
   shapes(organizationId: string, users: readonly UserWrite[]): RowShape[] {
     const groups = new Map<string, RowShape>();
+    const activeColumns = this.activeColumns();
     for (const user of users) {
       const row: Row = {
         ...(this.mapping.fields(user) as Row),
-        ...this.activeColumns(user.active),
+        ...activeColumns(user.active),
         ...(user.roles === undefined ? {} : this.roleColumns(user.roles)),
         [this.mapping.organizationId]: organizationId,
         [this.mapping.userId]: user.id,
@@ -85,15 +100,17 @@ export class UserRows {
   /** Patches grouped by the columns and values they set: one UPDATE per group. */
   patchGroups(patches: readonly UserPatch[]): PatchGroup[] {
     const groups = new Map<string, PatchGroup>();
+    const activeColumns = this.activeColumns();
     for (const patch of patches) {
       const set: Row = {
-        ...(patch.active === undefined ? {} : this.activeColumns(patch.active)),
+        ...(patch.active === undefined ? {} : activeColumns(patch.active)),
         ...(patch.roles === undefined ? {} : this.roleColumns(patch.roles)),
       };
       for (const key of Object.keys(set)) if (set[key] === undefined) delete set[key];
       if (Object.keys(set).length === 0) continue;
-      const signature = JSON.stringify(Object.entries(set).sort(([a], [b]) => (a < b ? -1 : 1)), (_, value) =>
-        typeof value === 'bigint' ? `${value}n` : value,
+      const signature = JSON.stringify(
+        Object.entries(set).sort(([a], [b]) => (a < b ? -1 : 1)),
+        (_, value) => (typeof value === 'bigint' ? `${value}n` : value),
       );
       let group = groups.get(signature);
       if (group === undefined) {

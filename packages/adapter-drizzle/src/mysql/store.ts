@@ -153,13 +153,26 @@ export class MySqlStore implements ScimStore {
       t.version,
     ] as const;
     const updated = order.slice(3);
-    const keys = ['organizationId', 'kind', 'id', 'deleted', 'active', 'fingerprint', 'directoryRoles', 'updatedAt', 'writeToken', 'eventId', 'version'] as const;
+    const keys = [
+      'organizationId',
+      'kind',
+      'id',
+      'deleted',
+      'active',
+      'fingerprint',
+      'directoryRoles',
+      'updatedAt',
+      'writeToken',
+      'eventId',
+      'version',
+    ] as const;
     for (const chunk of chunkRows(rows, order.length)) {
       const values = chunk.map(
-        (row) => sql`(${sql.join(
-          keys.map((key, i) => sql.param(row[key], order[i])),
-          sql`, `,
-        )})`,
+        (row) =>
+          sql`(${sql.join(
+            keys.map((key, i) => sql.param(row[key], order[i])),
+            sql`, `,
+          )})`,
       );
       await this.db.execute(
         sql`insert into ${t} (${sql.join(
@@ -264,8 +277,7 @@ export class MySqlStore implements ScimStore {
         .insert(t)
         .values(uniqueRows)
         .onDuplicateKeyUpdate({
-          set:
-            fields.length === 0 ? { id: sql`${t.id}` } : Object.fromEntries(fields.map((f) => [f, proposed(t[f])])),
+          set: fields.length === 0 ? { id: sql`${t.id}` } : Object.fromEntries(fields.map((f) => [f, proposed(t[f])])),
         });
     }
   }

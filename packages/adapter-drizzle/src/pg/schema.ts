@@ -128,4 +128,3 @@ export const scimTables = {
   scimSyncStates,
   scimLeases,
 };
-

@@ -18,7 +18,14 @@ import type {
   UserWrite,
 } from '@scim/core';
 import { and, asc, type Column, eq, gt, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
-import type { PgColumn, PgDatabase, PgInsertValue, PgQueryResultHKT, PgTable, PgUpdateSetSource } from 'drizzle-orm/pg-core';
+import type {
+  PgColumn,
+  PgDatabase,
+  PgInsertValue,
+  PgQueryResultHKT,
+  PgTable,
+  PgUpdateSetSource,
+} from 'drizzle-orm/pg-core';
 import { chunkRows, decodeRoles, dedupeAdvances, encodeRoles, unique } from '../batches.js';
 import type { UserRows } from '../user-rows.js';
 import {

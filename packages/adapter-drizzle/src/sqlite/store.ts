@@ -18,7 +18,13 @@ import type {
   UserWrite,
 } from '@scim/core';
 import { and, asc, type Column, eq, getTableColumns, gt, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
-import type { BaseSQLiteDatabase, SQLiteColumn, SQLiteInsertValue, SQLiteTable, SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
+import type {
+  BaseSQLiteDatabase,
+  SQLiteColumn,
+  SQLiteInsertValue,
+  SQLiteTable,
+  SQLiteUpdateSetSource,
+} from 'drizzle-orm/sqlite-core';
 import { chunkRows, decodeRoles, dedupeAdvances, encodeRoles, unique } from '../batches.js';
 import type { UserRows } from '../user-rows.js';
 import {

@@ -1,4 +1,4 @@
-import { boolean, datetime, json, mysqlTable, serial, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
+import { boolean, datetime, int, json, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
 
 export * from '../../src/mysql.js';
 
@@ -6,7 +6,7 @@ export * from '../../src/mysql.js';
 export const appUsers = mysqlTable(
   'app_users',
   {
-    id: serial('id').primaryKey(),
+    id: int('id').autoincrement().primaryKey(),
     scimOrganizationId: varchar('scim_organization_id', { length: 191 }).notNull(),
     scimUserId: varchar('scim_user_id', { length: 191 }).notNull(),
     email: varchar('email', { length: 255 }),
@@ -18,9 +18,7 @@ export const appUsers = mysqlTable(
     deactivatedAt: datetime('deactivated_at', { mode: 'date', fsp: 3 }),
     roles: json('roles').$type<string[]>(),
     plan: varchar('plan', { length: 32 }).notNull().default('free'),
-    createdAt: datetime('created_at', { mode: 'date', fsp: 3 })
-      .notNull()
-      .default(new Date(0)),
+    createdAt: datetime('created_at', { mode: 'date', fsp: 3 }).notNull().default(new Date(0)),
   },
   (t) => [uniqueIndex('app_users_scim_key').on(t.scimOrganizationId, t.scimUserId)],
 );

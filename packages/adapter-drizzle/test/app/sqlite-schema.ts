@@ -19,9 +19,7 @@ export const appUsers = sqliteTable(
     deactivatedAt: integer('deactivated_at', { mode: 'timestamp_ms' }),
     roles: text('roles', { mode: 'json' }).$type<string[]>(),
     plan: text('plan').notNull().default('free'),
-    createdAt: integer('created_at', { mode: 'timestamp_ms' })
-      .notNull()
-      .default(sql`(unixepoch() * 1000)`),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch() * 1000)`),
   },
   (t) => [uniqueIndex('app_users_scim_key').on(t.scimOrganizationId, t.scimUserId)],
 );

@@ -92,7 +92,9 @@ export function rawBackdoor(reader: RawReader, active: ActiveStyle): Conformance
       };
     },
     async readGroup(organizationId, groupId) {
-      const row = await one(sql`select * from scim_groups where organization_id = ${organizationId} and id = ${groupId}`);
+      const row = await one(
+        sql`select * from scim_groups where organization_id = ${organizationId} and id = ${groupId}`,
+      );
       if (row === null) return null;
       return {
         organizationId: String(row.organization_id),
