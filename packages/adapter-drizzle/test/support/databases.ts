@@ -1,13 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 
 const run = promisify(execFile);
-const packageRoot = new URL('../..', import.meta.url).pathname;
+export const packageRoot = new URL('../..', import.meta.url).pathname;
 
 export const PG_BASE_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const MYSQL_BASE_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
@@ -65,25 +64,33 @@ export function drizzleKitMigrations(dialect: Dialect): Promise<string> {
   let folder = generated.get(dialect);
   if (folder === undefined) {
     folder = (async () => {
-      const out = mkdtempSync(join(tmpdir(), `scim-drizzle-${dialect}-`));
-      await run(
-        join(packageRoot, 'node_modules/.bin/drizzle-kit'),
-        [
-          'generate',
-          '--dialect',
-          KIT_DIALECT[dialect],
-          '--schema',
-          `./test/app/${dialect}-schema.ts`,
-          '--out',
-          out,
-          '--name',
-          'init',
-        ],
-        { cwd: packageRoot },
-      );
+      // One folder per dialect, emptied first: the test files run one at a time (vitest.config.ts).
+      const out = join(packageRoot, `node_modules/.cache/scim-drizzle-kit/${dialect}`);
+      rmSync(out, { recursive: true, force: true });
+      mkdirSync(out, { recursive: true });
+      await drizzleKitGenerate(dialect, out);
       return out;
     })();
     generated.set(dialect, folder);
   }
   return folder;
+}
+
+/** Runs `drizzle-kit generate` on the test app's schema into `out`; resolves its output. */
+export async function drizzleKitGenerate(dialect: Dialect, out: string): Promise<string> {
+  const { stdout, stderr } = await run(
+    join(packageRoot, 'node_modules/.bin/drizzle-kit'),
+    // Relative to the package: drizzle-kit reads its own snapshots back through `./<out>`.
+    [
+      'generate',
+      '--dialect',
+      KIT_DIALECT[dialect],
+      '--schema',
+      `./test/app/${dialect}-schema.ts`,
+      '--out',
+      relative(packageRoot, out),
+    ],
+    { cwd: packageRoot },
+  );
+  return `${stdout}${stderr}`;
 }
