@@ -17,7 +17,7 @@ import type {
   UserPatch,
   UserWrite,
 } from '@scim/core';
-import { and, asc, type Column, eq, gt, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, type Column, eq, gt, lt, or, type SQL, sql } from 'drizzle-orm';
 import type {
   PgColumn,
   PgDatabase,
@@ -40,6 +40,13 @@ import {
 
 /** A PostgreSQL database or transaction of any driver (node-postgres, PGlite, postgres.js, ...). */
 export type PgDb = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
+
+/**
+ * `column = any($1)`: one array parameter however many ids, so the statement text (and its parse)
+ * stays the same size.
+ */
+const anyOf = (column: Column, values: readonly string[]): SQL =>
+  sql`${column} = any(${sql.param(unique(values))}::text[])`;
 
 /** The value the insert proposed for a column (`excluded.<column>`). */
 const excluded = (column: Column): SQL => sql`excluded.${sql.identifier(column.name)}`;
@@ -94,53 +101,47 @@ export class PgStore implements ScimStore {
       .select()
       .from(scimEntities)
       .where(
-        and(
-          eq(scimEntities.organizationId, organizationId),
-          eq(scimEntities.kind, kind),
-          inArray(scimEntities.id, unique(ids)),
-        ),
+        and(eq(scimEntities.organizationId, organizationId), eq(scimEntities.kind, kind), anyOf(scimEntities.id, ids)),
       );
     return rows.map(entityState);
   }
 
   async advanceEntities(organizationId: string, kind: EntityKind, items: readonly EntityAdvance[]): Promise<string[]> {
-    const written: string[] = [];
-    const now = new Date();
-    const rows = dedupeAdvances(items).map((item) => ({
-      organizationId,
-      kind,
-      id: item.id,
-      version: item.version,
-      deleted: item.deleted,
-      active: item.active,
-      fingerprint: item.fingerprint,
-      directoryRoles: encodeRoles(item.directoryRoles),
-      eventId: item.eventId,
-      updatedAt: now,
-    }));
+    if (items.length === 0) return [];
     const t = scimEntities;
-    for (const chunk of chunkRows(rows, 10)) {
-      const result = await this.db
-        .insert(t)
-        .values(chunk)
-        .onConflictDoUpdate({
-          target: [t.organizationId, t.kind, t.id],
-          set: {
-            version: excluded(t.version),
-            deleted: excluded(t.deleted),
-            active: excluded(t.active),
-            fingerprint: excluded(t.fingerprint),
-            directoryRoles: excluded(t.directoryRoles),
-            eventId: excluded(t.eventId),
-            updatedAt: excluded(t.updatedAt),
-          },
-          // The version rule, decided by the database under the row lock.
-          setWhere: sql`${t.version} < ${excluded(t.version)} or (${t.version} = ${excluded(t.version)} and ${t.eventId} is not null and ${t.eventId} = ${excluded(t.eventId)})`,
-        })
-        .returning({ id: t.id });
-      for (const row of result) written.push(row.id);
-    }
-    return written;
+    const rows = dedupeAdvances(items);
+    // The rows travel as one array per column, unnested by the database: the statement is the same
+    // short text for 1 row or 10,000, so neither its parse nor the parameter count grows with them.
+    const column = <T>(pick: (item: EntityAdvance) => T) => sql.param(rows.map(pick));
+    // Columns in the table's order, which is the order Drizzle's INSERT ... SELECT names them in.
+    const incoming = sql`select ${organizationId}::text, ${kind}::text, u.*, now() from unnest(
+      ${column((r) => r.id)}::text[],
+      ${column((r) => r.version.toString())}::bigint[],
+      ${column((r) => r.deleted)}::boolean[],
+      ${column((r) => r.active)}::boolean[],
+      ${column((r) => r.fingerprint)}::text[],
+      ${column((r) => encodeRoles(r.directoryRoles))}::text[],
+      ${column((r) => r.eventId)}::text[]
+    ) as u`;
+    const written = await this.db
+      .insert(t)
+      .select(incoming)
+      .onConflictDoUpdate({
+        target: [t.organizationId, t.kind, t.id],
+        set: {
+          version: excluded(t.version),
+          deleted: excluded(t.deleted),
+          active: excluded(t.active),
+          fingerprint: excluded(t.fingerprint),
+          directoryRoles: excluded(t.directoryRoles),
+          eventId: excluded(t.eventId),
+          updatedAt: excluded(t.updatedAt),
+        },
+        // The version rule, decided by the database under the row lock.
+        setWhere: sql`${t.version} < ${excluded(t.version)} or (${t.version} = ${excluded(t.version)} and ${t.eventId} is not null and ${t.eventId} = ${excluded(t.eventId)})`,
+      })
+      .returning({ id: t.id });
+    return written.map((row) => row.id);
   }
 
   async listEntities(organizationId: string, kind: EntityKind, page: ListPage): Promise<EntityState[]> {
@@ -161,7 +162,7 @@ export class PgStore implements ScimStore {
   }
 
   private userKey(organizationId: string, ids: readonly string[]): SQL | undefined {
-    return and(eq(this.users.organizationIdColumn, organizationId), inArray(this.users.userIdColumn, unique(ids)));
+    return and(eq(this.users.organizationIdColumn, organizationId), anyOf(this.users.userIdColumn, ids));
   }
 
   async upsertUsers(organizationId: string, users: readonly UserWrite[]): Promise<void> {
@@ -238,7 +239,7 @@ export class PgStore implements ScimStore {
     if (ids.length === 0) return;
     await this.db
       .delete(scimGroups)
-      .where(and(eq(scimGroups.organizationId, organizationId), inArray(scimGroups.id, unique(ids))));
+      .where(and(eq(scimGroups.organizationId, organizationId), anyOf(scimGroups.id, ids)));
   }
 
   async getGroups(organizationId: string, ids: readonly string[]): Promise<StoredGroup[]> {
@@ -246,7 +247,7 @@ export class PgStore implements ScimStore {
     return this.db
       .select()
       .from(scimGroups)
-      .where(and(eq(scimGroups.organizationId, organizationId), inArray(scimGroups.id, unique(ids))));
+      .where(and(eq(scimGroups.organizationId, organizationId), anyOf(scimGroups.id, ids)));
   }
 
   async replaceMemberships(
@@ -261,15 +262,27 @@ export class PgStore implements ScimStore {
     for (const [userId, groupIds] of byUser) {
       for (const groupId of groupIds) wanted.set(`${userId}\u0000${groupId}`, { organizationId, userId, groupId });
     }
-    const userIds = [...byUser.keys()];
     const rows = [...wanted.values()];
-    // Only memberships that are no longer wanted go; the wanted ones are inserted if missing.
-    const keep =
-      rows.length === 0
-        ? undefined
-        : sql`(${t.userId}, ${t.groupId}) not in (select * from unnest(${sql.param(rows.map((r) => r.userId))}::text[], ${sql.param(rows.map((r) => r.groupId))}::text[]))`;
-    await this.db.delete(t).where(and(eq(t.organizationId, organizationId), inArray(t.userId, userIds), keep));
-    for (const chunk of chunkRows(rows, 3)) await this.db.insert(t).values(chunk).onConflictDoNothing();
+    const userIds = sql.param([...byUser.keys()]);
+    const wantedUsers = sql.param(rows.map((r) => r.userId));
+    const wantedGroups = sql.param(rows.map((r) => r.groupId));
+    // Only memberships no longer wanted go (an anti-join on the wanted pairs); wanted ones are added if missing.
+    await this.db
+      .delete(t)
+      .where(
+        and(
+          eq(t.organizationId, organizationId),
+          sql`${t.userId} = any(${userIds}::text[])`,
+          sql`not exists (select 1 from unnest(${wantedUsers}::text[], ${wantedGroups}::text[]) as w(user_id, group_id) where w.user_id = ${t.userId} and w.group_id = ${t.groupId})`,
+        ),
+      );
+    if (rows.length === 0) return;
+    await this.db
+      .insert(t)
+      .select(
+        sql`select ${organizationId}::text, w.user_id, w.group_id from unnest(${wantedUsers}::text[], ${wantedGroups}::text[]) as w(user_id, group_id)`,
+      )
+      .onConflictDoNothing();
   }
 
   async removeGroupMemberships(organizationId: string, groupIds: readonly string[]): Promise<Membership[]> {
@@ -277,7 +290,7 @@ export class PgStore implements ScimStore {
     const t = scimMemberships;
     return this.db
       .delete(t)
-      .where(and(eq(t.organizationId, organizationId), inArray(t.groupId, unique(groupIds))))
+      .where(and(eq(t.organizationId, organizationId), anyOf(t.groupId, groupIds)))
       .returning();
   }
 
@@ -291,7 +304,7 @@ export class PgStore implements ScimStore {
     return this.db
       .select()
       .from(t)
-      .where(and(eq(t.organizationId, organizationId), inArray(column, unique(ids))));
+      .where(and(eq(t.organizationId, organizationId), anyOf(column, ids)));
   }
 
   async upsertDirectory(organizationId: string, directory: DirectoryWrite): Promise<void> {
