@@ -138,7 +138,8 @@ const engine = createScimEngine({
 const oursStart = performance.now();
 const report = await engine.sync({ organizationId, directoryId });
 const oursSeconds = (performance.now() - oursStart) / 1000;
-const [{ count }] = (await db.execute(sql`select count(*)::int as count from app_users`)).rows as { count: number }[];
+const count = ((await db.execute(sql`select count(*)::int as count from app_users`)).rows[0] as { count: number })
+  .count;
 if (count !== USERS || report.users.listed !== USERS) {
   throw new Error(`the sync wrote ${count} users and listed ${report.users.listed}, expected ${USERS}`);
 }
