@@ -21,6 +21,11 @@ describe('userFingerprint', () => {
       userFingerprint({ ...base, username: 'a', groups: [{ id: 'g2' }] }, true),
       userFingerprint({ ...base, username: 'a', groups: [] }, true),
       userFingerprint({ ...base, username: 'a' }, true),
+      userFingerprint({ ...base, username: 'a', groups: [{ id: 'g1' }], department: 'Sales' }, true),
+      userFingerprint({ ...base, username: 'a', groups: [{ id: 'g1' }], title: 'CTO' }, true),
+      userFingerprint({ ...base, username: 'a', groups: [{ id: 'g1' }], displayName: 'A B' }, true),
+      userFingerprint({ ...base, username: 'a', groups: [{ id: 'g1' }], roles: ['admin'] }, true),
+      userFingerprint({ ...base, username: 'a', groups: [{ id: 'g1' }], customAttributes: { level: 3 } }, true),
     ];
     expect(new Set([reference, ...variants]).size).toBe(variants.length + 1);
   });
@@ -36,5 +41,11 @@ describe('userFingerprint', () => {
     expect(userFingerprint({ ...base, givenName: null }, true)).not.toBe(
       userFingerprint({ ...base, givenName: '-' }, true),
     );
+  });
+
+  it('reads attributes in any key order and roles in any order as the same', () => {
+    const one = userFingerprint({ ...base, roles: ['a', 'b'], customAttributes: { x: 1, y: { p: 1, q: 2 } } }, true);
+    const two = userFingerprint({ ...base, roles: ['b', 'a'], customAttributes: { y: { q: 2, p: 1 }, x: 1 } }, true);
+    expect(two).toBe(one);
   });
 });
