@@ -1,0 +1,123 @@
+import { AdapterError, type ScimAdapter, type ScimStore } from '@scim/core';
+import { translateError } from './errors.js';
+import type {
+  PrismaAdapterOptions,
+  PrismaClientLike,
+  PrismaModelName,
+  PrismaQueryable,
+  PrismaTransactionOptions,
+} from './options.js';
+import { PrismaStore } from './prisma-store.js';
+import { readDataModel, readPostgresColumnTypes, readProvider, resolveUserModel } from './user-model.js';
+import { type ErasedUserMapping, UserWriter } from './user-writer.js';
+
+const DEFAULT_MAX_BATCH_SIZE = 1000;
+/** A call made outside `transaction()` runs in one of its own; a conflict there is retried this often. */
+const AUTO_TRANSACTION_ATTEMPTS = 5;
+
+/**
+ * A `@scim` storage adapter over a Prisma client (Prisma 7, and Prisma 6 with the same client API):
+ * provisioned users land in the app's own model through `options.users`; the SDK's bookkeeping lives in
+ * the `scim_` tables of the shipped schema fragment and migrations. PostgreSQL, MySQL/MariaDB, SQLite.
+ *
+ * ```ts
+ * const adapter = prismaAdapter(prisma, {
+ *   users: {
+ *     model: 'User',
+ *     organizationId: 'scimOrganizationId',
+ *     userId: 'scimUserId',
+ *     fields: (u) => ({ email: u.email, name: u.displayName }),
+ *     active: 'isActive',
+ *   },
+ * });
+ * ```
+ */
+export function prismaAdapter<C extends PrismaClientLike, M extends PrismaModelName<C>>(
+  prisma: C,
+  options: PrismaAdapterOptions<C, M>,
+): ScimAdapter {
+  const provider = options.provider ?? readProvider(prisma);
+  const { users } = options;
+  const model = resolveUserModel(readDataModel(prisma), provider, users.model, users.organizationId, users.userId);
+  const mapping = users as unknown as ErasedUserMapping;
+  const writer = new UserWriter(provider, model, mapping, (db) => readPostgresColumnTypes(db, model.regclass));
+  const transactionOptions: PrismaTransactionOptions = {
+    maxWait: 10_000,
+    timeout: 60_000,
+    // MySQL's default REPEATABLE READ takes gap locks and reads from an old snapshot; the version rules
+    // are enforced by the conditional writes themselves and need neither.
+    ...(provider === 'mysql' ? { isolationLevel: 'ReadCommitted' as const } : {}),
+    ...options.transactionOptions,
+  };
+
+  const direct = new PrismaStore(prisma, provider, writer);
+
+  const transaction = async <T>(fn: (store: ScimStore) => Promise<T>): Promise<T> => {
+    try {
+      return await prisma.$transaction(
+        (tx: never) => fn(new PrismaStore(tx as PrismaQueryable, provider, writer)),
+        transactionOptions,
+      );
+    } catch (error) {
+      throw translateError(error, 'transaction');
+    }
+  };
+
+  /** A write outside `transaction()`: atomic on its own, and retried when it loses a race. */
+  const write =
+    <A extends unknown[], R>(pick: (store: ScimStore) => (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await transaction((store) => pick(store).apply(store, args));
+        } catch (error) {
+          const conflict = error instanceof AdapterError && error.code === 'TRANSACTION_CONFLICT';
+          if (!conflict || attempt >= AUTO_TRANSACTION_ATTEMPTS) throw error;
+        }
+      }
+    };
+
+  /** A single-statement call outside `transaction()`. */
+  const read =
+    <A extends unknown[], R>(name: string, pick: (store: ScimStore) => (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await pick(direct).apply(direct, args);
+      } catch (error) {
+        throw translateError(error, name);
+      }
+    };
+
+  return {
+    name: `prisma:${provider}`,
+    capabilities: {
+      transactions: true,
+      batchWrites: true,
+      maxBatchSize: options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE,
+    },
+    transaction,
+    claimEvent: write((s) => s.claimEvent),
+    finishEvent: read('finishEvent', (s) => s.finishEvent),
+    getEvent: read('getEvent', (s) => s.getEvent),
+    pruneEvents: read('pruneEvents', (s) => s.pruneEvents),
+    getEntities: read('getEntities', (s) => s.getEntities),
+    advanceEntities: write((s) => s.advanceEntities),
+    listEntities: read('listEntities', (s) => s.listEntities),
+    upsertUsers: write((s) => s.upsertUsers),
+    patchUsers: write((s) => s.patchUsers),
+    deleteUsers: write((s) => s.deleteUsers),
+    upsertGroups: write((s) => s.upsertGroups),
+    ensureGroups: write((s) => s.ensureGroups),
+    deleteGroups: write((s) => s.deleteGroups),
+    getGroups: read('getGroups', (s) => s.getGroups),
+    replaceMemberships: write((s) => s.replaceMemberships),
+    removeGroupMemberships: write((s) => s.removeGroupMemberships),
+    listMemberships: read('listMemberships', (s) => s.listMemberships),
+    upsertDirectory: write((s) => s.upsertDirectory),
+    getDirectory: read('getDirectory', (s) => s.getDirectory),
+    getSyncState: read('getSyncState', (s) => s.getSyncState),
+    saveSyncState: write((s) => s.saveSyncState),
+    acquireLease: write((s) => s.acquireLease),
+    releaseLease: read('releaseLease', (s) => s.releaseLease),
+  };
+}

@@ -1,0 +1,54 @@
+import type { PrismaProvider } from './options.js';
+
+/** Bind parameters per statement, under every provider's limit (PostgreSQL and MySQL 65 535, SQLite 32 766). */
+export const MAX_PARAMS = 30_000;
+
+/** One statement's text and values, with placeholders in the provider's style. */
+export class SqlBuilder {
+  readonly values: unknown[] = [];
+
+  constructor(private readonly provider: PrismaProvider) {}
+
+  /** A placeholder for `value`; `cast` is a PostgreSQL type, ignored elsewhere. */
+  param(value: unknown, cast?: string): string {
+    this.values.push(value);
+    if (this.provider !== 'postgresql') return '?';
+    return cast === undefined ? `$${this.values.length}` : `$${this.values.length}::${cast}`;
+  }
+
+  list(values: readonly unknown[]): string {
+    return values.map((value) => this.param(value)).join(', ');
+  }
+}
+
+export function quoteIdentifier(provider: PrismaProvider, name: string): string {
+  return provider === 'mysql' ? `\`${name.replace(/`/g, '``')}\`` : `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Splits `items` so that each part binds at most `MAX_PARAMS` values at `perItem` values each. */
+export function chunk<T>(items: readonly T[], perItem: number): T[][] {
+  const size = Math.max(1, Math.floor(MAX_PARAMS / Math.max(1, perItem)));
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export function toBoolean(value: unknown): boolean {
+  return value === true || value === 1 || value === 1n || value === '1' || value === 't' || value === 'true';
+}
+
+export function toDate(value: unknown): Date {
+  return value instanceof Date ? value : new Date(value as string | number);
+}
+
+export function toDateOrNull(value: unknown): Date | null {
+  return value === null || value === undefined ? null : toDate(value);
+}
+
+export function toBigInt(value: unknown): bigint {
+  return typeof value === 'bigint' ? value : BigInt(value as string | number);
+}
+
+export function toStringOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
