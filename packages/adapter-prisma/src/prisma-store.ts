@@ -225,12 +225,12 @@ export class PrismaStore implements ScimStore {
   }
 
   async listEntities(organizationId: string, kind: EntityKind, page: ListPage): Promise<EntityState[]> {
+    // Placeholders are bound in the order they are made, which must be their order in the text.
     const sql = this.sql();
-    const after = page.after === undefined ? '' : ` AND id > ${sql.param(page.after)}`;
-    const rows = await this.query(
-      `SELECT ${ENTITY_COLUMNS} FROM scim_entities WHERE organization_id = ${sql.param(organizationId)} AND kind = ${sql.param(kind)}${after} ORDER BY id LIMIT ${sql.param(page.limit, 'int')}`,
-      sql.values,
-    );
+    let text = `SELECT ${ENTITY_COLUMNS} FROM scim_entities WHERE organization_id = ${sql.param(organizationId)} AND kind = ${sql.param(kind)}`;
+    if (page.after !== undefined) text += ` AND id > ${sql.param(page.after)}`;
+    text += ` ORDER BY id LIMIT ${sql.param(page.limit, 'int')}`;
+    const rows = await this.query(text, sql.values);
     return rows.map(entityFromRow);
   }
 
