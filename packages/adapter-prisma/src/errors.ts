@@ -13,11 +13,9 @@ interface PrismaLikeError {
 }
 
 function isPrismaLikeError(error: unknown): error is PrismaLikeError {
-  return (
-    error instanceof Error &&
-    typeof (error as { code?: unknown }).code === 'string' &&
-    /^P\d{4}$/.test((error as { code: string }).code)
-  );
+  if (!(error instanceof Error)) return false;
+  const { code } = error as Error & { code?: unknown };
+  return typeof code === 'string' && /^P\d{4}$/.test(code);
 }
 
 /** Serialization failures, deadlocks and lock timeouts: the engine retries these. */

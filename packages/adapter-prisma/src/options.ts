@@ -18,7 +18,7 @@ export interface PrismaTransactionOptions {
 }
 
 export interface PrismaClientLike extends PrismaQueryable {
-  $transaction<R>(fn: (tx: never) => Promise<R>, options?: PrismaTransactionOptions): Promise<R>;
+  $transaction<R>(fn: (tx: PrismaQueryable) => Promise<R>, options?: PrismaTransactionOptions): Promise<R>;
 }
 
 /** The model delegates of a client (`prisma.user`, ...), keyed by their property name. */

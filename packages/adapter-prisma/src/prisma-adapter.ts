@@ -1,12 +1,6 @@
 import { AdapterError, type ScimAdapter, type ScimStore } from '@scim/core';
 import { translateError } from './errors.js';
-import type {
-  PrismaAdapterOptions,
-  PrismaClientLike,
-  PrismaModelName,
-  PrismaQueryable,
-  PrismaTransactionOptions,
-} from './options.js';
+import type { PrismaAdapterOptions, PrismaClientLike, PrismaModelName, PrismaTransactionOptions } from './options.js';
 import { PrismaStore } from './prisma-store.js';
 import { readDataModel, readPostgresColumnTypes, readProvider, resolveUserModel } from './user-model.js';
 import { type ErasedUserMapping, UserWriter } from './user-writer.js';
@@ -54,10 +48,7 @@ export function prismaAdapter<C extends PrismaClientLike, M extends PrismaModelN
 
   const transaction = async <T>(fn: (store: ScimStore) => Promise<T>): Promise<T> => {
     try {
-      return await prisma.$transaction(
-        (tx: never) => fn(new PrismaStore(tx as PrismaQueryable, provider, writer)),
-        transactionOptions,
-      );
+      return await prisma.$transaction((tx) => fn(new PrismaStore(tx, provider, writer)), transactionOptions);
     } catch (error) {
       throw translateError(error, 'transaction');
     }

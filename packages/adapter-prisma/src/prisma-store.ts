@@ -20,15 +20,7 @@ import type {
 } from '@scim/core';
 import { isUniqueViolation } from './errors.js';
 import type { PrismaProvider, PrismaQueryable } from './options.js';
-import {
-  chunk,
-  SqlBuilder,
-  toBigInt,
-  toBoolean,
-  toDate,
-  toDateOrNull,
-  toStringOrNull,
-} from './sql.js';
+import { chunk, SqlBuilder, toBigInt, toBoolean, toDate, toDateOrNull, toStringOrNull } from './sql.js';
 import type { UserWriter } from './user-writer.js';
 
 type Row = Record<string, unknown>;
@@ -499,12 +491,18 @@ export class PrismaStore implements ScimStore {
       sql.values,
     );
     const read = this.sql();
-    const rows = await this.query(`SELECT owner FROM scim_leases WHERE name = ${read.param(request.name)}`, read.values);
+    const rows = await this.query(
+      `SELECT owner FROM scim_leases WHERE name = ${read.param(request.name)}`,
+      read.values,
+    );
     return rows[0]?.owner === request.owner;
   }
 
   async releaseLease(name: string, owner: string): Promise<void> {
     const sql = this.sql();
-    await this.execute(`DELETE FROM scim_leases WHERE name = ${sql.param(name)} AND owner = ${sql.param(owner)}`, sql.values);
+    await this.execute(
+      `DELETE FROM scim_leases WHERE name = ${sql.param(name)} AND owner = ${sql.param(owner)}`,
+      sql.values,
+    );
   }
 }

@@ -81,7 +81,10 @@ export function resolveUserModel(
   const pick = (field: string, role: string): ModelField => {
     const found = fields.get(field);
     if (found === undefined) {
-      throw new ScimError('CONFIGURATION_ERROR', `prismaAdapter: ${role} field ${field} is not a scalar field of ${name}`);
+      throw new ScimError(
+        'CONFIGURATION_ERROR',
+        `prismaAdapter: ${role} field ${field} is not a scalar field of ${name}`,
+      );
     }
     return found;
   };

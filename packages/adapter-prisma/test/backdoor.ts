@@ -32,7 +32,9 @@ export function prismaBackdoor(client: AnyPrisma, style: MappingStyle): Conforma
       };
     },
     async readEntity(organizationId, kind, id) {
-      const row = await prisma.scimEntity.findUnique({ where: { organizationId_kind_id: { organizationId, kind, id } } });
+      const row = await prisma.scimEntity.findUnique({
+        where: { organizationId_kind_id: { organizationId, kind, id } },
+      });
       if (row === null) return null;
       return {
         organizationId: row.organizationId,

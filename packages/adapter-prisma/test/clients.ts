@@ -1,7 +1,7 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { type Provider, mysqlOptions } from './databases.js';
+import { mysqlOptions, type Provider } from './databases.js';
 import { PrismaClient as MysqlClient } from './generated/mysql/client/client.js';
 import { PrismaClient as PostgresClient } from './generated/postgresql/client/client.js';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client/client.js';
@@ -15,8 +15,20 @@ export function postgresClient(url: string): PostgresPrisma {
   return new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
 }
 
+/** The pool options the Prisma adapter takes (its `mariadb` types are a version apart from ours). */
+function mysqlPoolOptions(url: string): {
+  host?: string;
+  port?: number;
+  user?: string;
+  password?: string;
+  database?: string;
+} {
+  const { host, port, user, password, database } = mysqlOptions(url);
+  return { host, port, user, password, database };
+}
+
 export function mysqlClient(url: string): MysqlPrisma {
-  return new MysqlClient({ adapter: new PrismaMariaDb({ ...mysqlOptions(url), connectionLimit: 10 }) });
+  return new MysqlClient({ adapter: new PrismaMariaDb({ ...mysqlPoolOptions(url), connectionLimit: 10 }) });
 }
 
 export function sqliteClient(url: string): SqlitePrisma {
