@@ -58,6 +58,14 @@ export interface PrismaUserMapping<C, M extends PrismaModelName<C>, Row = Prisma
    * column as it is; `null` clears it. Fields the function does not return are never touched.
    */
   fields: (user: UserWrite) => Partial<Row>;
+  /**
+   * Values only a new row gets, e.g. `() => ({ id: createId(), updatedAt: new Date() })`. When given, new
+   * users are inserted with one raw multi-row INSERT (many times faster than `createMany`), so Prisma-level
+   * defaults (`@default(cuid())`, `@default(uuid())`, `@updatedAt`) do not run: return those values here.
+   * Database defaults (`@default(now())`, `@default("free")`, autoincrement) still apply. Without it, new
+   * users go through the model's `createMany` and every Prisma default applies.
+   */
+  create?: (user: UserWrite) => Partial<Row>;
   /** What "active" means: a boolean field, or a function returning the fields to set. */
   active: KeysOf<Row, boolean> | ((active: boolean) => Partial<Row>);
   /**

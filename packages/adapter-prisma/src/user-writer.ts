@@ -8,6 +8,7 @@ type Row = Record<string, unknown>;
 /** The app's mapping with the model's row type erased: the adapter only moves values around. */
 export interface ErasedUserMapping {
   fields: (user: UserWrite) => Row;
+  create?: (user: UserWrite) => Row;
   active: string | ((active: boolean) => Row);
   roles?: string | ((roles: string[]) => Row);
 }
@@ -76,22 +77,30 @@ export class UserWriter {
 
   async upsert(db: PrismaQueryable, organizationId: string, users: readonly UserWrite[]): Promise<void> {
     if (users.length === 0) return;
-    const byId = new Map<string, Row>();
+    const byId = new Map<string, { user: UserWrite; data: Row }>();
     for (const user of users) {
-      const data: Row = { ...byId.get(user.id) };
+      const data: Row = { ...byId.get(user.id)?.data };
       this.merge(data, this.mapping.fields(user));
       this.merge(data, this.activeData(user.active));
       if (user.roles !== undefined) this.merge(data, await this.rolesData(db, user.roles));
-      byId.set(user.id, data);
+      byId.set(user.id, { user, data });
     }
     const existing = await this.existingIds(db, organizationId, [...byId.keys()]);
     const creates: Row[] = [];
     const updates: { id: string; data: Row }[] = [];
-    for (const [id, data] of byId) {
-      if (existing.has(id)) updates.push({ id, data });
-      else creates.push({ ...data, [this.model.organizationId.name]: organizationId, [this.model.userId.name]: id });
+    for (const [id, { user, data }] of byId) {
+      if (existing.has(id)) {
+        updates.push({ id, data });
+        continue;
+      }
+      const row: Row = {};
+      if (this.mapping.create !== undefined) this.merge(row, this.mapping.create(user));
+      this.merge(row, data);
+      creates.push({ ...row, [this.model.organizationId.name]: organizationId, [this.model.userId.name]: id });
     }
-    if (creates.length > 0) {
+    if (creates.length > 0 && this.mapping.create !== undefined) {
+      await this.insert(db, creates);
+    } else if (creates.length > 0) {
       const delegate = (db as unknown as Record<string, CreateManyDelegate | undefined>)[this.model.delegate];
       if (delegate === undefined) {
         throw new ScimError('CONFIGURATION_ERROR', `prismaAdapter: the client has no delegate ${this.model.delegate}`);
@@ -99,6 +108,34 @@ export class UserWriter {
       await delegate.createMany({ data: creates });
     }
     await this.update(db, organizationId, updates);
+  }
+
+  /** New rows in one multi-row INSERT per set of written fields (the app chose `create`, and with it raw SQL). */
+  private async insert(db: PrismaQueryable, rows: Row[]): Promise<void> {
+    const q = (name: string) => quoteIdentifier(this.provider, name);
+    const groups = new Map<string, { fields: ModelField[]; rows: Row[] }>();
+    for (const row of rows) {
+      const names = Object.keys(row).sort();
+      const key = names.join('\u0000');
+      let group = groups.get(key);
+      if (group === undefined) {
+        group = { fields: names.map((name) => this.field(name)), rows: [] };
+        groups.set(key, group);
+      }
+      group.rows.push(row);
+    }
+    for (const group of groups.values()) {
+      for (const part of chunk(group.rows, group.fields.length)) {
+        const sql = new SqlBuilder(this.provider);
+        const values = part
+          .map((row) => `(${group.fields.map((f) => sql.param(this.rawValue(f, row[f.name]))).join(', ')})`)
+          .join(', ');
+        await db.$executeRawUnsafe(
+          `INSERT INTO ${this.model.table} (${group.fields.map((f) => q(f.column)).join(', ')}) VALUES ${values}`,
+          ...sql.values,
+        );
+      }
+    }
   }
 
   async patch(db: PrismaQueryable, organizationId: string, patches: readonly UserPatch[]): Promise<void> {

@@ -27,7 +27,7 @@ export function prismaBackdoor(client: AnyPrisma, style: MappingStyle): Conforma
         familyName: user.familyName,
         displayName: user.name,
         username: user.username,
-        active: style === 'boolean' ? user.isActive : user.deactivatedAt === null,
+        active: style === 'function' ? user.deactivatedAt === null : user.isActive,
         ...(roles === undefined ? {} : { roles }),
       };
     },

@@ -4,7 +4,7 @@ import { prismaAdapter } from '../src/index.js';
 import { prismaBackdoor } from './backdoor.js';
 import { type AnyPrisma, clientFor } from './clients.js';
 import { createDatabase, type Provider, unavailable } from './databases.js';
-import { asPostgres, booleanMapping, functionMapping, type MappingStyle } from './mappings.js';
+import { asPostgres, booleanMapping, functionMapping, type MappingStyle, rawInsertMapping } from './mappings.js';
 
 /**
  * Runs the whole conformance suite on one provider, in its own database. With `peer`, the
@@ -19,7 +19,7 @@ export async function runPrismaConformance(options: {
   const reason = await unavailable(options.provider);
   const clients: AnyPrisma[] = [];
   let url = '';
-  const mapping = options.style === 'boolean' ? booleanMapping : functionMapping;
+  const mapping = { boolean: booleanMapping, 'raw-insert': rawInsertMapping, function: functionMapping }[options.style];
 
   beforeAll(async () => {
     if (reason !== null) return;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { UserWrite } from '@scim/core';
 import type { PrismaUserMapping } from '../src/index.js';
 import type { AnyPrisma, PostgresPrisma } from './clients.js';
@@ -23,6 +24,15 @@ export const booleanMapping: PrismaUserMapping<PostgresPrisma, 'User'> = {
   roles: 'roles',
 };
 
+/**
+ * The boolean mapping with `create`: new rows go in through one raw INSERT, so the values of the model's
+ * Prisma-level defaults (`cuid()`, `@updatedAt`) come from here.
+ */
+export const rawInsertMapping: PrismaUserMapping<PostgresPrisma, 'User'> = {
+  ...booleanMapping,
+  create: () => ({ id: `raw_${randomUUID()}`, updatedAt: new Date() }),
+};
+
 /** "Inactive" is a `deactivatedAt` date; roles through a function. */
 export const functionMapping: PrismaUserMapping<PostgresPrisma, 'User'> = {
   model: 'User',
@@ -33,7 +43,7 @@ export const functionMapping: PrismaUserMapping<PostgresPrisma, 'User'> = {
   roles: (roles) => ({ roles: [...roles].sort() }),
 };
 
-export type MappingStyle = 'boolean' | 'function';
+export type MappingStyle = 'boolean' | 'raw-insert' | 'function';
 
 /**
  * The generated clients of the three providers differ only in the type of `roles`; tests that work on

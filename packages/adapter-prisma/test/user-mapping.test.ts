@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { prismaAdapter, translateError } from '../src/index.js';
 import { type AnyPrisma, clientFor } from './clients.js';
 import { createDatabase, type Provider, unavailable } from './databases.js';
-import { asPostgres, booleanMapping, functionMapping } from './mappings.js';
+import { asPostgres, booleanMapping, functionMapping, rawInsertMapping } from './mappings.js';
 
 const V = 1_750_000_000_000_000_000n;
 
@@ -70,6 +70,33 @@ for (const provider of ['postgresql', 'mysql', 'sqlite'] as const satisfies Prov
       expect(created).toMatchObject({ plan: 'free', email: 'two@example.com', isActive: true });
       expect(created.updatedAt).toBeInstanceOf(Date);
       expect(rolesOf(created.roles)).toEqual(['viewer']);
+    });
+
+    test('with `create`, new rows take its values and the database defaults, and existing rows keep theirs', async () => {
+      const prisma = asPostgres(client);
+      const adapter = prismaAdapter(prisma, { users: rawInsertMapping });
+      nextOrg();
+      const existing = await prisma.user.create({
+        data: { email: 'old@example.com', plan: 'enterprise', scimOrganizationId: org, scimUserId: 'diruser_1' },
+      });
+
+      await adapter.upsertUsers(org, [
+        user(org, 'diruser_1', { email: 'new@example.com' }),
+        user(org, 'diruser_2', { email: 'two@example.com', displayName: 'Two', roles: ['viewer', 'admin'] }),
+        user(org, 'diruser_3', { email: 'three@example.com', active: false }),
+      ]);
+
+      const rows = await prisma.user.findMany({ where: { scimOrganizationId: org }, orderBy: { scimUserId: 'asc' } });
+      expect(rows.map((r) => [r.scimUserId, r.email, r.plan, r.isActive])).toEqual([
+        ['diruser_1', 'new@example.com', 'enterprise', true],
+        ['diruser_2', 'two@example.com', 'free', true],
+        ['diruser_3', 'three@example.com', 'free', false],
+      ]);
+      expect(rows[0]!.id).toBe(existing.id);
+      expect(rows[1]!.id).toMatch(/^raw_/);
+      expect(rows[1]!.name).toBe('Two');
+      expect(rolesOf(rows[1]!.roles)).toEqual(['viewer', 'admin']);
+      expect(rows[1]!.createdAt).toBeInstanceOf(Date);
     });
 
     test('patchUsers sets only active and roles; deleteUsers removes only the named rows', async () => {
