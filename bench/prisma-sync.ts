@@ -108,6 +108,8 @@ const adapter = prismaAdapter(prisma, {
       familyName: user.familyName,
       username: user.username,
     }),
+    // New rows through one raw INSERT: the id and @updatedAt the model's Prisma defaults would fill.
+    create: () => ({ id: randomUUID(), updatedAt: new Date() }),
     active: 'isActive',
     roles: 'roles',
   },
@@ -162,7 +164,15 @@ for (let i = 0; i < all.length; i += RAW_BATCH) {
   const values: unknown[] = [];
   const rows = batch.map((user) => {
     const at = values.length;
-    values.push(randomUUID(), user.email, user.givenName, user.familyName, user.preferredUsername, organizationId, user.id);
+    values.push(
+      randomUUID(),
+      user.email,
+      user.givenName,
+      user.familyName,
+      user.preferredUsername,
+      organizationId,
+      user.id,
+    );
     return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, true, $${at + 6}, $${at + 7}, now())`;
   });
   await pool.query(
@@ -184,7 +194,9 @@ const ours = Math.round(report.users.listed / oursSeconds);
 const naive = Math.round(naiveCount / naiveSeconds);
 const raw = Math.round(all.length / rawSeconds);
 const fmt = (n: number) => n.toLocaleString('en-US');
-console.log(`full sync of ${fmt(USERS)} users into PostgreSQL through @scim/adapter-prisma (Prisma 7, @prisma/adapter-pg):`);
+console.log(
+  `full sync of ${fmt(USERS)} users into PostgreSQL through @scim/adapter-prisma (Prisma 7, @prisma/adapter-pg):`,
+);
 console.log(
   `  ours:  ${fmt(ours)} users/s, ${oursSeconds.toFixed(2)} s (${fmt(report.users.created)} created, ${fmt(oursRows)} rows; listing from the simulator included)`,
 );

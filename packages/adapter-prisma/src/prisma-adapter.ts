@@ -44,7 +44,7 @@ export function prismaAdapter<C extends PrismaClientLike, M extends PrismaModelN
     ...options.transactionOptions,
   };
 
-  const direct = new PrismaStore(prisma, provider, writer);
+  const plain = new PrismaStore(prisma, provider, writer);
 
   const transaction = async <T>(fn: (store: ScimStore) => Promise<T>): Promise<T> => {
     try {
@@ -68,16 +68,18 @@ export function prismaAdapter<C extends PrismaClientLike, M extends PrismaModelN
       }
     };
 
-  /** A single-statement call outside `transaction()`. */
-  const read =
+  /** A call that is one statement (atomic by itself) outside `transaction()`. */
+  const single =
     <A extends unknown[], R>(name: string, pick: (store: ScimStore) => (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       try {
-        return await pick(direct).apply(direct, args);
+        return await pick(plain).apply(plain, args);
       } catch (error) {
         throw translateError(error, name);
       }
     };
+
+  const mysql = provider === 'mysql';
 
   return {
     name: `prisma:${provider}`,
@@ -87,28 +89,28 @@ export function prismaAdapter<C extends PrismaClientLike, M extends PrismaModelN
       maxBatchSize: options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE,
     },
     transaction,
-    claimEvent: write((s) => s.claimEvent),
-    finishEvent: read('finishEvent', (s) => s.finishEvent),
-    getEvent: read('getEvent', (s) => s.getEvent),
-    pruneEvents: read('pruneEvents', (s) => s.pruneEvents),
-    getEntities: read('getEntities', (s) => s.getEntities),
-    advanceEntities: write((s) => s.advanceEntities),
-    listEntities: read('listEntities', (s) => s.listEntities),
+    claimEvent: single('claimEvent', (s) => s.claimEvent),
+    finishEvent: single('finishEvent', (s) => s.finishEvent),
+    getEvent: single('getEvent', (s) => s.getEvent),
+    pruneEvents: single('pruneEvents', (s) => s.pruneEvents),
+    getEntities: single('getEntities', (s) => s.getEntities),
+    advanceEntities: mysql ? write((s) => s.advanceEntities) : single('advanceEntities', (s) => s.advanceEntities),
+    listEntities: single('listEntities', (s) => s.listEntities),
     upsertUsers: write((s) => s.upsertUsers),
     patchUsers: write((s) => s.patchUsers),
     deleteUsers: write((s) => s.deleteUsers),
     upsertGroups: write((s) => s.upsertGroups),
     ensureGroups: write((s) => s.ensureGroups),
     deleteGroups: write((s) => s.deleteGroups),
-    getGroups: read('getGroups', (s) => s.getGroups),
+    getGroups: single('getGroups', (s) => s.getGroups),
     replaceMemberships: write((s) => s.replaceMemberships),
     removeGroupMemberships: write((s) => s.removeGroupMemberships),
-    listMemberships: read('listMemberships', (s) => s.listMemberships),
-    upsertDirectory: write((s) => s.upsertDirectory),
-    getDirectory: read('getDirectory', (s) => s.getDirectory),
-    getSyncState: read('getSyncState', (s) => s.getSyncState),
-    saveSyncState: write((s) => s.saveSyncState),
-    acquireLease: write((s) => s.acquireLease),
-    releaseLease: read('releaseLease', (s) => s.releaseLease),
+    listMemberships: single('listMemberships', (s) => s.listMemberships),
+    upsertDirectory: single('upsertDirectory', (s) => s.upsertDirectory),
+    getDirectory: single('getDirectory', (s) => s.getDirectory),
+    getSyncState: single('getSyncState', (s) => s.getSyncState),
+    saveSyncState: single('saveSyncState', (s) => s.saveSyncState),
+    acquireLease: mysql ? write((s) => s.acquireLease) : single('acquireLease', (s) => s.acquireLease),
+    releaseLease: single('releaseLease', (s) => s.releaseLease),
   };
 }

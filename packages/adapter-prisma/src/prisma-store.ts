@@ -20,7 +20,7 @@ import type {
 } from '@scim/core';
 import { isUniqueViolation } from './errors.js';
 import type { PrismaProvider, PrismaQueryable } from './options.js';
-import { chunk, SqlBuilder, toBigInt, toBoolean, toDate, toDateOrNull, toStringOrNull } from './sql.js';
+import { chunk, listCost, SqlBuilder, toBigInt, toBoolean, toDate, toDateOrNull, toStringOrNull } from './sql.js';
 import type { UserWriter } from './user-writer.js';
 
 type Row = Record<string, unknown>;
@@ -141,10 +141,10 @@ export class PrismaStore implements ScimStore {
 
   async getEntities(organizationId: string, kind: EntityKind, ids: readonly string[]): Promise<EntityState[]> {
     const out: EntityState[] = [];
-    for (const part of chunk([...new Set(ids)], 1)) {
+    for (const part of chunk([...new Set(ids)], listCost(this.provider))) {
       const sql = this.sql();
       const rows = await this.query(
-        `SELECT ${ENTITY_COLUMNS} FROM scim_entities WHERE organization_id = ${sql.param(organizationId)} AND kind = ${sql.param(kind)} AND id IN (${sql.list(part)})`,
+        `SELECT ${ENTITY_COLUMNS} FROM scim_entities WHERE organization_id = ${sql.param(organizationId)} AND kind = ${sql.param(kind)} AND ${sql.in('id', part)}`,
         sql.values,
       );
       out.push(...rows.map(entityFromRow));
@@ -153,12 +153,44 @@ export class PrismaStore implements ScimStore {
   }
 
   async advanceEntities(organizationId: string, kind: EntityKind, items: readonly EntityAdvance[]): Promise<string[]> {
-    const unique = lastPerId(items, (kept, next) => kept.version > next.version);
+    // In id order: concurrent callers then lock rows in the same order and cannot deadlock each other.
+    const unique = lastPerId(items, (kept, next) => kept.version > next.version).sort((a, b) =>
+      a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+    );
+    if (unique.length === 0) return [];
+    if (this.provider === 'postgresql') return this.advancePostgres(organizationId, kind, unique);
     const written: string[] = [];
     for (const part of chunk(unique, 11)) {
       written.push(...(await this.advanceChunk(organizationId, kind, part)));
     }
     return written;
+  }
+
+  /** One statement for the whole call: each column bound as one array and unnested. */
+  private async advancePostgres(organizationId: string, kind: EntityKind, items: EntityAdvance[]): Promise<string[]> {
+    const sql = this.sql();
+    const column = <V>(pick: (item: EntityAdvance) => V, type: string) => sql.param(items.map(pick), type);
+    const returned = await this.query(
+      `INSERT INTO scim_entities (${ENTITY_COLUMNS})
+       SELECT ${sql.param(organizationId)}, ${sql.param(kind)}, x.id, x.version, x.deleted, x.active, x.fingerprint,
+              x.directory_roles, x.event_id, ${sql.param(new Date(), 'timestamp(3)')}
+         FROM unnest(${column((i) => i.id, 'text[]')}, ${column((i) => i.version.toString(), 'bigint[]')},
+                     ${column((i) => i.deleted, 'boolean[]')}, ${column((i) => i.active, 'boolean[]')},
+                     ${column((i) => i.fingerprint, 'text[]')},
+                     ${column((i) => (i.directoryRoles === null ? null : JSON.stringify(i.directoryRoles)), 'text[]')},
+                     ${column((i) => i.eventId, 'text[]')})
+           AS x(id, version, deleted, active, fingerprint, directory_roles, event_id)
+       ON CONFLICT (organization_id, kind, id) DO UPDATE SET
+         version = excluded.version, deleted = excluded.deleted, active = excluded.active,
+         fingerprint = excluded.fingerprint, directory_roles = excluded.directory_roles,
+         event_id = excluded.event_id, updated_at = excluded.updated_at, write_token = NULL
+       WHERE scim_entities.version < excluded.version
+          OR (scim_entities.version = excluded.version AND scim_entities.event_id IS NOT NULL
+              AND scim_entities.event_id = excluded.event_id)
+       RETURNING id`,
+      sql.values,
+    );
+    return returned.map((row) => String(row.id));
   }
 
   private async advanceChunk(organizationId: string, kind: EntityKind, items: EntityAdvance[]): Promise<string[]> {
@@ -310,10 +342,10 @@ export class PrismaStore implements ScimStore {
 
   async deleteGroups(organizationId: string, ids: readonly string[]): Promise<void> {
     // Memberships go with their group through the foreign key (ON DELETE CASCADE).
-    for (const part of chunk([...new Set(ids)], 1)) {
+    for (const part of chunk([...new Set(ids)], listCost(this.provider))) {
       const sql = this.sql();
       await this.execute(
-        `DELETE FROM scim_groups WHERE organization_id = ${sql.param(organizationId)} AND id IN (${sql.list(part)})`,
+        `DELETE FROM scim_groups WHERE organization_id = ${sql.param(organizationId)} AND ${sql.in('id', part)}`,
         sql.values,
       );
     }
@@ -321,10 +353,10 @@ export class PrismaStore implements ScimStore {
 
   async getGroups(organizationId: string, ids: readonly string[]): Promise<StoredGroup[]> {
     const out: StoredGroup[] = [];
-    for (const part of chunk([...new Set(ids)], 1)) {
+    for (const part of chunk([...new Set(ids)], listCost(this.provider))) {
       const sql = this.sql();
       const rows = await this.query(
-        `SELECT organization_id, id, directory_id, display_name, external_id FROM scim_groups WHERE organization_id = ${sql.param(organizationId)} AND id IN (${sql.list(part)})`,
+        `SELECT organization_id, id, directory_id, display_name, external_id FROM scim_groups WHERE organization_id = ${sql.param(organizationId)} AND ${sql.in('id', part)}`,
         sql.values,
       );
       out.push(...rows.map(groupFromRow));
@@ -339,14 +371,31 @@ export class PrismaStore implements ScimStore {
     if (entries.length === 0) return;
     const groupsOf = new Map<string, Set<string>>();
     for (const entry of entries) groupsOf.set(entry.userId, new Set(entry.groupIds));
-    for (const part of chunk([...groupsOf.keys()], 1)) {
+    for (const part of chunk([...groupsOf.keys()], listCost(this.provider))) {
       const sql = this.sql();
       await this.execute(
-        `DELETE FROM scim_memberships WHERE organization_id = ${sql.param(organizationId)} AND user_id IN (${sql.list(part)})`,
+        `DELETE FROM scim_memberships WHERE organization_id = ${sql.param(organizationId)} AND ${sql.in('user_id', part)}`,
         sql.values,
       );
     }
     const pairs = [...groupsOf].flatMap(([userId, groupIds]) => [...groupIds].map((groupId) => [userId, groupId]));
+    if (pairs.length === 0) return;
+    if (this.provider === 'postgresql') {
+      const sql = this.sql();
+      await this.execute(
+        `INSERT INTO scim_memberships (organization_id, user_id, group_id)
+         SELECT ${sql.param(organizationId)}, m.user_id, m.group_id
+           FROM unnest(${sql.param(
+             pairs.map((p) => p[0]),
+             'text[]',
+           )}, ${sql.param(
+             pairs.map((p) => p[1]),
+             'text[]',
+           )}) AS m(user_id, group_id)`,
+        sql.values,
+      );
+      return;
+    }
     for (const part of chunk(pairs, 3)) {
       const sql = this.sql();
       const values = part
@@ -361,9 +410,9 @@ export class PrismaStore implements ScimStore {
 
   async removeGroupMemberships(organizationId: string, groupIds: readonly string[]): Promise<Membership[]> {
     const removed: Membership[] = [];
-    for (const part of chunk([...new Set(groupIds)], 1)) {
+    for (const part of chunk([...new Set(groupIds)], listCost(this.provider))) {
       const sql = this.sql();
-      const where = `WHERE organization_id = ${sql.param(organizationId)} AND group_id IN (${sql.list(part)})`;
+      const where = `WHERE organization_id = ${sql.param(organizationId)} AND ${sql.in('group_id', part)}`;
       let rows: Row[];
       if (this.provider === 'mysql') {
         // No DELETE ... RETURNING on MySQL: lock the rows, read them, then delete them.
@@ -385,10 +434,10 @@ export class PrismaStore implements ScimStore {
   ): Promise<Membership[]> {
     const [column, ids] = 'userIds' in filter ? ['user_id', filter.userIds] : ['group_id', filter.groupIds];
     const out: Membership[] = [];
-    for (const part of chunk([...new Set(ids)], 1)) {
+    for (const part of chunk([...new Set(ids)], listCost(this.provider))) {
       const sql = this.sql();
       const rows = await this.query(
-        `SELECT user_id, group_id FROM scim_memberships WHERE organization_id = ${sql.param(organizationId)} AND ${column} IN (${sql.list(part)})`,
+        `SELECT user_id, group_id FROM scim_memberships WHERE organization_id = ${sql.param(organizationId)} AND ${sql.in(column, part)}`,
         sql.values,
       );
       for (const row of rows) out.push({ organizationId, userId: String(row.user_id), groupId: String(row.group_id) });

@@ -19,6 +19,20 @@ export class SqlBuilder {
   list(values: readonly unknown[]): string {
     return values.map((value) => this.param(value)).join(', ');
   }
+
+  /**
+   * `column IN (...)` over text values. PostgreSQL binds the whole list as one array (`= ANY($n)`): one
+   * parameter instead of thousands, which Prisma and the server both handle much faster.
+   */
+  in(column: string, values: readonly string[]): string {
+    if (this.provider === 'postgresql') return `${column} = ANY(${this.param([...values], 'text[]')})`;
+    return `${column} IN (${this.list(values)})`;
+  }
+}
+
+/** How many items of a list one statement binds: all of them as one array on PostgreSQL, else one each. */
+export function listCost(provider: PrismaProvider): number {
+  return provider === 'postgresql' ? 0 : 1;
 }
 
 export function quoteIdentifier(provider: PrismaProvider, name: string): string {
@@ -27,7 +41,8 @@ export function quoteIdentifier(provider: PrismaProvider, name: string): string 
 
 /** Splits `items` so that each part binds at most `MAX_PARAMS` values at `perItem` values each. */
 export function chunk<T>(items: readonly T[], perItem: number): T[][] {
-  const size = Math.max(1, Math.floor(MAX_PARAMS / Math.max(1, perItem)));
+  if (perItem === 0) return items.length === 0 ? [] : [[...items]];
+  const size = Math.max(1, Math.floor(MAX_PARAMS / perItem));
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;

@@ -1,6 +1,6 @@
 import { ScimError, type UserPatch, type UserWrite } from '@scim/core';
 import type { PrismaProvider, PrismaQueryable } from './options.js';
-import { chunk, quoteIdentifier, SqlBuilder } from './sql.js';
+import { chunk, listCost, quoteIdentifier, SqlBuilder } from './sql.js';
 import type { ModelField, UserModel } from './user-model.js';
 
 type Row = Record<string, unknown>;
@@ -151,9 +151,9 @@ export class UserWriter {
 
   async delete(db: PrismaQueryable, organizationId: string, ids: readonly string[]): Promise<void> {
     const q = (name: string) => quoteIdentifier(this.provider, name);
-    for (const part of chunk([...new Set(ids)], 1)) {
+    for (const part of chunk([...new Set(ids)], listCost(this.provider))) {
       const sql = new SqlBuilder(this.provider);
-      const text = `DELETE FROM ${this.model.table} WHERE ${q(this.model.organizationId.column)} = ${sql.param(organizationId)} AND ${q(this.model.userId.column)} IN (${sql.list(part)})`;
+      const text = `DELETE FROM ${this.model.table} WHERE ${q(this.model.organizationId.column)} = ${sql.param(organizationId)} AND ${sql.in(q(this.model.userId.column), part)}`;
       await db.$executeRawUnsafe(text, ...sql.values);
     }
   }
@@ -161,9 +161,9 @@ export class UserWriter {
   private async existingIds(db: PrismaQueryable, organizationId: string, ids: string[]): Promise<Set<string>> {
     const q = (name: string) => quoteIdentifier(this.provider, name);
     const found = new Set<string>();
-    for (const part of chunk(ids, 1)) {
+    for (const part of chunk(ids, listCost(this.provider))) {
       const sql = new SqlBuilder(this.provider);
-      const text = `SELECT ${q(this.model.userId.column)} AS id FROM ${this.model.table} WHERE ${q(this.model.organizationId.column)} = ${sql.param(organizationId)} AND ${q(this.model.userId.column)} IN (${sql.list(part)})`;
+      const text = `SELECT ${q(this.model.userId.column)} AS id FROM ${this.model.table} WHERE ${q(this.model.organizationId.column)} = ${sql.param(organizationId)} AND ${sql.in(q(this.model.userId.column), part)}`;
       const rows = await db.$queryRawUnsafe<{ id: string }[]>(text, ...sql.values);
       for (const row of rows) found.add(row.id);
     }
