@@ -68,16 +68,24 @@ export function prismaAdapter<C extends PrismaClientLike, M extends PrismaModelN
       }
     };
 
-  /** A call that is one statement (atomic by itself) outside `transaction()`. */
-  const single =
-    <A extends unknown[], R>(name: string, pick: (store: ScimStore) => (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
+  /**
+   * A call that is one statement (atomic by itself) outside `transaction()`. Not on SQLite: there every
+   * query shares one connection, and Prisma serializes only its transactions, so a statement sent
+   * beside an open transaction would run inside it (and be rolled back with it).
+   */
+  const single = <A extends unknown[], R>(
+    name: string,
+    pick: (store: ScimStore) => (...args: A) => Promise<R>,
+  ): ((...args: A) => Promise<R>) => {
+    if (provider === 'sqlite') return write(pick);
+    return async (...args: A): Promise<R> => {
       try {
         return await pick(plain).apply(plain, args);
       } catch (error) {
         throw translateError(error, name);
       }
     };
+  };
 
   const mysql = provider === 'mysql';
 

@@ -125,6 +125,18 @@ export class UserWriter {
       group.rows.push(row);
     }
     for (const group of groups.values()) {
+      if (this.provider === 'postgresql') {
+        const columns = await this.postgresColumns(db, group.fields, group.rows);
+        if (columns !== null) {
+          const sql = new SqlBuilder(this.provider);
+          const from = columns.from(sql);
+          await db.$executeRawUnsafe(
+            `INSERT INTO ${this.model.table} (${group.fields.map((f) => q(f.column)).join(', ')}) SELECT ${columns.select('v').join(', ')} FROM ${from}`,
+            ...sql.values,
+          );
+          continue;
+        }
+      }
       for (const part of chunk(group.rows, group.fields.length)) {
         const sql = new SqlBuilder(this.provider);
         const values = part
@@ -190,6 +202,51 @@ export class UserWriter {
     }
   }
 
+  /**
+   * PostgreSQL: the rows as one array parameter per column, unnested (`FROM unnest($1::text[], ...) AS
+   * v(c0, c1, ...)`), with `withKey` the directory user id first. Array columns travel as JSON text and are
+   * rebuilt. Null when a value has no plain array form (bytes, decimals, objects outside Json fields):
+   * the caller then binds every value on its own.
+   */
+  private async postgresColumns(
+    db: PrismaQueryable,
+    fields: ModelField[],
+    rows: readonly ({ id: string; data: Row } | Row)[],
+    withKey = false,
+  ): Promise<{ from: (sql: SqlBuilder) => string; select: (alias: string) => string[] } | null> {
+    const types = await this.types(db);
+    const dataOf = (row: { id: string; data: Row } | Row): Row =>
+      withKey ? (row as { data: Row }).data : (row as Row);
+    const arrays: { values: unknown[]; type: string; rebuild: string | null }[] = [];
+    if (withKey) arrays.push({ values: rows.map((row) => (row as { id: string }).id), type: 'text', rebuild: null });
+    for (const field of fields) {
+      const type = types.get(field.column) ?? 'text';
+      const isArray = type.endsWith('[]');
+      const values: unknown[] = [];
+      for (const row of rows) {
+        const value = this.rawValue(field, dataOf(row)[field.name]);
+        if (value === null) values.push(null);
+        else if (isArray && Array.isArray(value)) values.push(JSON.stringify(value));
+        else if (value instanceof Date) values.push(value.toISOString());
+        else if (typeof value === 'bigint') values.push(value.toString());
+        else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+          values.push(value);
+        else return null;
+      }
+      arrays.push({ values, type: isArray ? 'text' : type, rebuild: isArray ? type : null });
+    }
+    return {
+      from: (sql) =>
+        `unnest(${arrays.map((a) => sql.param(a.values, `${a.type}[]`)).join(', ')}) AS v(${arrays.map((_, i) => `"c${i}"`).join(', ')})`,
+      select: (alias) =>
+        arrays.map((a, i) =>
+          a.rebuild === null
+            ? `${alias}."c${i}"`
+            : `CASE WHEN ${alias}."c${i}" IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(${alias}."c${i}"::jsonb))::${a.rebuild} END`,
+        ),
+    };
+  }
+
   /** A value as a raw parameter: JSON fields go as JSON text, everything else as the client would send it. */
   private rawValue(field: ModelField, value: unknown): unknown {
     if (value === null || value === undefined) return null;
@@ -208,7 +265,13 @@ export class UserWriter {
     const uid = q(this.model.userId.column);
     const sql = new SqlBuilder(this.provider);
     let text: string;
-    if (this.provider === 'postgresql') {
+    const columns = this.provider === 'postgresql' ? await this.postgresColumns(db, fields, rows, true) : null;
+    if (columns !== null) {
+      const from = columns.from(sql);
+      text =
+        `UPDATE ${this.model.table} AS t SET ${fields.map((f, i) => `${q(f.column)} = ${columns.select('v')[i + 1]}`).join(', ')} ` +
+        `FROM ${from} WHERE t.${org} = ${sql.param(organizationId)} AND t.${uid} = v."c0"`;
+    } else if (this.provider === 'postgresql') {
       const types = await this.types(db);
       const cast = (field: ModelField) => types.get(field.column) ?? 'text';
       const values = rows

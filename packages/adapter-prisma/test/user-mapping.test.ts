@@ -129,8 +129,12 @@ for (const provider of ['postgresql', 'mysql', 'sqlite'] as const satisfies Prov
       nextOrg();
       await adapter.upsertUsers(org, [user(org, 'diruser_1', { email: 'one@example.com', active: false })]);
       const where = { scimOrganizationId_scimUserId: { scimOrganizationId: org, scimUserId: 'diruser_1' } };
+      const before = Date.now();
+      await adapter.patchUsers(org, [{ id: 'diruser_1', active: false }]);
       const inactive = await prisma.user.findUniqueOrThrow({ where });
       expect(inactive.deactivatedAt).toBeInstanceOf(Date);
+      // The instant survives the raw write (no time zone shift): within a minute of the call.
+      expect(Math.abs(inactive.deactivatedAt!.getTime() - before)).toBeLessThan(60_000);
       // The boolean column is not part of this mapping: it keeps the model's default.
       expect(inactive.isActive).toBe(true);
 
