@@ -371,30 +371,39 @@ export class PrismaStore implements ScimStore {
     if (entries.length === 0) return;
     const groupsOf = new Map<string, Set<string>>();
     for (const entry of entries) groupsOf.set(entry.userId, new Set(entry.groupIds));
+    const pairs = [...groupsOf].flatMap(([userId, groupIds]) => [...groupIds].map((groupId) => [userId, groupId]));
+    if (this.provider === 'postgresql') {
+      // One statement: delete the memberships no longer wanted, add the missing ones. Both touch disjoint
+      // rows, and memberships that stay are not rewritten (a re-sync of unchanged users writes nothing).
+      const sql = this.sql();
+      const org = sql.param(organizationId);
+      const users = sql.param([...groupsOf.keys()], 'text[]');
+      const wantedUsers = sql.param(
+        pairs.map((p) => p[0]),
+        'text[]',
+      );
+      const wantedGroups = sql.param(
+        pairs.map((p) => p[1]),
+        'text[]',
+      );
+      await this.execute(
+        `WITH wanted AS (SELECT w.user_id, w.group_id FROM unnest(${wantedUsers}, ${wantedGroups}) AS w(user_id, group_id)),
+              gone AS (DELETE FROM scim_memberships m
+                        WHERE m.organization_id = ${org} AND m.user_id = ANY(${users})
+                          AND NOT EXISTS (SELECT 1 FROM wanted w WHERE w.user_id = m.user_id AND w.group_id = m.group_id))
+         INSERT INTO scim_memberships (organization_id, user_id, group_id)
+         SELECT ${org}, w.user_id, w.group_id FROM wanted w
+         ON CONFLICT (organization_id, user_id, group_id) DO NOTHING`,
+        sql.values,
+      );
+      return;
+    }
     for (const part of chunk([...groupsOf.keys()], listCost(this.provider))) {
       const sql = this.sql();
       await this.execute(
         `DELETE FROM scim_memberships WHERE organization_id = ${sql.param(organizationId)} AND ${sql.in('user_id', part)}`,
         sql.values,
       );
-    }
-    const pairs = [...groupsOf].flatMap(([userId, groupIds]) => [...groupIds].map((groupId) => [userId, groupId]));
-    if (pairs.length === 0) return;
-    if (this.provider === 'postgresql') {
-      const sql = this.sql();
-      await this.execute(
-        `INSERT INTO scim_memberships (organization_id, user_id, group_id)
-         SELECT ${sql.param(organizationId)}, m.user_id, m.group_id
-           FROM unnest(${sql.param(
-             pairs.map((p) => p[0]),
-             'text[]',
-           )}, ${sql.param(
-             pairs.map((p) => p[1]),
-             'text[]',
-           )}) AS m(user_id, group_id)`,
-        sql.values,
-      );
-      return;
     }
     for (const part of chunk(pairs, 3)) {
       const sql = this.sql();

@@ -85,6 +85,20 @@ export class UserWriter {
       if (user.roles !== undefined) this.merge(data, await this.rolesData(db, user.roles));
       byId.set(user.id, { user, data });
     }
+    const keys = (id: string) => ({ [this.model.organizationId.name]: organizationId, [this.model.userId.name]: id });
+    if (this.mapping.create !== undefined && this.provider !== 'mysql') {
+      // One conditional statement: INSERT ... ON CONFLICT (organizationId, userId) DO UPDATE of the mapped
+      // fields only. (MySQL is left out: its ON DUPLICATE KEY UPDATE fires on any unique key of the table.)
+      const rows: { row: Row; update: string[] }[] = [];
+      for (const [id, { user, data }] of byId) {
+        const row: Row = {};
+        this.merge(row, this.mapping.create(user));
+        this.merge(row, data);
+        rows.push({ row: { ...row, ...keys(id) }, update: Object.keys(data) });
+      }
+      await this.insert(db, rows);
+      return;
+    }
     const existing = await this.existingIds(db, organizationId, [...byId.keys()]);
     const creates: Row[] = [];
     const updates: { id: string; data: Row }[] = [];
@@ -96,10 +110,13 @@ export class UserWriter {
       const row: Row = {};
       if (this.mapping.create !== undefined) this.merge(row, this.mapping.create(user));
       this.merge(row, data);
-      creates.push({ ...row, [this.model.organizationId.name]: organizationId, [this.model.userId.name]: id });
+      creates.push({ ...row, ...keys(id) });
     }
     if (creates.length > 0 && this.mapping.create !== undefined) {
-      await this.insert(db, creates);
+      await this.insert(
+        db,
+        creates.map((row) => ({ row, update: null })),
+      );
     } else if (creates.length > 0) {
       const delegate = (db as unknown as Record<string, CreateManyDelegate | undefined>)[this.model.delegate];
       if (delegate === undefined) {
@@ -110,28 +127,42 @@ export class UserWriter {
     await this.update(db, organizationId, updates);
   }
 
-  /** New rows in one multi-row INSERT per set of written fields (the app chose `create`, and with it raw SQL). */
-  private async insert(db: PrismaQueryable, rows: Row[]): Promise<void> {
+  /**
+   * Rows in one multi-row INSERT per set of written fields (the app chose `create`, and with it raw SQL).
+   * With `update`, an existing (organizationId, userId) row gets those fields instead (PostgreSQL, SQLite).
+   */
+  private async insert(db: PrismaQueryable, rows: { row: Row; update: string[] | null }[]): Promise<void> {
     const q = (name: string) => quoteIdentifier(this.provider, name);
-    const groups = new Map<string, { fields: ModelField[]; rows: Row[] }>();
-    for (const row of rows) {
+    const groups = new Map<string, { fields: ModelField[]; update: string[] | null; rows: Row[] }>();
+    for (const { row, update } of rows) {
       const names = Object.keys(row).sort();
-      const key = names.join('\u0000');
+      const updates = update === null ? null : [...update].sort();
+      const key = `${names.join('\u0000')}|${updates === null ? '' : updates.join('\u0000')}`;
       let group = groups.get(key);
       if (group === undefined) {
-        group = { fields: names.map((name) => this.field(name)), rows: [] };
+        group = { fields: names.map((name) => this.field(name)), update: updates, rows: [] };
         groups.set(key, group);
       }
       group.rows.push(row);
     }
     for (const group of groups.values()) {
+      const columns = group.fields.map((f) => q(f.column)).join(', ');
+      let conflict = '';
+      if (group.update !== null) {
+        const target = `(${q(this.model.organizationId.column)}, ${q(this.model.userId.column)})`;
+        const sets = group.update.map((name) => {
+          const column = q(this.field(name).column);
+          return `${column} = excluded.${column}`;
+        });
+        conflict = ` ON CONFLICT ${target} ${sets.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${sets.join(', ')}`}`;
+      }
       if (this.provider === 'postgresql') {
-        const columns = await this.postgresColumns(db, group.fields, group.rows);
-        if (columns !== null) {
+        const arrays = await this.postgresColumns(db, group.fields, group.rows);
+        if (arrays !== null) {
           const sql = new SqlBuilder(this.provider);
-          const from = columns.from(sql);
+          const from = arrays.from(sql);
           await db.$executeRawUnsafe(
-            `INSERT INTO ${this.model.table} (${group.fields.map((f) => q(f.column)).join(', ')}) SELECT ${columns.select('v').join(', ')} FROM ${from}`,
+            `INSERT INTO ${this.model.table} (${columns}) SELECT ${arrays.select('v').join(', ')} FROM ${from}${conflict}`,
             ...sql.values,
           );
           continue;
@@ -143,7 +174,7 @@ export class UserWriter {
           .map((row) => `(${group.fields.map((f) => sql.param(this.rawValue(f, row[f.name]))).join(', ')})`)
           .join(', ');
         await db.$executeRawUnsafe(
-          `INSERT INTO ${this.model.table} (${group.fields.map((f) => q(f.column)).join(', ')}) VALUES ${values}`,
+          `INSERT INTO ${this.model.table} (${columns}) VALUES ${values}${conflict}`,
           ...sql.values,
         );
       }
