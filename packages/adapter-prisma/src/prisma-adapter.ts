@@ -34,7 +34,7 @@ export function prismaAdapter<C extends PrismaClientLike, M extends PrismaModelN
   const { users } = options;
   const model = resolveUserModel(readDataModel(prisma), provider, users.model, users.organizationId, users.userId);
   const mapping = users as unknown as ErasedUserMapping;
-  const writer = new UserWriter(provider, model, mapping, (db) => readPostgresColumnTypes(db, model.regclass));
+  const writer = new UserWriter(provider, model, mapping, (db) => readPostgresColumnTypes(db, model.table));
   const transactionOptions: PrismaTransactionOptions = {
     maxWait: 10_000,
     timeout: 60_000,

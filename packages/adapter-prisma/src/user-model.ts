@@ -31,10 +31,8 @@ export interface UserModel {
   /** The model name (`User`) and its client property (`user`). */
   name: string;
   delegate: string;
-  /** The quoted, schema-qualified table name. */
+  /** The quoted, schema-qualified table name (also a valid PostgreSQL regclass literal). */
   table: string;
-  /** The table name as a PostgreSQL regclass literal. */
-  regclass: string;
   fields: Map<string, ModelField>;
   organizationId: ModelField;
   userId: ModelField;
@@ -95,7 +93,6 @@ export function resolveUserModel(
     name,
     delegate: name.charAt(0).toLowerCase() + name.slice(1),
     table,
-    regclass: table,
     fields,
     organizationId: pick(organizationId, 'organizationId'),
     userId: pick(userId, 'userId'),
