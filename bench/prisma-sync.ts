@@ -269,7 +269,9 @@ console.log(
 console.log(
   `  ours / naive = ${(ours / naive).toFixed(1)}x (target >= 10x); ours / raw = ${((100 * ours) / raw).toFixed(0)}% (target >= 50%)`,
 );
-console.log('  a shared 2-core machine: figures move between runs (by more than 2x when other work runs); compare the ratios of one run');
+console.log(
+  '  a shared 2-core machine: figures move between runs (by more than 2x when other work runs); compare the ratios of one run',
+);
 mkdirSync(new URL('./results/', here), { recursive: true });
 writeFileSync(
   new URL('./results/prisma-sync.json', here),
