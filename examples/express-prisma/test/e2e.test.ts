@@ -56,6 +56,8 @@ describe.each([
         SCIM_SYNC_INTERVAL_MS: '0',
         LOG_LEVEL: 'warn',
       },
+      // The first start compiles the generated Prisma clients through tsx: slow on a busy machine.
+      startTimeoutMs: 150_000,
     });
   });
 
