@@ -10,11 +10,11 @@ import { type AppProcess, startApp } from './app-process.js';
 import { compareWithDirectory } from './compare.js';
 import { playStory } from './story.js';
 
-const EXAMPLES = ['express-prisma', 'fastify-drizzle'] as const;
+const EXAMPLES = ['fastify-drizzle', 'express-prisma'] as const;
 
 const { values } = parseArgs({
   options: {
-    app: { type: 'string', default: 'express-prisma' },
+    app: { type: 'string', default: 'fastify-drizzle' },
     users: { type: 'string', default: '200' },
     groups: { type: 'string', default: '10' },
     seed: { type: 'string', default: '42' },

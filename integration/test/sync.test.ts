@@ -57,6 +57,44 @@ describe('full sync through the real ScalekitClient', () => {
     expectMirror(sim, adapter, org, dir);
   });
 
+  it('finds a change to a profile field alone (department, title) that webhooks missed', async () => {
+    const { engine, adapter } = engineFor(sim);
+    await engine.sync({ organizationId: org });
+    const moved = userIds.slice(0, 5);
+    for (const id of moved) sim.state.updateUser(id, { department: 'Moved', title: 'New title' });
+
+    const report = await engine.sync({ organizationId: org });
+    expect(report.users).toMatchObject({ updated: 5, unchanged: 995 });
+    for (const id of moved) {
+      expect(adapter.inspect.user(org, id)).toMatchObject({ department: 'Moved', title: 'New title' });
+    }
+  });
+
+  it("writes in batches no larger than the adapter's maxBatchSize", async () => {
+    const base = memoryAdapter();
+    let largest = 0;
+    const adapter = {
+      ...base,
+      capabilities: { ...base.capabilities, maxBatchSize: 7 },
+      transaction: <T>(fn: Parameters<typeof base.transaction<T>>[0]) =>
+        base.transaction((store) => {
+          // The store's own methods stay reachable through the prototype; only upsertUsers is watched.
+          const watched = Object.create(store) as typeof store;
+          watched.upsertUsers = (organizationId, users) => {
+            largest = Math.max(largest, users.length);
+            return store.upsertUsers(organizationId, users);
+          };
+          return fn(watched);
+        }),
+    };
+    const { engine } = engineFor(sim, { adapter: adapter as typeof base });
+    const report = await engine.sync({ organizationId: org });
+    expect(report.users.created).toBe(1000);
+    expect(largest).toBeGreaterThan(0);
+    expect(largest).toBeLessThanOrEqual(7);
+    expectMirror(sim, base, org, dir);
+  });
+
   it('deletes removed users under the delete policy', async () => {
     const { engine, adapter } = engineFor(sim, { deprovision: 'delete' });
     await engine.sync({ organizationId: org });

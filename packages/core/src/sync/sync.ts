@@ -471,7 +471,8 @@ export class SyncRun {
       this.report.pages.groups++;
       this.report.groups.listed += groups.length;
       for (const group of groups) seen.add(group.id);
-      await this.applyGroups(groups);
+      const size = this.ctx.settings.batchSize;
+      for (let i = 0; i < groups.length; i += size) await this.applyGroups(groups.slice(i, i + size));
       this.progress();
     }
   }
@@ -655,7 +656,7 @@ export class SyncRun {
       if (pageIndex <= resumeAfter) continue;
       batch.push(...users);
       if (batch.length >= this.ctx.settings.batchSize) {
-        await this.applyUsers(batch);
+        await this.applyUserBatches(batch);
         batch = [];
         checkpoint.userPages = pageIndex;
         await this.saveState({ checkpoint });
@@ -663,10 +664,20 @@ export class SyncRun {
       this.progress();
     }
     if (batch.length > 0) {
-      await this.applyUsers(batch);
+      await this.applyUserBatches(batch);
       checkpoint.userPages = pageIndex;
       await this.saveState({ checkpoint });
     }
+  }
+
+  /**
+   * Whole pages pile up past `batchSize`: each transaction takes at most `batchSize` users (which the
+   * adapter's `maxBatchSize` bounds). The checkpoint still moves by whole pages, after all of them.
+   */
+  private async applyUserBatches(users: ListedUser[]): Promise<void> {
+    const size = this.ctx.settings.batchSize;
+    if (users.length <= size) return this.applyUsers(users);
+    for (let i = 0; i < users.length; i += size) await this.applyUsers(users.slice(i, i + size));
   }
 
   private async applyUsers(users: ListedUser[]): Promise<void> {
@@ -704,7 +715,10 @@ export class SyncRun {
         const fingerprint = userFingerprint(user, active);
         let action: PlannedAction;
         if (prev === undefined) action = active ? 'create' : 'skip';
-        else if (prev.version >= version) action = prev.fingerprint === fingerprint ? 'unchanged' : 'skip';
+        // The stored record is this very version of the directory's (a webhook brought it): unchanged,
+        // whatever the fingerprint says (a listing without detail carries fewer fields than an event).
+        else if (prev.version === version) action = 'unchanged';
+        else if (prev.version > version) action = prev.fingerprint === fingerprint ? 'unchanged' : 'skip';
         else if (prev.deleted || !prev.active) action = active ? 'reactivate' : 'unchanged';
         else if (prev.fingerprint === fingerprint) action = 'unchanged';
         else action = 'update';
