@@ -62,6 +62,8 @@ async function shutdown(signal: string) {
   await schedule?.stop();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
+  // A keep-alive client (Scalekit's deliveries) may hold a connection open; it gets a few seconds to finish.
+  setTimeout(() => server.closeAllConnections(), 5_000).unref();
   await closed;
   await dev?.sim.close();
   await database.close();
