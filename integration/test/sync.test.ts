@@ -298,7 +298,8 @@ describe('interruption, concurrency and faults', () => {
 
   it('survives rate limits, transient failures and token revocation', async () => {
     const { engine, adapter } = engineFor(sim);
-    sim.api.setFaults({ rateLimit: { requests: 4, windowMs: 100 }, tokenTtlSeconds: 1 });
+    // At most 3 calls in any half second: a sync of 35 pages hits it however slow the machine is.
+    sim.api.setFaults({ rateLimit: { requests: 3, windowMs: 500 }, tokenTtlSeconds: 1 });
     let revoked = false;
     const report: SyncReport = await engine.sync({
       organizationId: org,
