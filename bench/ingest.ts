@@ -223,7 +223,8 @@ for (const key of keys) {
     console.log(
       `  ${s.name}: end state ${s.endStateCorrectEveryRound ? 'correct in every round' : 'WRONG'}: ` +
         `inbox rows ${fmt(check.inboxRows)} = distinct events ${fmt(check.distinctEvents)}, ${check.pendingEvents} pending; ` +
-        `${fmt(check.expected - check.missing - check.wrong)}/${fmt(check.expected)} users as the newest event left them, ` +
+        `${fmt(check.expected - check.missing - check.wrong)}/${fmt(check.expected)} users as the newest event left them ` +
+        `(${check.deletedWithoutRow} deleted before their creation arrived, so never written), ` +
         `${check.wrongVersions} wrong versions, ${check.wrongGroups} wrong groups, ${check.wrongMemberships} wrong memberships; ` +
         `answers: ${Object.entries(outcomes)
           .map(([o, n]) => `${o} ${fmt(n)}`)

@@ -11,6 +11,8 @@ export interface UserCheck {
   missing: number;
   /** Rows whose email or active flag is not the one the newest event gave. */
   wrong: number;
+  /** Deleted users with no row: their deletion arrived first, and the tombstone kept the late creation out. */
+  deletedWithoutRow: number;
 }
 
 export interface FullCheck extends UserCheck {
@@ -30,12 +32,20 @@ export async function checkUsers(pool: pg.Pool, plan: IngestPlan): Promise<UserC
   const stored = new Map(rows.map((r) => [`${r.o}/${r.u}`, r]));
   let missing = 0;
   let wrong = 0;
+  let deletedWithoutRow = 0;
   for (const [key, user] of plan.users) {
     const row = stored.get(key);
-    if (row === undefined) missing++;
-    else if (row.email !== user.email || row.active !== user.active) wrong++;
+    if (row === undefined) {
+      if (user.deleted) deletedWithoutRow++;
+      else missing++;
+    } else if (row.email !== user.email || row.active !== user.active) wrong++;
   }
-  return { expected: plan.users.size, missing, wrong: wrong + Math.max(0, rows.length - plan.users.size) };
+  return {
+    expected: plan.users.size,
+    missing,
+    wrong: wrong + Math.max(0, rows.length - plan.users.size),
+    deletedWithoutRow,
+  };
 }
 
 export async function checkAll(pool: pg.Pool, plan: IngestPlan): Promise<FullCheck> {
