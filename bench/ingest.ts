@@ -72,6 +72,19 @@ function startServer(target: TargetKey, databaseUrl: string, secret: string) {
   });
 }
 
+/** CPU time the server process has used so far, in microseconds. */
+function serverCpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (message: { cpuMicros?: number }) => {
+      if (message.cpuMicros === undefined) return;
+      child.off('message', onMessage);
+      resolve(message.cpuMicros);
+    };
+    child.on('message', onMessage);
+    child.send({ cmd: 'cpu' });
+  });
+}
+
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -94,6 +107,8 @@ for (const key of keys) servers.set(key, await startServer(key, databaseUrl, sec
 
 interface Round {
   load: LoadResult;
+  /** CPU time of the server process (Node: HTTP, verification, engine, driver), not PostgreSQL's. */
+  serverCpuMsPerEvent: number;
   check: FullCheck | UserCheck;
 }
 const rounds = new Map<TargetKey, Round[]>(keys.map((k) => [k, []]));
@@ -124,12 +139,16 @@ for (let r = 0; r < ROUNDS; r++) {
   for (const key of [...keys.slice(r % keys.length), ...keys.slice(0, r % keys.length)]) {
     await truncate();
     const signed = sign(plan.deliveries, secret);
-    const result = await load(servers.get(key)!.url, signed, SENDERS);
+    const { url, child } = servers.get(key)!;
+    const cpuBefore = await serverCpu(child);
+    const result = await load(url, signed, SENDERS);
+    const serverCpuMsPerEvent = ((await serverCpu(child)) - cpuBefore) / 1000 / plan.deliveries.length;
     const check = key === 'naive' ? await checkUsers(admin, plan) : await checkAll(admin, plan);
-    rounds.get(key)!.push({ load: result, check });
+    rounds.get(key)!.push({ load: result, serverCpuMsPerEvent, check });
     console.log(
       `  round ${r + 1} ${TARGETS[key].padEnd(42)} ${fmt(plan.deliveries.length / result.seconds).padStart(6)} events/s` +
         `  p50 ${percentile(result.latencies, 50).toFixed(1)} ms  p99 ${percentile(result.latencies, 99).toFixed(1)} ms` +
+        `  server CPU ${serverCpuMsPerEvent.toFixed(2)} ms/event` +
         (result.retries > 0 ? `  (${result.retries} retried after a 5xx)` : ''),
     );
   }
@@ -145,6 +164,7 @@ interface Summary {
   eventsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  serverCpuMsPerEvent: number;
   endStateCorrectEveryRound: boolean;
   endState: FullCheck | UserCheck;
   rounds: {
@@ -155,6 +175,7 @@ interface Summary {
     p50Ms: number;
     p99Ms: number;
     maxMs: number;
+    serverCpuMsPerEvent: number;
     statuses: Record<string, number>;
     outcomes: Record<string, number>;
   }[];
@@ -168,6 +189,7 @@ function summarize(key: TargetKey): Summary {
     eventsPerSecond: Math.round(median(list.map(rate))),
     p50Ms: Number(median(list.map((x) => percentile(x.load.latencies, 50))).toFixed(2)),
     p99Ms: Number(median(list.map((x) => percentile(x.load.latencies, 99))).toFixed(2)),
+    serverCpuMsPerEvent: Number(median(list.map((x) => x.serverCpuMsPerEvent)).toFixed(3)),
     endStateCorrectEveryRound: list.every((x) =>
       'ok' in x.check ? x.check.ok : x.check.wrong + x.check.missing === 0,
     ),
@@ -180,6 +202,7 @@ function summarize(key: TargetKey): Summary {
       p50Ms: Number(percentile(x.load.latencies, 50).toFixed(2)),
       p99Ms: Number(percentile(x.load.latencies, 99).toFixed(2)),
       maxMs: Number(percentile(x.load.latencies, 100).toFixed(2)),
+      serverCpuMsPerEvent: Number(x.serverCpuMsPerEvent.toFixed(3)),
       statuses: x.load.statuses,
       outcomes: x.load.outcomes,
     })),
@@ -197,7 +220,7 @@ console.log(
   `medians of ${ROUNDS} rounds; targets: >= ${fmt(GOALS.eventsPerSecond)} events/s, p99 < ${GOALS.p99Ms} ms, >= ${GOALS.overNaive}x the naive handler`,
 );
 console.log(
-  `  ${'target'.padEnd(42)} ${'events/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'/ naive'.padStart(8)}  goals`,
+  `  ${'target'.padEnd(42)} ${'events/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'/ naive'.padStart(8)} ${'server CPU ms/event'.padStart(20)}  goals`,
 );
 for (const key of keys) {
   const s = summary[key];
@@ -211,7 +234,7 @@ for (const key of keys) {
           ratio >= GOALS.overNaive ? 'ratio ok' : 'ratio MISSED',
         ].join(', ');
   console.log(
-    `  ${s.name.padEnd(42)} ${fmt(s.eventsPerSecond).padStart(8)} ${s.p50Ms.toFixed(1).padStart(7)} ${s.p99Ms.toFixed(1).padStart(7)} ${`${ratio.toFixed(2)}x`.padStart(8)}  ${goals}`,
+    `  ${s.name.padEnd(42)} ${fmt(s.eventsPerSecond).padStart(8)} ${s.p50Ms.toFixed(1).padStart(7)} ${s.p99Ms.toFixed(1).padStart(7)} ${`${ratio.toFixed(2)}x`.padStart(8)} ${s.serverCpuMsPerEvent.toFixed(2).padStart(20)}  ${goals}`,
   );
 }
 console.log('');

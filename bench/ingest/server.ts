@@ -1,7 +1,7 @@
 /**
  * One ingest target, in its own process: `tsx server.ts <express|fastify|naive>`. Reads `INGEST_DATABASE_URL`,
  * `INGEST_WEBHOOK_SECRET` and `INGEST_POOL_SIZE`, listens on a free loopback port, sends `{ url }` to the parent
- * over IPC, and closes on `{ cmd: 'close' }`.
+ * over IPC, answers `{ cmd: 'cpu' }` with its CPU time so far, and closes on `{ cmd: 'close' }`.
  *
  *  - express: Express 5 + `scimRouter` from @scim/http-express, the engine on @scim/adapter-drizzle over a pg.Pool
  *  - fastify: Fastify 5 + `scimWebhookPlugin` from @scim/http-fastify, the same engine
@@ -149,6 +149,11 @@ async function start(): Promise<{ url: string; close(): Promise<void> }> {
 
 const server = await start();
 process.on('message', async (message: { cmd?: string }) => {
+  if (message.cmd === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.send?.({ cpuMicros: user + system });
+    return;
+  }
   if (message.cmd !== 'close') return;
   await server.close();
   await pool.end();
