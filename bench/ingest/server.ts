@@ -159,4 +159,6 @@ process.on('message', async (message: { cmd?: string }) => {
   await pool.end();
   process.disconnect();
 });
+// A parent that died mid-run must not leave this server behind.
+process.once('disconnect', () => process.exit(0));
 process.send?.({ url: server.url });
