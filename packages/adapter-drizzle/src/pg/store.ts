@@ -55,15 +55,19 @@ const excluded = (column: Column): SQL => sql`excluded.${sql.identifier(column.n
 
 type InboxRow = typeof scimEvents.$inferSelect;
 
-/** A raw row (SQL column names) decoded the way Drizzle decodes a select of the table. */
-function decodeRow<T extends Table>(table: T, row: Record<string, unknown>): T['$inferSelect'] {
-  const out: Record<string, unknown> = {};
-  for (const [key, column] of Object.entries(getTableColumns(table))) {
-    const value = row[column.name];
-    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
-  }
-  return out as T['$inferSelect'];
+/** A decoder of raw rows (SQL column names) into what Drizzle's select of the table answers. */
+function rowDecoder<T extends Table>(table: T): (row: Record<string, unknown>) => T['$inferSelect'] {
+  const columns = Object.entries(getTableColumns(table));
+  return (row) => {
+    const out: Record<string, unknown> = {};
+    for (const [key, column] of columns) {
+      const value = row[column.name];
+      out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+    }
+    return out as T['$inferSelect'];
+  };
 }
+const decodeEntity = rowDecoder(scimEntities);
 type EntityRow = typeof scimEntities.$inferSelect;
 
 /**
@@ -167,7 +171,7 @@ export class PgStore implements ScimStore {
   async getEntities(organizationId: string, kind: EntityKind, ids: readonly string[]): Promise<EntityState[]> {
     if (ids.length === 0) return [];
     const rows = await GET_ENTITIES.run(this.db, [unique(ids), organizationId, kind]);
-    return rows.map((row) => entityState(decodeRow(scimEntities, row)));
+    return rows.map((row) => entityState(decodeEntity(row)));
   }
 
   async advanceEntities(organizationId: string, kind: EntityKind, items: readonly EntityAdvance[]): Promise<string[]> {
