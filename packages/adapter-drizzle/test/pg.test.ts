@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { runAdapterConformance } from '@scim/adapter-test-suite';
-import type { SQL } from 'drizzle-orm';
+import type { InboxRecord } from '@scim/core';
+import { type SQL, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
-import { afterAll, test } from 'vitest';
+import { afterAll, expect, test } from 'vitest';
 import { drizzleAdapter } from '../src/index.js';
 import * as schema from './app/pg-schema.js';
 import { adapterBehaviour } from './support/adapter-behaviour.js';
@@ -25,7 +27,16 @@ async function prepare() {
   await migrate(db, { migrationsFolder: await drizzleKitMigrations('pg') });
   let statements = 0;
   const countedDb = drizzle(primary, { schema, logger: { logQuery: () => void statements++ } });
-  return { db, countedDb, statements: () => statements, peerDb: drizzle(second, { schema }), pools: [primary, second] };
+  // One connection, so that its prepared statements can be read back in the same session.
+  const single = new pg.Pool({ connectionString: url, max: 1 });
+  return {
+    db,
+    countedDb,
+    statements: () => statements,
+    peerDb: drizzle(second, { schema }),
+    singleDb: drizzle(single, { schema }),
+    pools: [primary, second, single],
+  };
 }
 
 const ready = await prepare();
@@ -33,7 +44,7 @@ const ready = await prepare();
 if (typeof ready === 'string') {
   test.skip(`drizzle:pg (node-postgres): ${ready}`, () => {});
 } else {
-  const { db, countedDb, statements, peerDb, pools } = ready;
+  const { db, countedDb, statements, peerDb, singleDb, pools } = ready;
   afterAll(() => Promise.all(pools.map((pool) => pool.end())));
   const primaryExec = (query: SQL) => db.execute(query);
   const reader = {
@@ -76,4 +87,68 @@ if (typeof ready === 'string') {
       statements,
     },
   }));
+
+  test('drizzle:pg (node-postgres): the webhook path prepares its statements once per connection', async () => {
+    const adapter = drizzleAdapter(singleDb, {
+      users: {
+        model: schema.appUsers,
+        organizationId: 'scimOrganizationId',
+        userId: 'scimUserId',
+        fields: appFields,
+        active: 'isActive',
+        roles: 'roles',
+      },
+    });
+    const apply = (org: string, event: string, groupIds: string[]) =>
+      adapter.transaction(async (store) => {
+        const receivedAt = new Date();
+        const record: InboxRecord = {
+          id: event,
+          organizationId: org,
+          type: 't',
+          occurredAt: 'x',
+          receivedAt,
+          status: 'pending',
+          payload: null,
+        };
+        expect(await store.claimEvent(record)).toBe(true);
+        await store.getEntities(org, 'user', ['u1']);
+        await store.getEntities(org, 'group', groupIds);
+        const advance = {
+          id: 'u1',
+          deleted: false,
+          active: true,
+          fingerprint: 'f',
+          directoryRoles: null,
+          eventId: event,
+        };
+        expect(
+          await store.advanceEntities(org, 'user', [{ ...advance, version: BigInt(Date.now()) * 1_000_000n }]),
+        ).toEqual(['u1']);
+        await store.ensureGroups(
+          org,
+          groupIds.map((id) => ({ id })),
+        );
+        await store.replaceMemberships(org, [{ userId: 'u1', groupIds }]);
+        await store.upsertUsers(org, [
+          { id: 'u1', organizationId: org, email: 'u1@example.com', active: true, roles: [], version: 1n },
+        ]);
+        await store.finishEvent(event, 'applied');
+      });
+    const prepared = async () =>
+      (
+        await singleDb.execute<{ name: string }>(sql`select name from pg_prepared_statements where name like 'scim%'`)
+      ).rows
+        .map((row) => row.name)
+        .sort();
+    const org = `org_${randomUUID()}`;
+    await apply(org, `evt_${randomUUID()}`, ['g1', 'g2']);
+    const first = await prepared();
+    expect(first.length).toBeGreaterThanOrEqual(7);
+    await apply(org, `evt_${randomUUID()}`, ['g2', 'g3']);
+    expect(await prepared()).toEqual(first);
+    // The one-statement replace removed the membership no longer wanted and added the new one.
+    const memberships = await adapter.listMemberships(org, { userIds: ['u1'] });
+    expect(memberships.map((m) => m.groupId).sort()).toEqual(['g2', 'g3']);
+  });
 }

@@ -34,16 +34,11 @@ export function canSendAsJson(columns: readonly Column[]): boolean {
   return columns.every(jsonSafe);
 }
 
-/**
- * The rows as one JSON parameter, unpacked by `json_populate_recordset` into the table's own row
- * type: one short statement whatever the number of rows, instead of a VALUES list with a parameter
- * per cell that PostgreSQL has to parse and bind.
- */
-export function jsonRowsSource(
-  table: PgTable,
+/** The rows as one JSON document, each value in the column's driver form, keyed by SQL column name. */
+export function jsonRowsDocument(
   columns: readonly [key: string, column: Column][],
   rows: readonly Record<string, unknown>[],
-): SQL {
+): string {
   const documents = rows.map((row) => {
     const out: Record<string, unknown> = {};
     for (const [key, column] of columns) {
@@ -53,11 +48,20 @@ export function jsonRowsSource(
     }
     return out;
   });
+  return JSON.stringify(documents);
+}
+
+/**
+ * The rows of a JSON document (`document`: its parameter or placeholder) unpacked by
+ * `json_populate_recordset` into the table's own row type: one short statement whatever the number
+ * of rows, instead of a VALUES list with a parameter per cell that PostgreSQL has to parse and bind.
+ */
+export function jsonRowsSource(table: PgTable, columns: readonly [key: string, column: Column][], document: SQL): SQL {
   const { name, schema } = getTableConfig(table);
   const rowType = schema === undefined ? sql.identifier(name) : sql`${sql.identifier(schema)}.${sql.identifier(name)}`;
   const names = sql.join(
     columns.map(([, column]) => sql.identifier(column.name)),
     sql`, `,
   );
-  return sql`select ${names} from json_populate_recordset(null::${rowType}, ${JSON.stringify(documents)}::json)`;
+  return sql`select ${names} from json_populate_recordset(null::${rowType}, ${document}::json)`;
 }

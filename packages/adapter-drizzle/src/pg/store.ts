@@ -28,7 +28,8 @@ import type {
 } from 'drizzle-orm/pg-core';
 import { chunkRows, decodeRoles, dedupeAdvances, encodeRoles, unique } from '../batches.js';
 import type { UserRows } from '../user-rows.js';
-import { canSendAsJson, jsonRowsSource } from './json-rows.js';
+import { canSendAsJson, jsonRowsDocument, jsonRowsSource } from './json-rows.js';
+import { PreparedText } from './prepared.js';
 import {
   scimDirectories,
   scimEntities,
@@ -54,21 +55,73 @@ const excluded = (column: Column): SQL => sql`excluded.${sql.identifier(column.n
 
 type InboxRow = typeof scimEvents.$inferSelect;
 
-/** The rows of `db.execute`: node-postgres and PGlite answer `{ rows }`, postgres.js an array. */
-function rowsOf(result: unknown): Record<string, unknown>[] {
-  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Record<string, unknown>[];
+/** A decoder of raw rows (SQL column names) into what Drizzle's select of the table answers. */
+function rowDecoder<T extends Table>(table: T): (row: Record<string, unknown>) => T['$inferSelect'] {
+  const columns = Object.entries(getTableColumns(table));
+  return (row) => {
+    const out: Record<string, unknown> = {};
+    for (const [key, column] of columns) {
+      const value = row[column.name];
+      out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+    }
+    return out as T['$inferSelect'];
+  };
 }
-
-/** A raw row (SQL column names) decoded the way Drizzle decodes a select of the table. */
-function decodeRow<T extends Table>(table: T, row: Record<string, unknown>): T['$inferSelect'] {
-  const out: Record<string, unknown> = {};
-  for (const [key, column] of Object.entries(getTableColumns(table))) {
-    const value = row[column.name];
-    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
-  }
-  return out as T['$inferSelect'];
-}
+const decodeEntity = rowDecoder(scimEntities);
 type EntityRow = typeof scimEntities.$inferSelect;
+
+/**
+ * The statements of the webhook path, written once. Their text is the same whatever the number of
+ * rows (arrays travel as one parameter each), so the batch calls share them.
+ */
+const CLAIM_EVENT = new PreparedText(
+  'insert into "scim_events" ("id", "organization_id", "type", "occurred_at", "received_at", "status", "payload") ' +
+    'values ($1, $2, $3, $4, $5, $6, $7) on conflict ("id") do nothing returning "id"',
+);
+const FINISH_EVENT = new PreparedText('update "scim_events" set "status" = $2 where "id" = $1');
+// One primary-key lookup per id, whatever the statistics say: during a first sync the table grows
+// from empty faster than autovacuum analyzes it, and a plain `id = any($1)` is then planned as a
+// scan of the whole organization with the ids as a filter.
+const GET_ENTITIES = new PreparedText(
+  'select e.* from unnest($1::text[]) as w(id) cross join lateral (select * from "scim_entities" ' +
+    'where "organization_id" = $2 and "kind" = $3 and "id" = w.id limit 1) as e',
+);
+// The rows travel as one array per column, unnested by the database; the version rule is decided
+// by the database under the row lock.
+const ADVANCE_ENTITIES = new PreparedText(
+  'insert into "scim_entities" ("organization_id", "kind", "id", "version", "deleted", "active", "fingerprint", ' +
+    '"directory_roles", "event_id", "updated_at") ' +
+    'select $1::text, $2::text, u.*, now() from unnest($3::text[], $4::bigint[], $5::boolean[], $6::boolean[], ' +
+    '$7::text[], $8::text[], $9::text[]) as u ' +
+    'on conflict ("organization_id", "kind", "id") do update set "version" = excluded."version", ' +
+    '"deleted" = excluded."deleted", "active" = excluded."active", "fingerprint" = excluded."fingerprint", ' +
+    '"directory_roles" = excluded."directory_roles", "event_id" = excluded."event_id", ' +
+    '"updated_at" = excluded."updated_at" ' +
+    'where "scim_entities"."version" < excluded."version" or ("scim_entities"."version" = excluded."version" ' +
+    'and "scim_entities"."event_id" is not null and "scim_entities"."event_id" = excluded."event_id") ' +
+    'returning "id"',
+);
+const ENSURE_GROUPS = new PreparedText(
+  'insert into "scim_groups" ("organization_id", "id", "display_name") ' +
+    'select $1::text, g.id, g.display_name from unnest($2::text[], $3::text[]) as g(id, display_name) ' +
+    'on conflict do nothing',
+);
+// Only memberships no longer wanted go (an anti-join on the wanted pairs), wanted ones are added if
+// missing, in one statement: the two touch disjoint rows, and a data-modifying WITH always runs.
+const REPLACE_MEMBERSHIPS = new PreparedText(
+  'with w as (select * from unnest($3::text[], $4::text[]) as w(user_id, group_id)), ' +
+    'gone as (delete from "scim_memberships" m where m."organization_id" = $1::text and m."user_id" = any($2::text[]) ' +
+    'and not exists (select 1 from w where w.user_id = m."user_id" and w.group_id = m."group_id")) ' +
+    'insert into "scim_memberships" ("organization_id", "user_id", "group_id") ' +
+    'select $1::text, w.user_id, w.group_id from w on conflict do nothing',
+);
+
+/** Statements over the app's users table, built once per mapping (and per row shape). */
+interface UserStatements {
+  upserts: Map<string, PreparedText | undefined>;
+  delete?: PreparedText;
+}
+const userStatements = new WeakMap<UserRows, UserStatements>();
 
 function inboxRecord(row: InboxRow): InboxRecord {
   return { ...row, status: row.status as InboxStatus };
@@ -86,16 +139,20 @@ export class PgStore implements ScimStore {
   ) {}
 
   async claimEvent(record: InboxRecord): Promise<boolean> {
-    const inserted = await this.db
-      .insert(scimEvents)
-      .values(record)
-      .onConflictDoNothing({ target: scimEvents.id })
-      .returning({ id: scimEvents.id });
+    const inserted = await CLAIM_EVENT.run(this.db, [
+      record.id,
+      record.organizationId,
+      record.type,
+      record.occurredAt,
+      scimEvents.receivedAt.mapToDriverValue(record.receivedAt),
+      record.status,
+      record.payload ?? null,
+    ]);
     return inserted.length === 1;
   }
 
   async finishEvent(id: string, status: InboxStatus): Promise<void> {
-    await this.db.update(scimEvents).set({ status }).where(eq(scimEvents.id, id));
+    await FINISH_EVENT.run(this.db, [id, status]);
   }
 
   async getEvent(id: string): Promise<InboxRecord | null> {
@@ -113,52 +170,25 @@ export class PgStore implements ScimStore {
 
   async getEntities(organizationId: string, kind: EntityKind, ids: readonly string[]): Promise<EntityState[]> {
     if (ids.length === 0) return [];
-    const t = scimEntities;
-    // One primary-key lookup per id, whatever the statistics say: during a first sync the table grows
-    // from empty faster than autovacuum analyzes it, and a plain `id = any($1)` is then planned as a
-    // scan of the whole organization with the ids as a filter.
-    const result = await this.db.execute(
-      sql`select e.* from unnest(${sql.param(unique(ids))}::text[]) as w(id) cross join lateral (select * from ${t} where ${t.organizationId} = ${organizationId} and ${t.kind} = ${kind} and ${t.id} = w.id limit 1) as e`,
-    );
-    return rowsOf(result).map((row) => entityState(decodeRow(t, row)));
+    const rows = await GET_ENTITIES.run(this.db, [unique(ids), organizationId, kind]);
+    return rows.map((row) => entityState(decodeEntity(row)));
   }
 
   async advanceEntities(organizationId: string, kind: EntityKind, items: readonly EntityAdvance[]): Promise<string[]> {
     if (items.length === 0) return [];
-    const t = scimEntities;
     const rows = dedupeAdvances(items);
-    // The rows travel as one array per column, unnested by the database: the statement is the same
-    // short text for 1 row or 10,000, so neither its parse nor the parameter count grows with them.
-    const column = <T>(pick: (item: EntityAdvance) => T) => sql.param(rows.map(pick));
-    // Columns in the table's order, which is the order Drizzle's INSERT ... SELECT names them in.
-    const incoming = sql`select ${organizationId}::text, ${kind}::text, u.*, now() from unnest(
-      ${column((r) => r.id)}::text[],
-      ${column((r) => r.version.toString())}::bigint[],
-      ${column((r) => r.deleted)}::boolean[],
-      ${column((r) => r.active)}::boolean[],
-      ${column((r) => r.fingerprint)}::text[],
-      ${column((r) => encodeRoles(r.directoryRoles))}::text[],
-      ${column((r) => r.eventId)}::text[]
-    ) as u`;
-    const written = await this.db
-      .insert(t)
-      .select(incoming)
-      .onConflictDoUpdate({
-        target: [t.organizationId, t.kind, t.id],
-        set: {
-          version: excluded(t.version),
-          deleted: excluded(t.deleted),
-          active: excluded(t.active),
-          fingerprint: excluded(t.fingerprint),
-          directoryRoles: excluded(t.directoryRoles),
-          eventId: excluded(t.eventId),
-          updatedAt: excluded(t.updatedAt),
-        },
-        // The version rule, decided by the database under the row lock.
-        setWhere: sql`${t.version} < ${excluded(t.version)} or (${t.version} = ${excluded(t.version)} and ${t.eventId} is not null and ${t.eventId} = ${excluded(t.eventId)})`,
-      })
-      .returning({ id: t.id });
-    return written.map((row) => row.id);
+    const written = await ADVANCE_ENTITIES.run(this.db, [
+      organizationId,
+      kind,
+      rows.map((r) => r.id),
+      rows.map((r) => r.version.toString()),
+      rows.map((r) => r.deleted),
+      rows.map((r) => r.active),
+      rows.map((r) => r.fingerprint),
+      rows.map((r) => encodeRoles(r.directoryRoles)),
+      rows.map((r) => r.eventId),
+    ]);
+    return written.map((row) => row.id as string);
   }
 
   async listEntities(organizationId: string, kind: EntityKind, page: ListPage): Promise<EntityState[]> {
@@ -182,34 +212,61 @@ export class PgStore implements ScimStore {
     return and(eq(this.users.organizationIdColumn, organizationId), anyOf(this.users.userIdColumn, ids));
   }
 
+  private statements(): UserStatements {
+    let statements = userStatements.get(this.users);
+    if (statements === undefined) {
+      statements = { upserts: new Map() };
+      userStatements.set(this.users, statements);
+    }
+    return statements;
+  }
+
+  /** The JSON upsert of a row shape, built on its first use; undefined when the columns cannot go as JSON. */
+  private upsertStatement(keys: readonly string[]): PreparedText | undefined {
+    const upserts = this.statements().upserts;
+    const signature = keys.join('\u0000');
+    if (upserts.has(signature)) return upserts.get(signature);
+    const columns = keys.map((key) => [key, this.users.column(key)] as [string, Column]);
+    let statement: PreparedText | undefined;
+    if (canSendAsJson(columns.map(([, column]) => column))) {
+      const table = this.users.table as PgTable;
+      const target = [this.users.organizationIdColumn, this.users.userIdColumn];
+      const updateKeys = this.users.updateKeys({ keys: [...keys], rows: [] });
+      const onConflict =
+        updateKeys.length === 0
+          ? sql`do nothing`
+          : sql`do update set ${sql.join(
+              updateKeys.map((key) => {
+                const column = this.users.column(key);
+                return sql`${sql.identifier(column.name)} = ${excluded(column)}`;
+              }),
+              sql`, `,
+            )}`;
+      statement = PreparedText.fromSql(
+        sql`insert into ${table} (${sql.join(
+          columns.map(([, column]) => sql.identifier(column.name)),
+          sql`, `,
+        )}) ${jsonRowsSource(table, columns, sql`${sql.placeholder('1')}`)} on conflict (${sql.join(
+          target.map((column) => sql.identifier(column.name)),
+          sql`, `,
+        )}) ${onConflict}`,
+      );
+    }
+    upserts.set(signature, statement);
+    return statement;
+  }
+
   async upsertUsers(organizationId: string, users: readonly UserWrite[]): Promise<void> {
     const table = this.users.table as PgTable;
     const target = [this.users.organizationIdColumn, this.users.userIdColumn] as PgColumn[];
     for (const shape of this.users.shapes(organizationId, users)) {
-      const updateKeys = this.users.updateKeys(shape);
-      const columns = shape.keys.map((key) => [key, this.users.column(key)] as [string, Column]);
-      if (canSendAsJson(columns.map(([, column]) => column))) {
-        const onConflict =
-          updateKeys.length === 0
-            ? sql`do nothing`
-            : sql`do update set ${sql.join(
-                updateKeys.map((key) => {
-                  const column = this.users.column(key);
-                  return sql`${sql.identifier(column.name)} = ${excluded(column)}`;
-                }),
-                sql`, `,
-              )}`;
-        await this.db.execute(
-          sql`insert into ${table} (${sql.join(
-            columns.map(([, column]) => sql.identifier(column.name)),
-            sql`, `,
-          )}) ${jsonRowsSource(table, columns, shape.rows)} on conflict (${sql.join(
-            target.map((column) => sql.identifier(column.name)),
-            sql`, `,
-          )}) ${onConflict}`,
-        );
+      const statement = this.upsertStatement(shape.keys);
+      if (statement !== undefined) {
+        const columns = shape.keys.map((key) => [key, this.users.column(key)] as [string, Column]);
+        await statement.run(this.db, [jsonRowsDocument(columns, shape.rows)]);
         continue;
       }
+      const updateKeys = this.users.updateKeys(shape);
       const set = Object.fromEntries(
         updateKeys.map((key) => [key, excluded(this.users.column(key))]),
       ) as PgUpdateSetSource<PgTable>;
@@ -234,7 +291,14 @@ export class PgStore implements ScimStore {
 
   async deleteUsers(organizationId: string, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.delete(this.users.table as PgTable).where(this.userKey(organizationId, ids));
+    const statements = this.statements();
+    statements.delete ??= PreparedText.fromSql(
+      sql`delete from ${this.users.table} where ${this.users.organizationIdColumn} = ${sql.placeholder('1')} and ${this.users.userIdColumn} = any(${sql.placeholder('2')}::text[])`,
+    );
+    await statements.delete.run(this.db, [
+      this.users.organizationIdColumn.mapToDriverValue(organizationId),
+      unique(ids),
+    ]);
   }
 
   async upsertGroups(organizationId: string, groups: readonly GroupWrite[]): Promise<void> {
@@ -267,12 +331,8 @@ export class PgStore implements ScimStore {
 
   async ensureGroups(organizationId: string, groups: readonly DirectoryGroupRef[]): Promise<void> {
     if (groups.length === 0) return;
-    const rows = [...new Map(groups.map((g) => [g.id, g])).values()].map((g) => ({
-      organizationId,
-      id: g.id,
-      displayName: g.displayName ?? null,
-    }));
-    await this.db.insert(scimGroups).values(rows).onConflictDoNothing();
+    const rows = [...new Map(groups.map((g) => [g.id, g])).values()];
+    await ENSURE_GROUPS.run(this.db, [organizationId, rows.map((g) => g.id), rows.map((g) => g.displayName ?? null)]);
   }
 
   async deleteGroups(organizationId: string, ids: readonly string[]): Promise<void> {
@@ -295,7 +355,6 @@ export class PgStore implements ScimStore {
     entries: readonly { userId: string; groupIds: readonly string[] }[],
   ): Promise<void> {
     if (entries.length === 0) return;
-    const t = scimMemberships;
     const wanted = new Map<string, { organizationId: string; userId: string; groupId: string }>();
     // A user named twice keeps its last entry, as if the entries were applied in order.
     const byUser = new Map(entries.map((e) => [e.userId, e.groupIds]));
@@ -303,26 +362,12 @@ export class PgStore implements ScimStore {
       for (const groupId of groupIds) wanted.set(`${userId}\u0000${groupId}`, { organizationId, userId, groupId });
     }
     const rows = [...wanted.values()];
-    const userIds = sql.param([...byUser.keys()]);
-    const wantedUsers = sql.param(rows.map((r) => r.userId));
-    const wantedGroups = sql.param(rows.map((r) => r.groupId));
-    // Only memberships no longer wanted go (an anti-join on the wanted pairs); wanted ones are added if missing.
-    await this.db
-      .delete(t)
-      .where(
-        and(
-          eq(t.organizationId, organizationId),
-          sql`${t.userId} = any(${userIds}::text[])`,
-          sql`not exists (select 1 from unnest(${wantedUsers}::text[], ${wantedGroups}::text[]) as w(user_id, group_id) where w.user_id = ${t.userId} and w.group_id = ${t.groupId})`,
-        ),
-      );
-    if (rows.length === 0) return;
-    await this.db
-      .insert(t)
-      .select(
-        sql`select ${organizationId}::text, w.user_id, w.group_id from unnest(${wantedUsers}::text[], ${wantedGroups}::text[]) as w(user_id, group_id)`,
-      )
-      .onConflictDoNothing();
+    await REPLACE_MEMBERSHIPS.run(this.db, [
+      organizationId,
+      [...byUser.keys()],
+      rows.map((r) => r.userId),
+      rows.map((r) => r.groupId),
+    ]);
   }
 
   async removeGroupMemberships(organizationId: string, groupIds: readonly string[]): Promise<Membership[]> {
