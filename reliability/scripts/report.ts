@@ -6,6 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { renderPropertySummary, runCorePropertyTests } from '../src/property-tests.js';
 import { renderReport } from '../src/render.js';
 import { runScenario, type ScenarioResult } from '../src/scenario.js';
 import { scenarios } from '../src/scenarios/index.js';
@@ -24,12 +25,20 @@ for (const scenario of selected) {
   for (const failure of result.failures.slice(0, 10)) console.log(`  ! ${failure}`);
 }
 
+let preamble: string[] = [];
+if (only === undefined || only.includes('properties')) {
+  process.stdout.write('core property tests ... ');
+  const summary = await runCorePropertyTests();
+  console.log(`${summary.passed}/${summary.total} passed`);
+  preamble = renderPropertySummary(summary);
+}
+
 const machine = `Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB`;
 const markdown = renderReport(results, {
   generatedAt: new Date(),
   command: only === undefined ? 'pnpm reliability' : `RELIABILITY_ONLY=${only.join(',')} pnpm reliability`,
   machine,
-  preamble: [],
+  preamble,
 });
 const target = fileURLToPath(new URL('../../RELIABILITY.md', import.meta.url));
 await writeFile(target, markdown);
