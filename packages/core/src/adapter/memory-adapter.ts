@@ -19,7 +19,6 @@ import type {
   UserWrite,
 } from './contract.js';
 
-/** A user as the memory adapter keeps it: the directory fields merged over time, plus roles. */
 /**
  * A user as the memory adapter keeps it: the directory fields merged over time, plus roles. Its
  * groups are kept once, as memberships (`inspect.groupIdsOfUser`), not on the user.
