@@ -18,6 +18,8 @@ export interface AppOptions {
   /** Every line the framework itself logs (Fastify's logger at debug level). */
   frameworkLines?: string[];
   onError?: (error: ScimError) => void;
+  /** Default 0: any free port. */
+  port?: number;
 }
 
 export interface RunningApp {
@@ -46,7 +48,7 @@ export async function startApp(
       }),
     );
     const server = createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     const base = `http://127.0.0.1:${port}${WEBHOOK_PATH}`;
     return {
@@ -82,7 +84,7 @@ export async function startApp(
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(onError === undefined ? {} : { onError }),
   });
-  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   return {
     binding,
     url: `${address}${WEBHOOK_PATH}`,

@@ -19,13 +19,14 @@ function table(t: FigureTable): string {
 
 function scenario(result: ScenarioResult): string {
   const lines = [
-    `### ${result.passed ? 'PASS' : 'FAIL'}: ${result.title} (\`${result.id}\`)`,
+    `### ${status(result)}: ${result.title} (\`${result.id}\`)`,
     '',
     `- **Injected:** ${result.injected}`,
     `- **Checked:** ${result.checked}`,
     `- **Ran in:** ${(result.durationMs / 1000).toFixed(1)} s (${result.kind === 'load' ? 'report script only' : 'also in CI, under vitest'})`,
     '',
   ];
+  if (result.skipped !== null) lines.push(`**Not run:** ${cell(result.skipped)}`, '');
   const figures = Object.entries(result.figures);
   if (figures.length > 0) {
     lines.push(
@@ -36,7 +37,7 @@ function scenario(result: ScenarioResult): string {
     );
   }
   for (const t of result.tables) lines.push(table(t), '');
-  if (!result.passed) {
+  if (result.failures.length > 0) {
     lines.push('**Failed checks:**', '', ...result.failures.slice(0, 30).map((failure) => `- ${cell(failure)}`));
     if (result.failures.length > 30) lines.push(`- ... and ${result.failures.length - 30} more`);
     lines.push('');
@@ -59,7 +60,7 @@ export function renderReport(results: readonly ScenarioResult[], context: Report
     '|---|---|---|---|',
     ...results.map(
       (result) =>
-        `| [${cell(result.title)}](#${anchor(result)}) | ${result.kind} | ${result.passed ? 'PASS' : '**FAIL**'} | ${(result.durationMs / 1000).toFixed(1)} s |`,
+        `| [${cell(result.title)}](#${anchor(result)}) | ${result.kind} | ${result.passed ? 'PASS' : `**${status(result)}**`} | ${(result.durationMs / 1000).toFixed(1)} s |`,
     ),
     '',
     ...context.preamble,
@@ -69,8 +70,13 @@ export function renderReport(results: readonly ScenarioResult[], context: Report
   ].join('\n');
 }
 
+function status(result: ScenarioResult): string {
+  if (result.failures.length > 0) return 'FAIL';
+  return result.skipped === null ? 'PASS' : 'SKIPPED';
+}
+
 function anchor(result: ScenarioResult): string {
-  return `${result.passed ? 'pass' : 'fail'}-${result.title}-${result.id}`
+  return `${status(result).toLowerCase()}-${result.title}-${result.id}`
     .toLowerCase()
     .replace(/[^a-z0-9 -]/g, '')
     .replaceAll(' ', '-');

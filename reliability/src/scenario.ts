@@ -25,6 +25,8 @@ export interface ScenarioOutcome {
   tables: FigureTable[];
   /** One readable line per failed check; empty when the scenario passed. */
   failures: string[];
+  /** Why the scenario did not run (a database missing on a developer's machine); never set in CI. */
+  skipped: string | null;
 }
 
 export interface ScenarioResult extends ScenarioOutcome {
@@ -53,6 +55,16 @@ export class Recorder {
   readonly figures: Record<string, FigureValue> = {};
   readonly tables: FigureTable[] = [];
   readonly failures: string[] = [];
+  skipped: string | null = null;
+
+  /**
+   * Marks the scenario as not run. In CI (`CI` set) a missing prerequisite is a failure instead: the
+   * scenarios that need a database must never pass by not running.
+   */
+  skip(reason: string): void {
+    if (process.env.CI) this.failures.push(`${reason}; CI requires it`);
+    else this.skipped = reason;
+  }
 
   figure(name: string, value: FigureValue): void {
     this.figures[name] = value;
@@ -95,7 +107,8 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     figures: recorder.figures,
     tables: recorder.tables,
     failures: recorder.failures,
-    passed: recorder.failures.length === 0,
+    skipped: recorder.skipped,
+    passed: recorder.failures.length === 0 && recorder.skipped === null,
     durationMs: Math.round(performance.now() - started),
   };
 }

@@ -1,9 +1,8 @@
 import { expect, it } from 'vitest';
-import { runScenario } from '../src/scenario.js';
 import { hostileCorpusScenario } from '../src/scenarios/hostile-corpus.js';
+import { expectScenario } from './expect-scenario.js';
 
-it('refuses every hostile request over real HTTP on both bindings and writes nothing', async () => {
-  const result = await runScenario(hostileCorpusScenario);
-  expect(result.failures).toEqual([]);
+it('refuses every hostile request over real HTTP on both bindings and writes nothing', async (context) => {
+  const result = await expectScenario(hostileCorpusScenario, context);
   expect(result.figures.cases).toBeGreaterThanOrEqual(50);
 });

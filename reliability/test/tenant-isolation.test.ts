@@ -1,8 +1,7 @@
-import { expect, it } from 'vitest';
-import { runScenario } from '../src/scenario.js';
+import { it } from 'vitest';
 import { tenantIsolationScenario } from '../src/scenarios/tenant-isolation.js';
+import { expectScenario } from './expect-scenario.js';
 
-it('keeps organizations that reuse the same ids apart under concurrent traffic', async () => {
-  const result = await runScenario(tenantIsolationScenario);
-  expect(result.failures).toEqual([]);
+it('keeps organizations that reuse the same ids apart under concurrent traffic', async (context) => {
+  await expectScenario(tenantIsolationScenario, context);
 });
