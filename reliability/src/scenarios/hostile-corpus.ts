@@ -13,14 +13,15 @@ import {
 import { watchProcess } from '../process-watch.js';
 import type { Scenario } from '../scenario.js';
 
+const REPLAYS = 5;
+
 export const hostileCorpusScenario: Scenario = {
   id: 'hostile-corpus',
   title: 'Hostile and broken requests over real HTTP',
   kind: 'correctness',
   injected:
     'Every request of the shared hostile corpus (bad, missing and repeated signature headers, replayed and future timestamps, truncated and non-UTF-8 bodies, deeply nested and huge JSON, prototype-pollution keys, wrong types, ids of another organization, oversized headers), sent over a real loopback connection to an Express and a Fastify app.',
-  checked:
-    'Each answer has the expected status (and error code where the binding answers), nothing reaches the store (no inbox record, no user), no uncaught exception or unhandled rejection, and a valid delivery afterwards is still answered 201 and the health route 200.',
+  checked: `Each answer has the expected status (and error code where the binding answers), nothing reaches the store (no inbox record, no user), no uncaught exception or unhandled rejection, and a valid delivery afterwards is still answered 201 and the health route 200; that valid delivery, replayed ${REPLAYS} times inside the tolerance window, is answered 200 duplicate each time and recorded once.`,
   async run(r) {
     const secret = generateWebhookSecret();
     const corpus = hostileRequests(secret, NOW_SECONDS);
@@ -55,9 +56,19 @@ export const hostileCorpusScenario: Scenario = {
           r.equal(errors.length, answered, `${binding}: onError calls (one per request the binding refused)`);
           const health = await send(app.health, { method: 'GET' });
           r.equal(health.status, 200, `${binding}: health after the corpus`);
-          const valid = await send(app.url, signedDelivery(secret, userCreated()));
+          const captured = signedDelivery(secret, userCreated());
+          const valid = await send(app.url, captured);
           r.equal(valid.status, 201, `${binding}: a valid delivery after the corpus`);
-          r.equal(adapter.inspect.inboxSize(), 1, `${binding}: inbox after the valid delivery`);
+          // A captured delivery replayed inside the tolerance window is a duplicate, never a second change.
+          for (let replay = 0; replay < REPLAYS; replay++) {
+            const again = await send(app.url, captured);
+            r.equal(
+              `${again.status} ${(again.json as { status?: string } | undefined)?.status}`,
+              '200 duplicate',
+              `${binding}: replay ${replay + 1}`,
+            );
+          }
+          r.equal(adapter.inspect.inboxSize(), 1, `${binding}: inbox after the valid delivery and its replays`);
         } finally {
           await app.close();
         }
