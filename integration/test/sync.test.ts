@@ -154,6 +154,22 @@ describe('incremental sync', () => {
     expectMirror(sim, adapter, org, dir);
   });
 
+  it('applies changes to profile fields a detailed listing carries (department, title, name)', async () => {
+    const { engine, adapter } = engineFor(sim);
+    await engine.sync({ organizationId: org });
+    const moved = userIds.slice(0, 25);
+    for (const id of moved) sim.state.updateUser(id, { department: 'Moved', title: 'New title' });
+
+    const report = await engine.sync({ organizationId: org });
+    expect(report.users).toMatchObject({ listed: 1000, updated: 25, unchanged: 975 });
+    for (const id of moved)
+      expect(adapter.inspect.user(org, id)).toMatchObject({ department: 'Moved', title: 'New title' });
+
+    // A listing without detail cannot see those fields: it neither rewrites nor misses anything it carries.
+    const { engine: bare } = engineFor(sim, { adapter, sync: { includeDetail: false, retryBaseMs: 5 } });
+    expect((await bare.sync({ organizationId: org })).users).toMatchObject({ updated: 0, unchanged: 1000 });
+  });
+
   it('runs as a full sync when there is no watermark yet', async () => {
     const { engine } = engineFor(sim);
     const report = await engine.sync({ organizationId: org, mode: 'incremental' });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityAdvance, EntityState, ScimAdapter, ScimStore, SyncState, UserWrite } from '../adapter/contract.js';
 import { type Effect, runEffects } from '../engine/effects.js';
-import { userFingerprint } from '../engine/fingerprint.js';
+import { fingerprintMatches, userFingerprint } from '../engine/fingerprint.js';
 import { decideDeprovision, mergeRoles } from '../engine/policies.js';
 import type { DeprovisionPolicy, ScimHooks } from '../engine/types.js';
 import { toUserWrite } from '../engine/user-write.js';
@@ -701,12 +701,13 @@ export class SyncRun {
         }
         const prev = previous.get(user.id);
         const active = user.active ?? true;
-        const fingerprint = userFingerprint(user, active);
+        const fingerprint = userFingerprint(user, active, this.ctx.settings.includeDetail);
+        const same = prev !== undefined && fingerprintMatches(prev.fingerprint, fingerprint);
         let action: PlannedAction;
         if (prev === undefined) action = active ? 'create' : 'skip';
-        else if (prev.version >= version) action = prev.fingerprint === fingerprint ? 'unchanged' : 'skip';
+        else if (prev.version >= version) action = same ? 'unchanged' : 'skip';
         else if (prev.deleted || !prev.active) action = active ? 'reactivate' : 'unchanged';
-        else if (prev.fingerprint === fingerprint) action = 'unchanged';
+        else if (same) action = 'unchanged';
         else action = 'update';
         this.plan('user', user.id, action);
         planned.push({ user, version, action, prev });
