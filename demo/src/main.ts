@@ -10,11 +10,11 @@ import { type AppProcess, startApp } from './app-process.js';
 import { compareWithDirectory } from './compare.js';
 import { playStory } from './story.js';
 
-const EXAMPLES = ['express-prisma', 'fastify-drizzle'] as const;
+const EXAMPLES = ['fastify-drizzle', 'express-prisma', 'express-mongoose'] as const;
 
 const { values } = parseArgs({
   options: {
-    app: { type: 'string', default: 'express-prisma' },
+    app: { type: 'string', default: 'fastify-drizzle' },
     users: { type: 'string', default: '200' },
     groups: { type: 'string', default: '10' },
     seed: { type: 'string', default: '42' },
@@ -28,7 +28,8 @@ if (values.help) {
 
 Starts @scim/simulator (a local Scalekit) with a directory, starts an example app on its embedded
 database, and plays a story by webhook, then reconciles through the Directory API and checks that the
-app's users and groups equal the directory. Exits 1 when they differ.`);
+app's users and groups equal the directory. Exits 1 when they differ.
+express-mongoose has no embedded database: it needs MONGODB_URI.`);
   process.exit(0);
 }
 

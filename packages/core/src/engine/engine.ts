@@ -3,7 +3,7 @@ import { parseDirectoryEventJson } from '../events/parse.js';
 import { consoleLogger } from '../logger.js';
 import { scheduleSyncs } from '../sync/schedule.js';
 import { DEFAULT_SYNC_SETTINGS, SyncRun } from '../sync/sync.js';
-import type { DirectoryApiClient } from '../sync/types.js';
+import type { DirectoryApiClient, SyncEngineOptions } from '../sync/types.js';
 import { createWebhookVerifier } from '../webhook/verify.js';
 import { Dispatcher } from './dispatcher.js';
 import { compileRoleMapping } from './policies.js';
@@ -160,7 +160,7 @@ export function createScimEngine(options: ScimEngineOptions): ScimEngine {
     hooks: options.hooks ?? {},
     logger,
     now,
-    settings: { ...DEFAULT_SYNC_SETTINGS, ...options.sync },
+    settings: syncSettings(options.sync, adapter.capabilities.maxBatchSize),
   };
   const sync: ScimEngine['sync'] = (syncOptions) => new SyncRun(syncContext, syncOptions).run();
 
@@ -172,4 +172,13 @@ export function createScimEngine(options: ScimEngineOptions): ScimEngine {
     sync,
     scheduleSync: (scheduleOptions) => scheduleSyncs(sync, scheduleOptions, logger),
   };
+}
+
+/** The sync's settings; a batch never exceeds what the adapter accepts in one call. */
+function syncSettings(given: SyncEngineOptions | undefined, maxBatchSize: number): Required<SyncEngineOptions> {
+  const settings = { ...DEFAULT_SYNC_SETTINGS, ...given };
+  if (Number.isFinite(maxBatchSize) && maxBatchSize >= 1) {
+    settings.batchSize = Math.max(1, Math.min(settings.batchSize, Math.floor(maxBatchSize)));
+  }
+  return settings;
 }

@@ -8,33 +8,32 @@ function field(value: string | null | undefined): string {
   return value === undefined || value === null ? '-' : `${value.length}:${value}`;
 }
 
-/** Profile fields the Directory API carries only with `includeDetail` (webhooks always carry them). */
-const DETAIL_FIELDS = [
-  'externalId',
-  'displayName',
-  'nickname',
-  'title',
-  'department',
-  'division',
-  'costCenter',
-  'employeeId',
-  'userType',
-  'phoneNumber',
-  'locale',
-  'language',
-  'zoneinfo',
-  'picture',
-  'profile',
-] as const satisfies readonly (keyof DirectoryUser)[];
+/** JSON with object keys sorted, so that the same attributes in another order digest the same. */
+function stable(value: unknown): string {
+  if (value === undefined) return '-';
+  return field(
+    JSON.stringify(value, (_key, inner: unknown) => {
+      if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return inner;
+      const sorted: Record<string, unknown> = {};
+      for (const key of Object.keys(inner).sort()) sorted[key] = (inner as Record<string, unknown>)[key];
+      return sorted;
+    }),
+  );
+}
+
+function list(values: readonly string[] | undefined): string {
+  if (values === undefined) return '-';
+  if (values.length === 1) return field(values[0]!);
+  return values.map(field).sort().join(',');
+}
 
 /**
- * A digest of the directory fields, so that a sync can tell a user whose stored state already matches
- * the directory from one that changed. Two parts: the fields every listing carries (email, names, username,
- * active, groups), then, after a `.`, the profile fields a listing carries only with `includeDetail`
- * (department, title, display name, ...). Pass `detail: false` for a user listed without them; compare with
- * {@link fingerprintMatches}, which then looks at the first part only.
+ * A digest of everything the directory says about a user (profile fields, roles, attributes, state
+ * and group ids), so that a sync can tell a user whose stored state already matches the directory
+ * from one that changed. A field the source did not give digests as absent: a listing without
+ * `includeDetail` carries only the basic fields, so it reads as changed for users it has to compare.
  */
-export function userFingerprint(user: DirectoryUser, active: boolean, detail = true): string {
+export function userFingerprint(user: DirectoryUser, active: boolean): string {
   let material =
     field(user.email) +
     SEPARATOR +
@@ -60,25 +59,46 @@ export function userFingerprint(user: DirectoryUser, active: boolean, detail = t
       .sort()
       .join(',');
   }
+  material +=
+    SEPARATOR +
+    field(user.externalId) +
+    SEPARATOR +
+    field(user.displayName) +
+    SEPARATOR +
+    field(user.nickname) +
+    SEPARATOR +
+    field(user.title) +
+    SEPARATOR +
+    field(user.department) +
+    SEPARATOR +
+    field(user.division) +
+    SEPARATOR +
+    field(user.costCenter) +
+    SEPARATOR +
+    field(user.employeeId) +
+    SEPARATOR +
+    field(user.userType) +
+    SEPARATOR +
+    field(user.phoneNumber) +
+    SEPARATOR +
+    field(user.locale) +
+    SEPARATOR +
+    field(user.language) +
+    SEPARATOR +
+    field(user.zoneinfo) +
+    SEPARATOR +
+    field(user.picture) +
+    SEPARATOR +
+    field(user.profile) +
+    SEPARATOR +
+    list(user.emails) +
+    SEPARATOR +
+    list(user.roles) +
+    SEPARATOR +
+    stable(user.address) +
+    SEPARATOR +
+    stable(user.customAttributes);
   // 16 bytes (128 bits) encoded on their own: a flat 22-character string, not a slice that would keep
   // the whole 43-character digest alive for as long as the fingerprint is stored.
-  const base = hash('sha256', material, 'buffer').toString('base64url', 0, 16);
-  if (!detail) return base;
-  let profile = '';
-  for (const name of DETAIL_FIELDS) profile += field(user[name]) + SEPARATOR;
-  profile += user.emails === undefined ? '-' : user.emails.map(field).join(',');
-  return `${base}.${hash('sha256', profile, 'buffer').toString('base64url', 0, 16)}`;
-}
-
-/**
- * Whether a stored fingerprint already describes a freshly computed one. A fingerprint computed without
- * the profile fields matches on the first part alone: a listing that does not carry them cannot tell
- * whether they changed.
- */
-export function fingerprintMatches(stored: string | null, computed: string): boolean {
-  if (stored === null) return false;
-  if (stored === computed) return true;
-  if (computed.includes('.')) return false;
-  const dot = stored.indexOf('.');
-  return dot >= 0 && stored.slice(0, dot) === computed;
+  return hash('sha256', material, 'buffer').toString('base64url', 0, 16);
 }

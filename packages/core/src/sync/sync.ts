@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityAdvance, EntityState, ScimAdapter, ScimStore, SyncState, UserWrite } from '../adapter/contract.js';
 import { type Effect, runEffects } from '../engine/effects.js';
-import { fingerprintMatches, userFingerprint } from '../engine/fingerprint.js';
+import { userFingerprint } from '../engine/fingerprint.js';
 import { decideDeprovision, mergeRoles } from '../engine/policies.js';
 import type { DeprovisionPolicy, ScimHooks } from '../engine/types.js';
 import { toUserWrite } from '../engine/user-write.js';
@@ -471,7 +471,8 @@ export class SyncRun {
       this.report.pages.groups++;
       this.report.groups.listed += groups.length;
       for (const group of groups) seen.add(group.id);
-      await this.applyGroups(groups);
+      const size = this.ctx.settings.batchSize;
+      for (let i = 0; i < groups.length; i += size) await this.applyGroups(groups.slice(i, i + size));
       this.progress();
     }
   }
@@ -655,7 +656,7 @@ export class SyncRun {
       if (pageIndex <= resumeAfter) continue;
       batch.push(...users);
       if (batch.length >= this.ctx.settings.batchSize) {
-        await this.applyUsers(batch);
+        await this.applyUserBatches(batch);
         batch = [];
         checkpoint.userPages = pageIndex;
         await this.saveState({ checkpoint });
@@ -663,10 +664,20 @@ export class SyncRun {
       this.progress();
     }
     if (batch.length > 0) {
-      await this.applyUsers(batch);
+      await this.applyUserBatches(batch);
       checkpoint.userPages = pageIndex;
       await this.saveState({ checkpoint });
     }
+  }
+
+  /**
+   * Whole pages pile up past `batchSize`: each transaction takes at most `batchSize` users (which the
+   * adapter's `maxBatchSize` bounds). The checkpoint still moves by whole pages, after all of them.
+   */
+  private async applyUserBatches(users: ListedUser[]): Promise<void> {
+    const size = this.ctx.settings.batchSize;
+    if (users.length <= size) return this.applyUsers(users);
+    for (let i = 0; i < users.length; i += size) await this.applyUsers(users.slice(i, i + size));
   }
 
   private async applyUsers(users: ListedUser[]): Promise<void> {
@@ -701,13 +712,15 @@ export class SyncRun {
         }
         const prev = previous.get(user.id);
         const active = user.active ?? true;
-        const fingerprint = userFingerprint(user, active, this.ctx.settings.includeDetail);
-        const same = prev !== undefined && fingerprintMatches(prev.fingerprint, fingerprint);
+        const fingerprint = userFingerprint(user, active);
         let action: PlannedAction;
         if (prev === undefined) action = active ? 'create' : 'skip';
-        else if (prev.version >= version) action = same ? 'unchanged' : 'skip';
+        // The stored record is this very version of the directory's (a webhook brought it): unchanged,
+        // whatever the fingerprint says (a listing without detail carries fewer fields than an event).
+        else if (prev.version === version) action = 'unchanged';
+        else if (prev.version > version) action = prev.fingerprint === fingerprint ? 'unchanged' : 'skip';
         else if (prev.deleted || !prev.active) action = active ? 'reactivate' : 'unchanged';
-        else if (same) action = 'unchanged';
+        else if (prev.fingerprint === fingerprint) action = 'unchanged';
         else action = 'update';
         this.plan('user', user.id, action);
         planned.push({ user, version, action, prev });

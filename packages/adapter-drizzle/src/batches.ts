@@ -1,0 +1,49 @@
+import type { EntityAdvance } from '@scim/core';
+
+/**
+ * Bound parameters per statement. Under PostgreSQL's and MySQL's 65,535 and SQLite's default 32,766,
+ * with room for the statement's own parameters.
+ */
+const MAX_PARAMETERS = 30_000;
+
+/** Splits rows so that one statement binds at most `MAX_PARAMETERS` values. */
+export function chunkRows<T>(rows: readonly T[], parametersPerRow: number): T[][] {
+  const size = Math.max(1, Math.floor(MAX_PARAMETERS / Math.max(1, parametersPerRow)));
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+/**
+ * One advance per id, as if the items were applied in order: a later item replaces an earlier one
+ * only where it would advance over it. A multi-row upsert must not name one key twice (PostgreSQL
+ * refuses to touch a row twice in one statement).
+ */
+export function dedupeAdvances(items: readonly EntityAdvance[]): EntityAdvance[] {
+  const byId = new Map<string, EntityAdvance>();
+  for (const item of items) {
+    const stored = byId.get(item.id);
+    if (
+      stored === undefined ||
+      stored.version < item.version ||
+      (stored.version === item.version && item.eventId !== null && stored.eventId === item.eventId)
+    ) {
+      byId.set(item.id, item);
+    }
+  }
+  return [...byId.values()];
+}
+
+/** Distinct values, order kept. */
+export function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}
+
+/** Directory roles are stored as JSON text, the same way in every dialect. */
+export function encodeRoles(roles: readonly string[] | null): string | null {
+  return roles === null ? null : JSON.stringify(roles);
+}
+
+export function decodeRoles(text: string | null): string[] | null {
+  return text === null ? null : (JSON.parse(text) as string[]);
+}

@@ -1,0 +1,1 @@
+export * from './mysql/schema.js';

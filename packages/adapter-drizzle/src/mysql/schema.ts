@@ -1,0 +1,142 @@
+import {
+  bigint,
+  boolean,
+  customType,
+  datetime,
+  foreignKey,
+  index,
+  longtext,
+  mysqlTable,
+  primaryKey,
+  text,
+  varchar,
+} from 'drizzle-orm/mysql-core';
+
+/**
+ * Ids compare byte by byte (utf8mb4_bin), whatever the server's default collation: `usr_a` and
+ * `usr_A` are two ids, and listings page in the order the core expects. 191 characters keep the
+ * three-column keys under InnoDB's 3072-byte index limit.
+ */
+const key = customType<{ data: string }>({
+  dataType: () => 'varchar(191) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin',
+});
+
+const version = (name: string) => bigint(name, { mode: 'bigint' });
+const instant = (name: string) => datetime(name, { mode: 'date', fsp: 3 });
+
+/** The event inbox: one row per delivered event id. */
+export const scimEvents = mysqlTable(
+  'scim_events',
+  {
+    id: key('id').primaryKey(),
+    organizationId: key('organization_id').notNull(),
+    type: varchar('type', { length: 255 }).notNull(),
+    occurredAt: varchar('occurred_at', { length: 64 }).notNull(),
+    receivedAt: instant('received_at').notNull(),
+    status: varchar('status', { length: 32 }).notNull(),
+    payload: longtext('payload'),
+  },
+  (t) => [index('scim_events_received_at_idx').on(t.receivedAt)],
+);
+
+/**
+ * Versions and tombstones of users, groups and directories. `write_token` marks the rows one
+ * `advanceEntities` call wrote: MySQL has no RETURNING, so the adapter reads them back by it.
+ */
+export const scimEntities = mysqlTable(
+  'scim_entities',
+  {
+    organizationId: key('organization_id').notNull(),
+    kind: varchar('kind', { length: 16 }).notNull(),
+    id: key('id').notNull(),
+    version: version('version').notNull(),
+    deleted: boolean('deleted').notNull(),
+    active: boolean('active').notNull(),
+    fingerprint: varchar('fingerprint', { length: 255 }),
+    directoryRoles: text('directory_roles'),
+    eventId: varchar('event_id', { length: 255 }),
+    updatedAt: instant('updated_at').notNull(),
+    writeToken: varchar('write_token', { length: 36 }),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.kind, t.id] })],
+);
+
+export const scimGroups = mysqlTable(
+  'scim_groups',
+  {
+    organizationId: key('organization_id').notNull(),
+    id: key('id').notNull(),
+    directoryId: varchar('directory_id', { length: 255 }),
+    displayName: text('display_name'),
+    externalId: varchar('external_id', { length: 255 }),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.id] })],
+);
+
+export const scimMemberships = mysqlTable(
+  'scim_memberships',
+  {
+    organizationId: key('organization_id').notNull(),
+    userId: key('user_id').notNull(),
+    groupId: key('group_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.userId, t.groupId] }),
+    index('scim_memberships_group_idx').on(t.organizationId, t.groupId),
+    foreignKey({
+      name: 'scim_memberships_group_fk',
+      columns: [t.organizationId, t.groupId],
+      foreignColumns: [scimGroups.organizationId, scimGroups.id],
+    }).onDelete('cascade'),
+  ],
+);
+
+export const scimDirectories = mysqlTable(
+  'scim_directories',
+  {
+    organizationId: key('organization_id').notNull(),
+    id: key('id').notNull(),
+    enabled: boolean('enabled').notNull(),
+    provider: varchar('provider', { length: 255 }),
+    directoryType: varchar('directory_type', { length: 255 }),
+    status: varchar('status', { length: 255 }),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.id] })],
+);
+
+export const scimSyncStates = mysqlTable(
+  'scim_sync_states',
+  {
+    organizationId: key('organization_id').notNull(),
+    directoryId: key('directory_id').notNull(),
+    status: varchar('status', { length: 32 }).notNull(),
+    watermark: instant('watermark'),
+    checkpoint: longtext('checkpoint'),
+    lastStartedAt: instant('last_started_at'),
+    lastFinishedAt: instant('last_finished_at'),
+    lastError: text('last_error'),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.directoryId] })],
+);
+
+/**
+ * Sync leases; `expires_at` in milliseconds since the epoch, compared in the database. Keep `owner`
+ * before `expires_at`: the lease upsert's assignments run in column order and the expiry reads the owner.
+ */
+export const scimLeases = mysqlTable('scim_leases', {
+  name: key('name').primaryKey(),
+  owner: varchar('owner', { length: 255 }).notNull(),
+  expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
+});
+
+/** Every bookkeeping table, to spread into the app's Drizzle schema. */
+export const scimTables = {
+  scimEvents,
+  scimEntities,
+  scimGroups,
+  scimMemberships,
+  scimDirectories,
+  scimSyncStates,
+  scimLeases,
+};

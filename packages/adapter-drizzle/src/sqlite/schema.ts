@@ -1,0 +1,125 @@
+import { customType, foreignKey, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/**
+ * A 64-bit integer kept exact: written as a bigint, read back through `cast(... as text)` by the
+ * adapter, because drivers hand out integers past 2^53 as imprecise numbers.
+ */
+const int64 = customType<{ data: bigint; driverData: bigint | number | string }>({
+  dataType: () => 'integer',
+  toDriver: (value) => value,
+  fromDriver: (value) => BigInt(value),
+});
+
+const flag = (name: string) => integer(name, { mode: 'boolean' });
+const instant = (name: string) => integer(name, { mode: 'timestamp_ms' });
+
+/** The event inbox: one row per delivered event id. */
+export const scimEvents = sqliteTable(
+  'scim_events',
+  {
+    id: text('id').primaryKey(),
+    organizationId: text('organization_id').notNull(),
+    type: text('type').notNull(),
+    occurredAt: text('occurred_at').notNull(),
+    receivedAt: instant('received_at').notNull(),
+    status: text('status').notNull(),
+    payload: text('payload'),
+  },
+  (t) => [index('scim_events_received_at_idx').on(t.receivedAt)],
+);
+
+/** Versions and tombstones of users, groups and directories. */
+export const scimEntities = sqliteTable(
+  'scim_entities',
+  {
+    organizationId: text('organization_id').notNull(),
+    kind: text('kind').notNull(),
+    id: text('id').notNull(),
+    version: int64('version').notNull(),
+    deleted: flag('deleted').notNull(),
+    active: flag('active').notNull(),
+    fingerprint: text('fingerprint'),
+    directoryRoles: text('directory_roles'),
+    eventId: text('event_id'),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.kind, t.id] })],
+);
+
+export const scimGroups = sqliteTable(
+  'scim_groups',
+  {
+    organizationId: text('organization_id').notNull(),
+    id: text('id').notNull(),
+    directoryId: text('directory_id'),
+    displayName: text('display_name'),
+    externalId: text('external_id'),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.id] })],
+);
+
+/** Needs `PRAGMA foreign_keys = ON` on the connection for the cascade (SQLite's default is off). */
+export const scimMemberships = sqliteTable(
+  'scim_memberships',
+  {
+    organizationId: text('organization_id').notNull(),
+    userId: text('user_id').notNull(),
+    groupId: text('group_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.userId, t.groupId] }),
+    index('scim_memberships_group_idx').on(t.organizationId, t.groupId),
+    foreignKey({
+      name: 'scim_memberships_group_fk',
+      columns: [t.organizationId, t.groupId],
+      foreignColumns: [scimGroups.organizationId, scimGroups.id],
+    }).onDelete('cascade'),
+  ],
+);
+
+export const scimDirectories = sqliteTable(
+  'scim_directories',
+  {
+    organizationId: text('organization_id').notNull(),
+    id: text('id').notNull(),
+    enabled: flag('enabled').notNull(),
+    provider: text('provider'),
+    directoryType: text('directory_type'),
+    status: text('status'),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.id] })],
+);
+
+export const scimSyncStates = sqliteTable(
+  'scim_sync_states',
+  {
+    organizationId: text('organization_id').notNull(),
+    directoryId: text('directory_id').notNull(),
+    status: text('status').notNull(),
+    watermark: instant('watermark'),
+    checkpoint: text('checkpoint'),
+    lastStartedAt: instant('last_started_at'),
+    lastFinishedAt: instant('last_finished_at'),
+    lastError: text('last_error'),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.directoryId] })],
+);
+
+/** Sync leases; `expires_at` in milliseconds since the epoch, compared in the database. */
+export const scimLeases = sqliteTable('scim_leases', {
+  name: text('name').primaryKey(),
+  owner: text('owner').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+});
+
+/** Every bookkeeping table, to spread into the app's Drizzle schema. */
+export const scimTables = {
+  scimEvents,
+  scimEntities,
+  scimGroups,
+  scimMemberships,
+  scimDirectories,
+  scimSyncStates,
+  scimLeases,
+};

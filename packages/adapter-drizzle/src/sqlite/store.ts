@@ -1,0 +1,357 @@
+import type {
+  DirectoryGroupRef,
+  DirectoryWrite,
+  EntityAdvance,
+  EntityKind,
+  EntityState,
+  GroupWrite,
+  InboxRecord,
+  InboxStatus,
+  LeaseRequest,
+  ListPage,
+  Membership,
+  ScimStore,
+  StoredDirectory,
+  StoredGroup,
+  SyncState,
+  UserPatch,
+  UserWrite,
+} from '@scim/core';
+import { and, asc, type Column, eq, getTableColumns, gt, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import type {
+  BaseSQLiteDatabase,
+  SQLiteColumn,
+  SQLiteInsertValue,
+  SQLiteTable,
+  SQLiteUpdateSetSource,
+} from 'drizzle-orm/sqlite-core';
+import { chunkRows, decodeRoles, dedupeAdvances, encodeRoles, unique } from '../batches.js';
+import type { UserRows } from '../user-rows.js';
+import {
+  scimDirectories,
+  scimEntities,
+  scimEvents,
+  scimGroups,
+  scimLeases,
+  scimMemberships,
+  scimSyncStates,
+} from './schema.js';
+
+/** A SQLite database of any driver (better-sqlite3, libsql, ...). */
+export type SQLiteDb = BaseSQLiteDatabase<'sync' | 'async', unknown, Record<string, unknown>>;
+
+/** The value the insert proposed for a column (`excluded.<column>`). */
+const excluded = (column: Column): SQL => sql`excluded.${sql.identifier(column.name)}`;
+
+type InboxRow = typeof scimEvents.$inferSelect;
+type EntityRow = typeof scimEntities.$inferSelect;
+
+function inboxRecord(row: InboxRow): InboxRecord {
+  return { ...row, status: row.status as InboxStatus };
+}
+
+/** The entity columns, the version read as text so that it stays exact. */
+const entityColumns = {
+  ...getTableColumns(scimEntities),
+  version: sql<bigint>`cast(${scimEntities.version} as text)`.mapWith(BigInt),
+};
+
+function entityState(row: EntityRow): EntityState {
+  return { ...row, kind: row.kind as EntityKind, directoryRoles: decodeRoles(row.directoryRoles) };
+}
+
+/** The `ScimStore` over one SQLite database (inside a transaction the adapter opened). */
+export class SQLiteStore implements ScimStore {
+  constructor(
+    private readonly db: SQLiteDb,
+    private readonly users: UserRows,
+  ) {}
+
+  async claimEvent(record: InboxRecord): Promise<boolean> {
+    const inserted = await this.db
+      .insert(scimEvents)
+      .values(record)
+      .onConflictDoNothing({ target: scimEvents.id })
+      .returning({ id: scimEvents.id });
+    return inserted.length === 1;
+  }
+
+  async finishEvent(id: string, status: InboxStatus): Promise<void> {
+    await this.db.update(scimEvents).set({ status }).where(eq(scimEvents.id, id));
+  }
+
+  async getEvent(id: string): Promise<InboxRecord | null> {
+    const [row] = await this.db.select().from(scimEvents).where(eq(scimEvents.id, id));
+    return row === undefined ? null : inboxRecord(row);
+  }
+
+  async pruneEvents(before: Date): Promise<number> {
+    const removed = await this.db
+      .delete(scimEvents)
+      .where(lt(scimEvents.receivedAt, before))
+      .returning({ id: scimEvents.id });
+    return removed.length;
+  }
+
+  async getEntities(organizationId: string, kind: EntityKind, ids: readonly string[]): Promise<EntityState[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .select(entityColumns)
+      .from(scimEntities)
+      .where(
+        and(
+          eq(scimEntities.organizationId, organizationId),
+          eq(scimEntities.kind, kind),
+          inArray(scimEntities.id, unique(ids)),
+        ),
+      );
+    return rows.map(entityState);
+  }
+
+  async advanceEntities(organizationId: string, kind: EntityKind, items: readonly EntityAdvance[]): Promise<string[]> {
+    const written: string[] = [];
+    const now = new Date();
+    const rows = dedupeAdvances(items).map((item) => ({
+      organizationId,
+      kind,
+      id: item.id,
+      version: item.version,
+      deleted: item.deleted,
+      active: item.active,
+      fingerprint: item.fingerprint,
+      directoryRoles: encodeRoles(item.directoryRoles),
+      eventId: item.eventId,
+      updatedAt: now,
+    }));
+    const t = scimEntities;
+    for (const chunk of chunkRows(rows, 10)) {
+      const result = await this.db
+        .insert(t)
+        .values(chunk)
+        .onConflictDoUpdate({
+          target: [t.organizationId, t.kind, t.id],
+          set: {
+            version: excluded(t.version),
+            deleted: excluded(t.deleted),
+            active: excluded(t.active),
+            fingerprint: excluded(t.fingerprint),
+            directoryRoles: excluded(t.directoryRoles),
+            eventId: excluded(t.eventId),
+            updatedAt: excluded(t.updatedAt),
+          },
+          // The version rule, decided by the database under the row lock.
+          setWhere: sql`${t.version} < ${excluded(t.version)} or (${t.version} = ${excluded(t.version)} and ${t.eventId} is not null and ${t.eventId} = ${excluded(t.eventId)})`,
+        })
+        .returning({ id: t.id });
+      for (const row of result) written.push(row.id);
+    }
+    return written;
+  }
+
+  async listEntities(organizationId: string, kind: EntityKind, page: ListPage): Promise<EntityState[]> {
+    const t = scimEntities;
+    const rows = await this.db
+      .select(entityColumns)
+      .from(t)
+      .where(
+        and(
+          eq(t.organizationId, organizationId),
+          eq(t.kind, kind),
+          page.after === undefined ? undefined : gt(t.id, page.after),
+        ),
+      )
+      .orderBy(asc(t.id))
+      .limit(page.limit);
+    return rows.map(entityState);
+  }
+
+  private userKey(organizationId: string, ids: readonly string[]): SQL | undefined {
+    return and(eq(this.users.organizationIdColumn, organizationId), inArray(this.users.userIdColumn, unique(ids)));
+  }
+
+  async upsertUsers(organizationId: string, users: readonly UserWrite[]): Promise<void> {
+    const table = this.users.table as SQLiteTable;
+    for (const shape of this.users.shapes(organizationId, users)) {
+      const updateKeys = this.users.updateKeys(shape);
+      const set = Object.fromEntries(
+        updateKeys.map((key) => [key, excluded(this.users.column(key))]),
+      ) as SQLiteUpdateSetSource<SQLiteTable>;
+      for (const chunk of chunkRows(shape.rows, shape.keys.length)) {
+        const insert = this.db.insert(table).values(chunk as SQLiteInsertValue<SQLiteTable>[]);
+        const target = [this.users.organizationIdColumn, this.users.userIdColumn] as SQLiteColumn[];
+        await (updateKeys.length === 0
+          ? insert.onConflictDoNothing({ target })
+          : insert.onConflictDoUpdate({ target, set }));
+      }
+    }
+  }
+
+  async patchUsers(organizationId: string, patches: readonly UserPatch[]): Promise<void> {
+    const table = this.users.table as SQLiteTable;
+    for (const group of this.users.patchGroups(patches)) {
+      await this.db
+        .update(table)
+        .set(group.set as SQLiteUpdateSetSource<SQLiteTable>)
+        .where(this.userKey(organizationId, group.ids));
+    }
+  }
+
+  async deleteUsers(organizationId: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.delete(this.users.table as SQLiteTable).where(this.userKey(organizationId, ids));
+  }
+
+  async upsertGroups(organizationId: string, groups: readonly GroupWrite[]): Promise<void> {
+    const t = scimGroups;
+    // A field left undefined keeps its stored value: rows are grouped by the fields they give.
+    const shapes = new Map<string, { fields: (keyof typeof t.$inferInsert)[]; rows: (typeof t.$inferInsert)[] }>();
+    for (const group of groups) {
+      const row: typeof t.$inferInsert = { organizationId, id: group.id };
+      if (group.directoryId !== undefined) row.directoryId = group.directoryId;
+      if (group.displayName !== undefined) row.displayName = group.displayName;
+      if (group.externalId !== undefined) row.externalId = group.externalId;
+      const fields = (['directoryId', 'displayName', 'externalId'] as const).filter((f) => f in row);
+      const signature = fields.join(',');
+      const shape = shapes.get(signature) ?? { fields, rows: [] };
+      shape.rows.push(row);
+      shapes.set(signature, shape);
+    }
+    for (const { fields, rows } of shapes.values()) {
+      const uniqueRows = [...new Map(rows.map((row) => [row.id, row])).values()];
+      const insert = this.db.insert(t).values(uniqueRows);
+      const target = [t.organizationId, t.id];
+      if (fields.length === 0) await insert.onConflictDoNothing({ target });
+      else
+        await insert.onConflictDoUpdate({
+          target,
+          set: Object.fromEntries(fields.map((f) => [f, excluded(t[f])])),
+        });
+    }
+  }
+
+  async ensureGroups(organizationId: string, groups: readonly DirectoryGroupRef[]): Promise<void> {
+    if (groups.length === 0) return;
+    const rows = [...new Map(groups.map((g) => [g.id, g])).values()].map((g) => ({
+      organizationId,
+      id: g.id,
+      displayName: g.displayName ?? null,
+    }));
+    await this.db.insert(scimGroups).values(rows).onConflictDoNothing();
+  }
+
+  async deleteGroups(organizationId: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db
+      .delete(scimGroups)
+      .where(and(eq(scimGroups.organizationId, organizationId), inArray(scimGroups.id, unique(ids))));
+  }
+
+  async getGroups(organizationId: string, ids: readonly string[]): Promise<StoredGroup[]> {
+    if (ids.length === 0) return [];
+    return this.db
+      .select()
+      .from(scimGroups)
+      .where(and(eq(scimGroups.organizationId, organizationId), inArray(scimGroups.id, unique(ids))));
+  }
+
+  async replaceMemberships(
+    organizationId: string,
+    entries: readonly { userId: string; groupIds: readonly string[] }[],
+  ): Promise<void> {
+    if (entries.length === 0) return;
+    const t = scimMemberships;
+    const wanted = new Map<string, { organizationId: string; userId: string; groupId: string }>();
+    // A user named twice keeps its last entry, as if the entries were applied in order.
+    const byUser = new Map(entries.map((e) => [e.userId, e.groupIds]));
+    for (const [userId, groupIds] of byUser) {
+      for (const groupId of groupIds) wanted.set(`${userId}\u0000${groupId}`, { organizationId, userId, groupId });
+    }
+    const userIds = [...byUser.keys()];
+    // The database is in process: replacing all of these users' rows costs no extra round trip.
+    for (const chunk of chunkRows(userIds, 1)) {
+      await this.db.delete(t).where(and(eq(t.organizationId, organizationId), inArray(t.userId, chunk)));
+    }
+    for (const chunk of chunkRows([...wanted.values()], 3)) await this.db.insert(t).values(chunk).onConflictDoNothing();
+  }
+
+  async removeGroupMemberships(organizationId: string, groupIds: readonly string[]): Promise<Membership[]> {
+    if (groupIds.length === 0) return [];
+    const t = scimMemberships;
+    return this.db
+      .delete(t)
+      .where(and(eq(t.organizationId, organizationId), inArray(t.groupId, unique(groupIds))))
+      .returning();
+  }
+
+  async listMemberships(
+    organizationId: string,
+    filter: { userIds: readonly string[] } | { groupIds: readonly string[] },
+  ): Promise<Membership[]> {
+    const t = scimMemberships;
+    const [column, ids] = 'userIds' in filter ? [t.userId, filter.userIds] : [t.groupId, filter.groupIds];
+    if (ids.length === 0) return [];
+    return this.db
+      .select()
+      .from(t)
+      .where(and(eq(t.organizationId, organizationId), inArray(column, unique(ids))));
+  }
+
+  async upsertDirectory(organizationId: string, directory: DirectoryWrite): Promise<void> {
+    const t = scimDirectories;
+    const optional = {
+      ...(directory.provider === undefined ? {} : { provider: directory.provider }),
+      ...(directory.directoryType === undefined ? {} : { directoryType: directory.directoryType }),
+      ...(directory.status === undefined ? {} : { status: directory.status }),
+    };
+    await this.db
+      .insert(t)
+      .values({ organizationId, id: directory.id, enabled: directory.enabled, ...optional })
+      .onConflictDoUpdate({ target: [t.organizationId, t.id], set: { enabled: directory.enabled, ...optional } });
+  }
+
+  async getDirectory(organizationId: string, id: string): Promise<StoredDirectory | null> {
+    const t = scimDirectories;
+    const [row] = await this.db
+      .select()
+      .from(t)
+      .where(and(eq(t.organizationId, organizationId), eq(t.id, id)));
+    return row ?? null;
+  }
+
+  async getSyncState(organizationId: string, directoryId: string): Promise<SyncState | null> {
+    const t = scimSyncStates;
+    const [row] = await this.db
+      .select()
+      .from(t)
+      .where(and(eq(t.organizationId, organizationId), eq(t.directoryId, directoryId)));
+    return row === undefined ? null : { ...row, status: row.status as SyncState['status'] };
+  }
+
+  async saveSyncState(state: SyncState): Promise<void> {
+    const t = scimSyncStates;
+    const { organizationId, directoryId, ...rest } = state;
+    await this.db
+      .insert(t)
+      .values(state)
+      .onConflictDoUpdate({ target: [t.organizationId, t.directoryId], set: rest });
+  }
+
+  async acquireLease(request: LeaseRequest): Promise<boolean> {
+    const t = scimLeases;
+    const now = request.now.getTime();
+    const taken = await this.db
+      .insert(t)
+      .values({ name: request.name, owner: request.owner, expiresAt: now + request.ttlMs })
+      .onConflictDoUpdate({
+        target: t.name,
+        set: { owner: excluded(t.owner), expiresAt: excluded(t.expiresAt) },
+        setWhere: or(eq(t.owner, request.owner), sql`${t.expiresAt} <= ${now}`),
+      })
+      .returning({ name: t.name });
+    return taken.length === 1;
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    await this.db.delete(scimLeases).where(and(eq(scimLeases.name, name), eq(scimLeases.owner, owner)));
+  }
+}

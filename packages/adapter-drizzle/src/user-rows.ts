@@ -1,0 +1,124 @@
+import type { UserPatch, UserWrite } from '@scim/core';
+import { type Column, getTableColumns, type Table } from 'drizzle-orm';
+import type { UserMapping } from './options.js';
+
+type Row = Record<string, unknown>;
+
+/** A group of rows that set the same columns: one multi-row upsert each. */
+export interface RowShape {
+  /** Column keys set by every row of the group (key columns included). */
+  keys: string[];
+  rows: Row[];
+}
+
+/** A set of columns applied to a group of users. */
+export interface PatchGroup {
+  set: Row;
+  ids: string[];
+}
+
+/** Applies the app's mapping; the same for every dialect. */
+export class UserRows {
+  readonly table: Table;
+  readonly columns: Record<string, Column>;
+  readonly organizationIdKey: string;
+  readonly organizationIdColumn: Column;
+  readonly userIdColumn: Column;
+
+  constructor(private readonly mapping: UserMapping<Table>) {
+    this.table = mapping.model;
+    this.columns = getTableColumns(mapping.model);
+    this.organizationIdKey = mapping.organizationId;
+    this.organizationIdColumn = this.column(mapping.organizationId);
+    this.userIdColumn = this.column(mapping.userId);
+  }
+
+  column(key: string): Column {
+    const column = this.columns[key];
+    if (column === undefined) throw new TypeError(`the users table has no column "${key}"`);
+    return column;
+  }
+
+  /**
+   * The active mapping, called once per value and batch: a function such as
+   * `(a) => ({ deactivatedAt: a ? null : new Date() })` then gives one instant to the whole batch,
+   * and its users share one statement.
+   */
+  private activeColumns(): (active: boolean) => Row {
+    const { active: mapping } = this.mapping;
+    if (typeof mapping !== 'function') return (active) => ({ [mapping]: active });
+    const cache = new Map<boolean, Row>();
+    return (active) => {
+      let row = cache.get(active);
+      if (row === undefined) {
+        row = mapping(active) as Row;
+        cache.set(active, row);
+      }
+      return row;
+    };
+  }
+
+  private roleColumns(roles: string[]): Row {
+    const { roles: mapping } = this.mapping;
+    if (mapping === undefined) return {};
+    return typeof mapping === 'function' ? (mapping(roles) as Row) : { [mapping]: roles };
+  }
+
+  /** The row of each user, grouped by the columns it sets (undefined values are left out). */
+  shapes(organizationId: string, users: readonly UserWrite[]): RowShape[] {
+    const groups = new Map<string, RowShape>();
+    const activeColumns = this.activeColumns();
+    for (const user of users) {
+      const row: Row = {
+        ...(this.mapping.fields(user) as Row),
+        ...activeColumns(user.active),
+        ...(user.roles === undefined ? {} : this.roleColumns(user.roles)),
+        [this.mapping.organizationId]: organizationId,
+        [this.mapping.userId]: user.id,
+      };
+      for (const key of Object.keys(row)) {
+        if (row[key] === undefined) delete row[key];
+        else this.column(key);
+      }
+      const keys = Object.keys(row).sort();
+      const signature = keys.join('\u0000');
+      let group = groups.get(signature);
+      if (group === undefined) {
+        group = { keys, rows: [] };
+        groups.set(signature, group);
+      }
+      group.rows.push(row);
+    }
+    return [...groups.values()];
+  }
+
+  /** Columns updated on conflict: everything the rows set except the key. */
+  updateKeys(shape: RowShape): string[] {
+    return shape.keys.filter((key) => key !== this.mapping.organizationId && key !== this.mapping.userId);
+  }
+
+  /** Patches grouped by the columns and values they set: one UPDATE per group. */
+  patchGroups(patches: readonly UserPatch[]): PatchGroup[] {
+    const groups = new Map<string, PatchGroup>();
+    const activeColumns = this.activeColumns();
+    for (const patch of patches) {
+      const set: Row = {
+        ...(patch.active === undefined ? {} : activeColumns(patch.active)),
+        ...(patch.roles === undefined ? {} : this.roleColumns(patch.roles)),
+      };
+      for (const key of Object.keys(set)) if (set[key] === undefined) delete set[key];
+      if (Object.keys(set).length === 0) continue;
+      const signature = JSON.stringify(
+        Object.entries(set).sort(([a], [b]) => (a < b ? -1 : 1)),
+        (_, value) => (typeof value === 'bigint' ? `${value}n` : value),
+      );
+      let group = groups.get(signature);
+      if (group === undefined) {
+        group = { set, ids: [] };
+        groups.set(signature, group);
+      }
+      group.ids.push(patch.id);
+    }
+    return [...groups.values()];
+  }
+}

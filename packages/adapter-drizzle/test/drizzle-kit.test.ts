@@ -1,0 +1,36 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { type Dialect, drizzleKitGenerate, drizzleKitMigrations } from './support/databases.js';
+
+// The conformance files apply these same migrations to real databases; here, what drizzle-kit makes of our tables.
+describe.each(['pg', 'mysql', 'sqlite'] as Dialect[])('drizzle-kit generate (%s)', (dialect) => {
+  test('one migration holds the app table and every SDK table, memberships cascading with their group', async () => {
+    const out = await drizzleKitMigrations(dialect);
+    const files = readdirSync(out).filter((f) => f.endsWith('.sql'));
+    expect(files).toHaveLength(1);
+    const text = readFileSync(join(out, files[0]!), 'utf8');
+    for (const table of [
+      'app_users',
+      'scim_events',
+      'scim_entities',
+      'scim_groups',
+      'scim_memberships',
+      'scim_directories',
+      'scim_sync_states',
+      'scim_leases',
+    ]) {
+      expect(text).toContain(table);
+    }
+    expect(text).toMatch(/plan/);
+    expect(text.toLowerCase()).toMatch(
+      /references ([`"]?\w+[`"]?\.)?[`"]?scim_groups[`"]?\s*\([^)]*\)[^;]*?on delete cascade/,
+    );
+  }, 60_000);
+
+  test('a second generate finds nothing to change: the definitions are stable', async () => {
+    const out = await drizzleKitMigrations(dialect);
+    expect(await drizzleKitGenerate(dialect, out)).toMatch(/No schema changes/i);
+    expect(readdirSync(out).filter((f) => f.endsWith('.sql'))).toHaveLength(1);
+  }, 60_000);
+});

@@ -1,0 +1,82 @@
+import { runAdapterConformance } from '@scim/adapter-test-suite';
+import type { SQL } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/mysql2';
+import { migrate } from 'drizzle-orm/mysql2/migrator';
+import mysql from 'mysql2/promise';
+import { afterAll, test } from 'vitest';
+import { drizzleAdapter } from '../src/index.js';
+import * as schema from './app/mysql-schema.js';
+import { adapterBehaviour } from './support/adapter-behaviour.js';
+import { rawBackdoor } from './support/backdoor.js';
+import { drizzleKitMigrations, recreateMysql, unreachable } from './support/databases.js';
+import { activeMapping, appFields } from './support/mapping.js';
+
+async function prepare() {
+  let url: string;
+  try {
+    url = await recreateMysql('scim_drizzle_test');
+  } catch (error) {
+    return unreachable('MariaDB/MySQL', error);
+  }
+  const primary = mysql.createPool({ uri: url, connectionLimit: 5 });
+  // A second pool: the peer adapter races the primary the way a second app instance would.
+  const second = mysql.createPool({ uri: url, connectionLimit: 5 });
+  const db = drizzle(primary, { schema, mode: 'default' });
+  await migrate(db, { migrationsFolder: await drizzleKitMigrations('mysql') });
+  let statements = 0;
+  const countedDb = drizzle(primary, { schema, mode: 'default', logger: { logQuery: () => void statements++ } });
+  return {
+    db,
+    countedDb,
+    statements: () => statements,
+    peerDb: drizzle(second, { schema, mode: 'default' }),
+    pools: [primary, second],
+  };
+}
+
+const ready = await prepare();
+
+if (typeof ready === 'string') {
+  test.skip(`drizzle:mysql (mysql2): ${ready}`, () => {});
+} else {
+  const { db, countedDb, statements, peerDb, pools } = ready;
+  afterAll(() => Promise.all(pools.map((pool) => pool.end())));
+  const reader = {
+    textType: 'char' as const,
+    rows: async (query: SQL) => (await db.execute(query))[0] as unknown as Record<string, unknown>[],
+  };
+  for (const style of ['column', 'deactivatedAt'] as const) {
+    const options = {
+      users: {
+        model: schema.appUsers,
+        organizationId: 'scimOrganizationId',
+        userId: 'scimUserId',
+        fields: appFields,
+        active: activeMapping(style),
+        roles: 'roles',
+      },
+    } as const;
+    runAdapterConformance({
+      name: `drizzle:mysql (mysql2 on MariaDB, active as ${style})`,
+      setup: () => ({ adapter: drizzleAdapter(db, options), backdoor: rawBackdoor(reader, style) }),
+      peer: () => ({ adapter: drizzleAdapter(peerDb, options) }),
+    });
+  }
+  adapterBehaviour('drizzle:mysql (mysql2 on MariaDB)', () => ({
+    reader,
+    exec: (query) => db.execute(query),
+    counted: {
+      adapter: drizzleAdapter(countedDb, {
+        users: {
+          model: schema.appUsers,
+          organizationId: 'scimOrganizationId',
+          userId: 'scimUserId',
+          fields: appFields,
+          active: 'isActive',
+          roles: 'roles',
+        },
+      }),
+      statements,
+    },
+  }));
+}

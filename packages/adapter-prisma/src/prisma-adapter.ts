@@ -1,0 +1,124 @@
+import { AdapterError, type ScimAdapter, type ScimStore } from '@scim/core';
+import { translateError } from './errors.js';
+import type { PrismaAdapterOptions, PrismaClientLike, PrismaModelName, PrismaTransactionOptions } from './options.js';
+import { PrismaStore } from './prisma-store.js';
+import { readDataModel, readPostgresColumnTypes, readProvider, resolveUserModel } from './user-model.js';
+import { type ErasedUserMapping, UserWriter } from './user-writer.js';
+
+const DEFAULT_MAX_BATCH_SIZE = 1000;
+/** A call made outside `transaction()` runs in one of its own; a conflict there is retried this often. */
+const AUTO_TRANSACTION_ATTEMPTS = 5;
+
+/**
+ * A `@scim` storage adapter over a Prisma client (Prisma 7, and Prisma 6 with the same client API):
+ * provisioned users land in the app's own model through `options.users`; the SDK's bookkeeping lives in
+ * the `scim_` tables of the shipped schema fragment and migrations. PostgreSQL, MySQL/MariaDB, SQLite.
+ *
+ * ```ts
+ * const adapter = prismaAdapter(prisma, {
+ *   users: {
+ *     model: 'User',
+ *     organizationId: 'scimOrganizationId',
+ *     userId: 'scimUserId',
+ *     fields: (u) => ({ email: u.email, name: u.displayName }),
+ *     active: 'isActive',
+ *   },
+ * });
+ * ```
+ */
+export function prismaAdapter<C extends PrismaClientLike, M extends PrismaModelName<C>>(
+  prisma: C,
+  options: PrismaAdapterOptions<C, M>,
+): ScimAdapter {
+  const provider = options.provider ?? readProvider(prisma);
+  const { users } = options;
+  const model = resolveUserModel(readDataModel(prisma), provider, users.model, users.organizationId, users.userId);
+  const mapping = users as unknown as ErasedUserMapping;
+  const writer = new UserWriter(provider, model, mapping, (db) => readPostgresColumnTypes(db, model.table));
+  const transactionOptions: PrismaTransactionOptions = {
+    maxWait: 10_000,
+    timeout: 60_000,
+    // MySQL's default REPEATABLE READ takes gap locks and reads from an old snapshot; the version rules
+    // are enforced by the conditional writes themselves and need neither.
+    ...(provider === 'mysql' ? { isolationLevel: 'ReadCommitted' as const } : {}),
+    ...options.transactionOptions,
+  };
+
+  const plain = new PrismaStore(prisma, provider, writer);
+
+  const transaction = async <T>(fn: (store: ScimStore) => Promise<T>): Promise<T> => {
+    try {
+      return await prisma.$transaction((tx) => fn(new PrismaStore(tx, provider, writer)), transactionOptions);
+    } catch (error) {
+      throw translateError(error, 'transaction');
+    }
+  };
+
+  /** A write outside `transaction()`: atomic on its own, and retried when it loses a race. */
+  const write =
+    <A extends unknown[], R>(pick: (store: ScimStore) => (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await transaction((store) => pick(store).apply(store, args));
+        } catch (error) {
+          const conflict = error instanceof AdapterError && error.code === 'TRANSACTION_CONFLICT';
+          if (!conflict || attempt >= AUTO_TRANSACTION_ATTEMPTS) throw error;
+        }
+      }
+    };
+
+  /**
+   * A call that is one statement (atomic by itself) outside `transaction()`. Not on SQLite: there every
+   * query shares one connection, and Prisma serializes only its transactions, so a statement sent
+   * beside an open transaction would run inside it (and be rolled back with it).
+   */
+  const single = <A extends unknown[], R>(
+    name: string,
+    pick: (store: ScimStore) => (...args: A) => Promise<R>,
+  ): ((...args: A) => Promise<R>) => {
+    if (provider === 'sqlite') return write(pick);
+    return async (...args: A): Promise<R> => {
+      try {
+        return await pick(plain).apply(plain, args);
+      } catch (error) {
+        throw translateError(error, name);
+      }
+    };
+  };
+
+  const mysql = provider === 'mysql';
+
+  return {
+    name: `prisma:${provider}`,
+    capabilities: {
+      transactions: true,
+      batchWrites: true,
+      maxBatchSize: options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE,
+    },
+    transaction,
+    claimEvent: single('claimEvent', (s) => s.claimEvent),
+    finishEvent: single('finishEvent', (s) => s.finishEvent),
+    getEvent: single('getEvent', (s) => s.getEvent),
+    pruneEvents: single('pruneEvents', (s) => s.pruneEvents),
+    getEntities: single('getEntities', (s) => s.getEntities),
+    advanceEntities: mysql ? write((s) => s.advanceEntities) : single('advanceEntities', (s) => s.advanceEntities),
+    listEntities: single('listEntities', (s) => s.listEntities),
+    upsertUsers: write((s) => s.upsertUsers),
+    patchUsers: write((s) => s.patchUsers),
+    deleteUsers: write((s) => s.deleteUsers),
+    upsertGroups: write((s) => s.upsertGroups),
+    ensureGroups: write((s) => s.ensureGroups),
+    deleteGroups: write((s) => s.deleteGroups),
+    getGroups: single('getGroups', (s) => s.getGroups),
+    replaceMemberships: write((s) => s.replaceMemberships),
+    removeGroupMemberships: write((s) => s.removeGroupMemberships),
+    listMemberships: single('listMemberships', (s) => s.listMemberships),
+    upsertDirectory: single('upsertDirectory', (s) => s.upsertDirectory),
+    getDirectory: single('getDirectory', (s) => s.getDirectory),
+    getSyncState: single('getSyncState', (s) => s.getSyncState),
+    saveSyncState: single('saveSyncState', (s) => s.saveSyncState),
+    acquireLease: mysql ? write((s) => s.acquireLease) : single('acquireLease', (s) => s.acquireLease),
+    releaseLease: single('releaseLease', (s) => s.releaseLease),
+  };
+}

@@ -1,0 +1,566 @@
+import { randomBytes } from 'node:crypto';
+import type {
+  DirectoryGroupRef,
+  DirectoryWrite,
+  EntityAdvance,
+  EntityKind,
+  EntityState,
+  GroupWrite,
+  InboxRecord,
+  InboxStatus,
+  LeaseRequest,
+  ListPage,
+  Membership,
+  ScimStore,
+  StoredDirectory,
+  StoredGroup,
+  SyncState,
+  UserPatch,
+  UserWrite,
+} from '@scim/core';
+import { isUniqueViolation } from './errors.js';
+import type { PrismaProvider, PrismaQueryable } from './options.js';
+import { chunk, listCost, SqlBuilder, toBigInt, toBoolean, toDate, toDateOrNull, toStringOrNull } from './sql.js';
+import type { UserWriter } from './user-writer.js';
+
+type Row = Record<string, unknown>;
+
+const ENTITY_COLUMNS =
+  'organization_id, kind, id, version, deleted, active, fingerprint, directory_roles, event_id, updated_at';
+
+function entityFromRow(row: Row): EntityState {
+  const roles = toStringOrNull(row.directory_roles);
+  return {
+    organizationId: String(row.organization_id),
+    kind: String(row.kind) as EntityKind,
+    id: String(row.id),
+    version: toBigInt(row.version),
+    deleted: toBoolean(row.deleted),
+    active: toBoolean(row.active),
+    fingerprint: toStringOrNull(row.fingerprint),
+    directoryRoles: roles === null ? null : (JSON.parse(roles) as string[]),
+    eventId: toStringOrNull(row.event_id),
+    updatedAt: toDate(row.updated_at),
+  };
+}
+
+function inboxFromRow(row: Row): InboxRecord {
+  return {
+    id: String(row.id),
+    organizationId: String(row.organization_id),
+    type: String(row.type),
+    occurredAt: String(row.occurred_at),
+    receivedAt: toDate(row.received_at),
+    status: String(row.status) as InboxStatus,
+    payload: toStringOrNull(row.payload),
+  };
+}
+
+function groupFromRow(row: Row): StoredGroup {
+  return {
+    organizationId: String(row.organization_id),
+    id: String(row.id),
+    directoryId: toStringOrNull(row.directory_id),
+    displayName: toStringOrNull(row.display_name),
+    externalId: toStringOrNull(row.external_id),
+  };
+}
+
+/** The last item of each id, with the highest version: one statement must not write a row twice. */
+function lastPerId<T extends { id: string }>(items: readonly T[], better?: (a: T, b: T) => boolean): T[] {
+  const byId = new Map<string, T>();
+  for (const item of items) {
+    const previous = byId.get(item.id);
+    if (previous === undefined || better === undefined || !better(previous, item)) byId.set(item.id, item);
+  }
+  return [...byId.values()];
+}
+
+/**
+ * The SDK's bookkeeping in its `scim_` tables, through raw SQL on the Prisma client or on an
+ * interactive transaction's client. Every multi-item method is a constant number of statements.
+ */
+export class PrismaStore implements ScimStore {
+  constructor(
+    private readonly db: PrismaQueryable,
+    private readonly provider: PrismaProvider,
+    private readonly users: UserWriter,
+  ) {}
+
+  private sql(): SqlBuilder {
+    return new SqlBuilder(this.provider);
+  }
+
+  private query(text: string, values: unknown[]): Promise<Row[]> {
+    return Promise.resolve(this.db.$queryRawUnsafe<Row[]>(text, ...values));
+  }
+
+  private execute(text: string, values: unknown[]): Promise<number> {
+    return Promise.resolve(this.db.$executeRawUnsafe(text, ...values));
+  }
+
+  // Inbox
+
+  async claimEvent(record: InboxRecord): Promise<boolean> {
+    const sql = this.sql();
+    const values = `(${sql.list([record.id, record.organizationId, record.type, record.occurredAt, record.receivedAt, record.status, record.payload])})`;
+    const insert = `INSERT INTO scim_events (id, organization_id, type, occurred_at, received_at, status, payload) VALUES ${values}`;
+    if (this.provider !== 'mysql') {
+      return (await this.execute(`${insert} ON CONFLICT (id) DO NOTHING`, sql.values)) === 1;
+    }
+    // MySQL keeps its transaction going after a failed statement, so the duplicate key is the answer.
+    try {
+      await this.execute(insert, sql.values);
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  async finishEvent(id: string, status: InboxStatus): Promise<void> {
+    const sql = this.sql();
+    await this.execute(`UPDATE scim_events SET status = ${sql.param(status)} WHERE id = ${sql.param(id)}`, sql.values);
+  }
+
+  async getEvent(id: string): Promise<InboxRecord | null> {
+    const sql = this.sql();
+    const rows = await this.query(
+      `SELECT id, organization_id, type, occurred_at, received_at, status, payload FROM scim_events WHERE id = ${sql.param(id)}`,
+      sql.values,
+    );
+    return rows[0] === undefined ? null : inboxFromRow(rows[0]);
+  }
+
+  async pruneEvents(before: Date): Promise<number> {
+    const sql = this.sql();
+    return this.execute(`DELETE FROM scim_events WHERE received_at < ${sql.param(before)}`, sql.values);
+  }
+
+  // Versions and tombstones
+
+  async getEntities(organizationId: string, kind: EntityKind, ids: readonly string[]): Promise<EntityState[]> {
+    const out: EntityState[] = [];
+    for (const part of chunk([...new Set(ids)], listCost(this.provider))) {
+      const sql = this.sql();
+      const rows = await this.query(
+        `SELECT ${ENTITY_COLUMNS} FROM scim_entities WHERE organization_id = ${sql.param(organizationId)} AND kind = ${sql.param(kind)} AND ${sql.in('id', part)}`,
+        sql.values,
+      );
+      out.push(...rows.map(entityFromRow));
+    }
+    return out;
+  }
+
+  async advanceEntities(organizationId: string, kind: EntityKind, items: readonly EntityAdvance[]): Promise<string[]> {
+    // In id order: concurrent callers then lock rows in the same order and cannot deadlock each other.
+    const unique = lastPerId(items, (kept, next) => kept.version > next.version).sort((a, b) =>
+      a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+    );
+    if (unique.length === 0) return [];
+    if (this.provider === 'postgresql') return this.advancePostgres(organizationId, kind, unique);
+    const written: string[] = [];
+    for (const part of chunk(unique, 11)) {
+      written.push(...(await this.advanceChunk(organizationId, kind, part)));
+    }
+    return written;
+  }
+
+  /** One statement for the whole call: each column bound as one array and unnested. */
+  private async advancePostgres(organizationId: string, kind: EntityKind, items: EntityAdvance[]): Promise<string[]> {
+    const sql = this.sql();
+    const column = <V>(pick: (item: EntityAdvance) => V, type: string) => sql.param(items.map(pick), type);
+    const returned = await this.query(
+      `INSERT INTO scim_entities (${ENTITY_COLUMNS})
+       SELECT ${sql.param(organizationId)}, ${sql.param(kind)}, x.id, x.version, x.deleted, x.active, x.fingerprint,
+              x.directory_roles, x.event_id, ${sql.param(new Date(), 'timestamp(3)')}
+         FROM unnest(${column((i) => i.id, 'text[]')}, ${column((i) => i.version.toString(), 'bigint[]')},
+                     ${column((i) => i.deleted, 'boolean[]')}, ${column((i) => i.active, 'boolean[]')},
+                     ${column((i) => i.fingerprint, 'text[]')},
+                     ${column((i) => (i.directoryRoles === null ? null : JSON.stringify(i.directoryRoles)), 'text[]')},
+                     ${column((i) => i.eventId, 'text[]')})
+           AS x(id, version, deleted, active, fingerprint, directory_roles, event_id)
+       ON CONFLICT (organization_id, kind, id) DO UPDATE SET
+         version = excluded.version, deleted = excluded.deleted, active = excluded.active,
+         fingerprint = excluded.fingerprint, directory_roles = excluded.directory_roles,
+         event_id = excluded.event_id, updated_at = excluded.updated_at, write_token = NULL
+       WHERE scim_entities.version < excluded.version
+          OR (scim_entities.version = excluded.version AND scim_entities.event_id IS NOT NULL
+              AND scim_entities.event_id = excluded.event_id)
+       RETURNING id`,
+      sql.values,
+    );
+    return returned.map((row) => String(row.id));
+  }
+
+  private async advanceChunk(organizationId: string, kind: EntityKind, items: EntityAdvance[]): Promise<string[]> {
+    const sql = this.sql();
+    const now = new Date();
+    const mysql = this.provider === 'mysql';
+    const token = mysql ? randomBytes(12).toString('hex') : null;
+    const rows = items
+      .map(
+        (item) =>
+          `(${sql.param(organizationId)}, ${sql.param(kind)}, ${sql.param(item.id)}, ${sql.param(item.version, 'bigint')}, ${sql.param(item.deleted)}, ${sql.param(item.active)}, ${sql.param(item.fingerprint)}, ${sql.param(item.directoryRoles === null ? null : JSON.stringify(item.directoryRoles))}, ${sql.param(item.eventId)}, ${sql.param(now)}, ${sql.param(token)})`,
+      )
+      .join(', ');
+    const insert = `INSERT INTO scim_entities (${ENTITY_COLUMNS}, write_token) VALUES ${rows}`;
+    if (!mysql) {
+      const returned = await this.query(
+        `${insert} ON CONFLICT (organization_id, kind, id) DO UPDATE SET
+           version = excluded.version, deleted = excluded.deleted, active = excluded.active,
+           fingerprint = excluded.fingerprint, directory_roles = excluded.directory_roles,
+           event_id = excluded.event_id, updated_at = excluded.updated_at, write_token = NULL
+         WHERE scim_entities.version < excluded.version
+            OR (scim_entities.version = excluded.version AND scim_entities.event_id IS NOT NULL
+                AND scim_entities.event_id = excluded.event_id)
+         RETURNING id`,
+        sql.values,
+      );
+      return returned.map((row) => String(row.id));
+    }
+    // MySQL has neither RETURNING nor a WHERE on ON DUPLICATE KEY UPDATE. Every column takes the new
+    // value only under the version rule, and the row is stamped with this call's token so that a
+    // second read finds exactly the rows written. Assignments run left to right, so version and
+    // event_id, which the rule reads, come last.
+    const rule = `(version < VALUES(version) OR (version = VALUES(version) AND event_id IS NOT NULL AND event_id = VALUES(event_id)))`;
+    const set = (column: string) => `${column} = IF(${rule}, VALUES(${column}), ${column})`;
+    await this.execute(
+      `${insert} ON DUPLICATE KEY UPDATE ${[
+        'write_token',
+        'deleted',
+        'active',
+        'fingerprint',
+        'directory_roles',
+        'updated_at',
+        'event_id',
+        'version',
+      ]
+        .map(set)
+        .join(', ')}`,
+      sql.values,
+    );
+    const read = this.sql();
+    const found = await this.query(
+      `SELECT id FROM scim_entities WHERE organization_id = ${read.param(organizationId)} AND kind = ${read.param(kind)} AND id IN (${read.list(items.map((item) => item.id))}) AND write_token = ${read.param(token)}`,
+      read.values,
+    );
+    return found.map((row) => String(row.id));
+  }
+
+  async listEntities(organizationId: string, kind: EntityKind, page: ListPage): Promise<EntityState[]> {
+    // Placeholders are bound in the order they are made, which must be their order in the text.
+    const sql = this.sql();
+    let text = `SELECT ${ENTITY_COLUMNS} FROM scim_entities WHERE organization_id = ${sql.param(organizationId)} AND kind = ${sql.param(kind)}`;
+    if (page.after !== undefined) text += ` AND id > ${sql.param(page.after)}`;
+    text += ` ORDER BY id LIMIT ${sql.param(page.limit, 'int')}`;
+    const rows = await this.query(text, sql.values);
+    return rows.map(entityFromRow);
+  }
+
+  // The app's users
+
+  upsertUsers(organizationId: string, users: readonly UserWrite[]): Promise<void> {
+    return this.users.upsert(this.db, organizationId, users);
+  }
+
+  patchUsers(organizationId: string, patches: readonly UserPatch[]): Promise<void> {
+    return this.users.patch(this.db, organizationId, patches);
+  }
+
+  deleteUsers(organizationId: string, ids: readonly string[]): Promise<void> {
+    return this.users.delete(this.db, organizationId, ids);
+  }
+
+  // Groups, memberships, directories
+
+  /**
+   * Inserts or updates rows keyed by `keys`; columns a row leaves undefined keep their value. Rows are
+   * grouped by the columns they set: one statement per group.
+   */
+  private async upsertRows(table: string, keys: string[], rows: Row[]): Promise<void> {
+    const groups = new Map<string, { columns: string[]; rows: Row[] }>();
+    for (const row of rows) {
+      const columns = Object.keys(row).filter((column) => row[column] !== undefined);
+      const signature = columns.join(',');
+      let group = groups.get(signature);
+      if (group === undefined) {
+        group = { columns, rows: [] };
+        groups.set(signature, group);
+      }
+      group.rows.push(row);
+    }
+    for (const group of groups.values()) {
+      const updates = group.columns.filter((column) => !keys.includes(column));
+      for (const part of chunk(group.rows, group.columns.length)) {
+        const sql = this.sql();
+        const values = part.map((row) => `(${group.columns.map((column) => sql.param(row[column])).join(', ')})`);
+        const insert = `INSERT INTO ${table} (${group.columns.join(', ')}) VALUES ${values.join(', ')}`;
+        const text =
+          this.provider === 'mysql'
+            ? `${insert} ON DUPLICATE KEY UPDATE ${updates.map((column) => `${column} = VALUES(${column})`).join(', ')}`
+            : `${insert} ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${updates.map((column) => `${column} = excluded.${column}`).join(', ')}`;
+        await this.execute(text, sql.values);
+      }
+    }
+  }
+
+  async upsertGroups(organizationId: string, groups: readonly GroupWrite[]): Promise<void> {
+    const now = new Date();
+    const merged = new Map<string, Row>();
+    for (const group of groups) {
+      const row: Row = { ...merged.get(group.id), organization_id: organizationId, id: group.id, updated_at: now };
+      if (group.directoryId !== undefined) row.directory_id = group.directoryId;
+      if (group.displayName !== undefined) row.display_name = group.displayName;
+      if (group.externalId !== undefined) row.external_id = group.externalId;
+      merged.set(group.id, row);
+    }
+    await this.upsertRows('scim_groups', ['organization_id', 'id'], [...merged.values()]);
+  }
+
+  async ensureGroups(organizationId: string, groups: readonly DirectoryGroupRef[]): Promise<void> {
+    const unique = lastPerId(groups, () => true);
+    const now = new Date();
+    for (const part of chunk(unique, 4)) {
+      const sql = this.sql();
+      const values = part
+        .map(
+          (group) =>
+            `(${sql.param(organizationId)}, ${sql.param(group.id)}, ${sql.param(group.displayName ?? null)}, ${sql.param(now)})`,
+        )
+        .join(', ');
+      const insert = `INSERT INTO scim_groups (organization_id, id, display_name, updated_at) VALUES ${values}`;
+      // MySQL: a no-op update on a duplicate, where INSERT IGNORE would also swallow unrelated errors.
+      await this.execute(
+        this.provider === 'mysql'
+          ? `${insert} ON DUPLICATE KEY UPDATE id = id`
+          : `${insert} ON CONFLICT (organization_id, id) DO NOTHING`,
+        sql.values,
+      );
+    }
+  }
+
+  async deleteGroups(organizationId: string, ids: readonly string[]): Promise<void> {
+    // Memberships go with their group through the foreign key (ON DELETE CASCADE).
+    for (const part of chunk([...new Set(ids)], listCost(this.provider))) {
+      const sql = this.sql();
+      await this.execute(
+        `DELETE FROM scim_groups WHERE organization_id = ${sql.param(organizationId)} AND ${sql.in('id', part)}`,
+        sql.values,
+      );
+    }
+  }
+
+  async getGroups(organizationId: string, ids: readonly string[]): Promise<StoredGroup[]> {
+    const out: StoredGroup[] = [];
+    for (const part of chunk([...new Set(ids)], listCost(this.provider))) {
+      const sql = this.sql();
+      const rows = await this.query(
+        `SELECT organization_id, id, directory_id, display_name, external_id FROM scim_groups WHERE organization_id = ${sql.param(organizationId)} AND ${sql.in('id', part)}`,
+        sql.values,
+      );
+      out.push(...rows.map(groupFromRow));
+    }
+    return out;
+  }
+
+  async replaceMemberships(
+    organizationId: string,
+    entries: readonly { userId: string; groupIds: readonly string[] }[],
+  ): Promise<void> {
+    if (entries.length === 0) return;
+    const groupsOf = new Map<string, Set<string>>();
+    for (const entry of entries) groupsOf.set(entry.userId, new Set(entry.groupIds));
+    const pairs = [...groupsOf].flatMap(([userId, groupIds]) => [...groupIds].map((groupId) => [userId, groupId]));
+    if (this.provider === 'postgresql') {
+      // One statement: delete the memberships no longer wanted, add the missing ones. Both touch disjoint
+      // rows, and memberships that stay are not rewritten (a re-sync of unchanged users writes nothing).
+      const sql = this.sql();
+      const org = sql.param(organizationId);
+      const users = sql.param([...groupsOf.keys()], 'text[]');
+      const wantedUsers = sql.param(
+        pairs.map((p) => p[0]),
+        'text[]',
+      );
+      const wantedGroups = sql.param(
+        pairs.map((p) => p[1]),
+        'text[]',
+      );
+      await this.execute(
+        `WITH wanted AS (SELECT w.user_id, w.group_id FROM unnest(${wantedUsers}, ${wantedGroups}) AS w(user_id, group_id)),
+              gone AS (DELETE FROM scim_memberships m
+                        WHERE m.organization_id = ${org} AND m.user_id = ANY(${users})
+                          AND NOT EXISTS (SELECT 1 FROM wanted w WHERE w.user_id = m.user_id AND w.group_id = m.group_id))
+         INSERT INTO scim_memberships (organization_id, user_id, group_id)
+         SELECT ${org}, w.user_id, w.group_id FROM wanted w
+         ON CONFLICT (organization_id, user_id, group_id) DO NOTHING`,
+        sql.values,
+      );
+      return;
+    }
+    for (const part of chunk([...groupsOf.keys()], listCost(this.provider))) {
+      const sql = this.sql();
+      await this.execute(
+        `DELETE FROM scim_memberships WHERE organization_id = ${sql.param(organizationId)} AND ${sql.in('user_id', part)}`,
+        sql.values,
+      );
+    }
+    for (const part of chunk(pairs, 3)) {
+      const sql = this.sql();
+      const values = part
+        .map(([userId, groupId]) => `(${sql.param(organizationId)}, ${sql.param(userId)}, ${sql.param(groupId)})`)
+        .join(', ');
+      await this.execute(
+        `INSERT INTO scim_memberships (organization_id, user_id, group_id) VALUES ${values}`,
+        sql.values,
+      );
+    }
+  }
+
+  async removeGroupMemberships(organizationId: string, groupIds: readonly string[]): Promise<Membership[]> {
+    const removed: Membership[] = [];
+    for (const part of chunk([...new Set(groupIds)], listCost(this.provider))) {
+      const sql = this.sql();
+      const where = `WHERE organization_id = ${sql.param(organizationId)} AND ${sql.in('group_id', part)}`;
+      let rows: Row[];
+      if (this.provider === 'mysql') {
+        // No DELETE ... RETURNING on MySQL: lock the rows, read them, then delete them.
+        rows = await this.query(`SELECT user_id, group_id FROM scim_memberships ${where} FOR UPDATE`, sql.values);
+        await this.execute(`DELETE FROM scim_memberships ${where}`, sql.values);
+      } else {
+        rows = await this.query(`DELETE FROM scim_memberships ${where} RETURNING user_id, group_id`, sql.values);
+      }
+      for (const row of rows) {
+        removed.push({ organizationId, userId: String(row.user_id), groupId: String(row.group_id) });
+      }
+    }
+    return removed;
+  }
+
+  async listMemberships(
+    organizationId: string,
+    filter: { userIds: readonly string[] } | { groupIds: readonly string[] },
+  ): Promise<Membership[]> {
+    const [column, ids] = 'userIds' in filter ? ['user_id', filter.userIds] : ['group_id', filter.groupIds];
+    const out: Membership[] = [];
+    for (const part of chunk([...new Set(ids)], listCost(this.provider))) {
+      const sql = this.sql();
+      const rows = await this.query(
+        `SELECT user_id, group_id FROM scim_memberships WHERE organization_id = ${sql.param(organizationId)} AND ${sql.in(column, part)}`,
+        sql.values,
+      );
+      for (const row of rows) out.push({ organizationId, userId: String(row.user_id), groupId: String(row.group_id) });
+    }
+    return out;
+  }
+
+  async upsertDirectory(organizationId: string, directory: DirectoryWrite): Promise<void> {
+    const row: Row = {
+      organization_id: organizationId,
+      id: directory.id,
+      enabled: directory.enabled,
+      provider: directory.provider,
+      directory_type: directory.directoryType,
+      status: directory.status,
+      updated_at: new Date(),
+    };
+    await this.upsertRows('scim_directories', ['organization_id', 'id'], [row]);
+  }
+
+  async getDirectory(organizationId: string, id: string): Promise<StoredDirectory | null> {
+    const sql = this.sql();
+    const rows = await this.query(
+      `SELECT organization_id, id, enabled, provider, directory_type, status FROM scim_directories WHERE organization_id = ${sql.param(organizationId)} AND id = ${sql.param(id)}`,
+      sql.values,
+    );
+    const row = rows[0];
+    if (row === undefined) return null;
+    return {
+      organizationId: String(row.organization_id),
+      id: String(row.id),
+      enabled: toBoolean(row.enabled),
+      provider: toStringOrNull(row.provider),
+      directoryType: toStringOrNull(row.directory_type),
+      status: toStringOrNull(row.status),
+    };
+  }
+
+  // Sync bookkeeping
+
+  async getSyncState(organizationId: string, directoryId: string): Promise<SyncState | null> {
+    const sql = this.sql();
+    const rows = await this.query(
+      `SELECT organization_id, directory_id, status, watermark, checkpoint, last_started_at, last_finished_at, last_error, updated_at FROM scim_sync_states WHERE organization_id = ${sql.param(organizationId)} AND directory_id = ${sql.param(directoryId)}`,
+      sql.values,
+    );
+    const row = rows[0];
+    if (row === undefined) return null;
+    return {
+      organizationId: String(row.organization_id),
+      directoryId: String(row.directory_id),
+      status: String(row.status) as SyncState['status'],
+      watermark: toDateOrNull(row.watermark),
+      checkpoint: toStringOrNull(row.checkpoint),
+      lastStartedAt: toDateOrNull(row.last_started_at),
+      lastFinishedAt: toDateOrNull(row.last_finished_at),
+      lastError: toStringOrNull(row.last_error),
+      updatedAt: toDate(row.updated_at),
+    };
+  }
+
+  async saveSyncState(state: SyncState): Promise<void> {
+    await this.upsertRows(
+      'scim_sync_states',
+      ['organization_id', 'directory_id'],
+      [
+        {
+          organization_id: state.organizationId,
+          directory_id: state.directoryId,
+          status: state.status,
+          watermark: state.watermark,
+          checkpoint: state.checkpoint,
+          last_started_at: state.lastStartedAt,
+          last_finished_at: state.lastFinishedAt,
+          last_error: state.lastError,
+          updated_at: state.updatedAt,
+        },
+      ],
+    );
+  }
+
+  async acquireLease(request: LeaseRequest): Promise<boolean> {
+    const sql = this.sql();
+    const expiresAt = new Date(request.now.getTime() + request.ttlMs);
+    const insert = `INSERT INTO scim_leases (name, owner, expires_at) VALUES (${sql.list([request.name, request.owner, expiresAt])})`;
+    if (this.provider !== 'mysql') {
+      const rows = await this.query(
+        `${insert} ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+         WHERE scim_leases.owner = excluded.owner OR scim_leases.expires_at <= ${sql.param(request.now)}
+         RETURNING name`,
+        sql.values,
+      );
+      return rows.length === 1;
+    }
+    // Owner first: once it is ours, the expiry follows; when it stays another's, neither changes.
+    const rule = `(owner = VALUES(owner) OR expires_at <= ${sql.param(request.now)})`;
+    const ruleAgain = `(owner = VALUES(owner) OR expires_at <= ${sql.param(request.now)})`;
+    await this.execute(
+      `${insert} ON DUPLICATE KEY UPDATE owner = IF(${rule}, VALUES(owner), owner), expires_at = IF(${ruleAgain}, VALUES(expires_at), expires_at)`,
+      sql.values,
+    );
+    const read = this.sql();
+    const rows = await this.query(
+      `SELECT owner FROM scim_leases WHERE name = ${read.param(request.name)}`,
+      read.values,
+    );
+    return rows[0]?.owner === request.owner;
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    const sql = this.sql();
+    await this.execute(
+      `DELETE FROM scim_leases WHERE name = ${sql.param(name)} AND owner = ${sql.param(owner)}`,
+      sql.values,
+    );
+  }
+}

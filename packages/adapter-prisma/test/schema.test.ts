@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type AnyPrisma, clientFor } from './clients.js';
+import { createDatabase, type Provider, unavailable } from './databases.js';
+
+interface RuntimeDataModel {
+  models: Record<string, { dbName: string | null; fields: { name: string; kind: string; dbName?: string | null }[] }>;
+}
+
+/**
+ * The shipped migrations are written by hand (the schema engine cannot run here): every scim_ table and
+ * column the fragment declares must exist in the migrated database, and nothing more.
+ */
+for (const provider of ['postgresql', 'mysql', 'sqlite'] as const satisfies Provider[]) {
+  const reason = await unavailable(provider);
+
+  describe.skipIf(reason !== null)(`prisma:${provider}: the migration matches the schema fragment`, () => {
+    let client: AnyPrisma;
+    beforeAll(async () => {
+      client = clientFor(provider, await createDatabase(provider, 'scim_prisma_test_schema'));
+    }, 60_000);
+    afterAll(() => client?.$disconnect());
+
+    test('same tables, same columns', async () => {
+      const { models } = (client as unknown as { _runtimeDataModel: RuntimeDataModel })._runtimeDataModel;
+      const expected: Record<string, string[]> = {};
+      for (const [name, model] of Object.entries(models)) {
+        if (!name.startsWith('Scim')) continue;
+        expected[model.dbName ?? name] = model.fields
+          .filter((field) => field.kind === 'scalar')
+          .map((field) => field.dbName ?? field.name)
+          .sort();
+      }
+
+      const columns =
+        provider === 'sqlite'
+          ? await client.$queryRawUnsafe<{ table_name: string; column_name: string }[]>(
+              `SELECT m.name AS table_name, p.name AS column_name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name LIKE 'scim\\_%' ESCAPE '\\'`,
+            )
+          : await client.$queryRawUnsafe<{ table_name: string; column_name: string }[]>(
+              `SELECT table_name AS table_name, column_name AS column_name FROM information_schema.columns WHERE table_name LIKE 'scim\\_%' AND table_schema = ${provider === 'mysql' ? 'DATABASE()' : 'current_schema()'}`,
+            );
+      const actual: Record<string, string[]> = {};
+      for (const { table_name, column_name } of columns) {
+        actual[table_name] = [...(actual[table_name] ?? []), column_name];
+      }
+      for (const list of Object.values(actual)) list.sort();
+
+      expect(Object.keys(expected)).toHaveLength(7);
+      expect(actual).toEqual(expected);
+    });
+  });
+}

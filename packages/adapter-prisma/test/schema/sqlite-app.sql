@@ -1,0 +1,19 @@
+CREATE TABLE "app_users" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "email" TEXT,
+    "name" TEXT,
+    "given_name" TEXT,
+    "family_name" TEXT,
+    "username" TEXT,
+    "department" TEXT,
+    "plan" TEXT NOT NULL DEFAULT 'free',
+    "roles" JSONB,
+    "is_active" BOOLEAN NOT NULL DEFAULT true,
+    "deactivated_at" DATETIME,
+    "scim_organization_id" TEXT,
+    "scim_user_id" TEXT,
+    "created_at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" DATETIME NOT NULL
+);
+
+CREATE UNIQUE INDEX "app_users_scim_organization_id_scim_user_id_key" ON "app_users"("scim_organization_id", "scim_user_id");
