@@ -6,6 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { FINDINGS } from '../src/findings.js';
 import { renderPropertySummary, runCorePropertyTests } from '../src/property-tests.js';
 import { renderReport } from '../src/render.js';
 import { runScenario, type ScenarioResult } from '../src/scenario.js';
@@ -25,12 +26,12 @@ for (const scenario of selected) {
   for (const failure of result.failures.slice(0, 10)) console.log(`  ! ${failure}`);
 }
 
-let preamble: string[] = [];
+let preamble: string[] = [...FINDINGS];
 if (only === undefined || only.includes('properties')) {
   process.stdout.write('core property tests ... ');
   const summary = await runCorePropertyTests();
   console.log(`${summary.passed}/${summary.total} passed`);
-  preamble = renderPropertySummary(summary);
+  preamble = [...preamble, ...renderPropertySummary(summary)];
 }
 
 const machine = `Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB`;

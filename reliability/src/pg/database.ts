@@ -91,3 +91,24 @@ export async function scenarioDatabase(
   }
   return recreateDatabase(database);
 }
+
+/** Drops and creates an empty `database` (an example app applies its own migrations); resolves its URL. */
+export async function emptyDatabase(
+  recorder: { skip(reason: string): void },
+  database: string,
+): Promise<string | null> {
+  const available = await postgresAvailable();
+  if (!available.ok) {
+    recorder.skip(available.reason);
+    return null;
+  }
+  const admin = new pg.Client({ connectionString: PG_BASE_URL });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists ${database} with (force)`);
+    await admin.query(`create database ${database}`);
+  } finally {
+    await admin.end();
+  }
+  return withDatabase(PG_BASE_URL, database);
+}

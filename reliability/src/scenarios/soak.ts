@@ -1,11 +1,19 @@
-import { compareWithDirectory } from '@scim/demo/harness';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { appApi, compareWithDirectory, startApp } from '@scim/demo/harness';
 import { startSimulator } from '@scim/simulator';
-import { freePort, rssMiB, startAppProcess } from '../app-runner.js';
-import type { BindingName } from '../apps.js';
+import { rssMiB } from '../app-runner.js';
 import { directoryChurn } from '../churn.js';
-import { scenarioDatabase } from '../pg/database.js';
-import { openPgStore } from '../pg/store.js';
+import { emptyDatabase } from '../pg/database.js';
 import type { Recorder, Scenario } from '../scenario.js';
+
+/** The repository's example apps: an existing app with SCIM added, run as its users run it. */
+const EXAMPLES = [
+  { binding: 'express', example: 'express-prisma', description: 'Express 5 + Prisma 7 (adapter-pg)' },
+  { binding: 'fastify', example: 'fastify-drizzle', description: 'Fastify 5 + Drizzle (node-postgres)' },
+] as const;
+type Example = (typeof EXAMPLES)[number];
+const examplesRoot = fileURLToPath(new URL('../../../examples/', import.meta.url));
 
 const SOAK_MS = Number(process.env.RELIABILITY_SOAK_SECONDS ?? 60) * 1000;
 const CHANGES_PER_SECOND = Number(process.env.RELIABILITY_SOAK_RATE ?? 150);
@@ -19,16 +27,23 @@ export const soakScenario: Scenario = {
   id: 'soak',
   title: 'Soak: sustained webhook traffic on PostgreSQL',
   kind: 'load',
-  injected: `For ${SOAK_MS / 1000} s per binding, the simulator's directory changes ${CHANGES_PER_SECOND} times a second (at most ${MAX_CHANGES.toLocaleString('en')} changes) and every event is delivered over loopback to the app (Express, then Fastify; each its own process on PostgreSQL through the drizzle adapter), with 10% duplicate deliveries, reordering over a window of 10 and 8 deliveries in flight.`,
+  injected: `For ${SOAK_MS / 1000} s per app, the simulator's directory changes ${CHANGES_PER_SECOND} times a second (at most ${MAX_CHANGES.toLocaleString('en')} changes) and every event is delivered over loopback to the repository's example apps, each its own process on its own PostgreSQL database (${EXAMPLES.map((e) => `\`examples/${e.example}\`: ${e.description}`).join('; ')}), with 10% duplicate deliveries, reordering over a window of 10 and 8 deliveries in flight.`,
   checked: `Every ${WINDOW_MS / 1000} s: events emitted and deliveries acknowledged per second, the backlog, and the app process's RSS. Throughput is held (every window after the first acknowledges at least 80% of what it emitted, and the backlog never exceeds two seconds of traffic), memory stays flat (the last RSS sample within 50% of the second), nothing is given up, and after the queue drains the app equals the directory.`,
   async run(r) {
-    const url = await scenarioDatabase(r, 'scim_reliability_soak');
-    if (url === null) return;
-    for (const binding of ['express', 'fastify'] as const) await soak(r, url, binding);
+    for (const example of EXAMPLES) {
+      const url = await emptyDatabase(r, `scim_reliability_soak_${example.binding}`);
+      if (url === null) return;
+      await soak(r, url, example);
+    }
   },
 };
 
-async function soak(r: Recorder, url: string, binding: BindingName) {
+async function soak(r: Recorder, url: string, { binding, example }: Example) {
+  const cwd = `${examplesRoot}${example}`;
+  if (!existsSync(`${cwd}/src/main.ts`)) {
+    r.check(false, `examples/${example} is missing`);
+    return;
+  }
   const sim = await startSimulator({
     seed: binding === 'express' ? 5005 : 6006,
     retrySchedule: [0, 250, 500, 1_000, 2_000, 4_000, 8_000],
@@ -36,10 +51,19 @@ async function soak(r: Recorder, url: string, binding: BindingName) {
     eventHistoryLimit: 0,
     faults: { webhooks: { duplicateRate: 0.1, reorderWindow: 10, concurrency: 8 } },
   });
-  const reader = openPgStore(url, { max: 2 });
-  const port = await freePort();
-  const app = await startAppProcess({ binding, databaseUrl: url, port, sim, env: { SCIM_POOL_SIZE: '8' } });
-  const subscription = sim.webhooks.subscribe(app.url);
+  const app = await startApp({
+    cwd,
+    env: {
+      ...sim.env(),
+      DATABASE_URL: url,
+      PORT: '0',
+      SCIM_SYNC_INTERVAL_MS: '0',
+      LOG_LEVEL: 'warn',
+      NO_PROXY: '127.0.0.1,localhost',
+    },
+  });
+  const reader = appApi(app.url, 'unused');
+  const subscription = sim.webhooks.subscribe(`${app.url}/webhooks/scalekit`);
   const pid = app.child.pid!;
   const rows: (string | number)[][] = [];
   try {
@@ -106,11 +130,12 @@ async function soak(r: Recorder, url: string, binding: BindingName) {
     const flat = rss.at(-1)! <= (rss[1] ?? rss[0]!) * 1.5;
     r.check(flat, `${binding}: RSS grew from ${rss[1]?.toFixed(0)} to ${rss.at(-1)?.toFixed(0)} MiB`);
     const comparison = compareWithDirectory(churn.truth(), {
-      users: await reader.appUsers(organization.id),
-      groups: await reader.appGroups(organization.id),
+      users: await reader.users(organization.id),
+      groups: await reader.groups(organization.id),
     });
     for (const difference of comparison.differences) r.check(false, `${binding}: ${difference}`);
     const seconds = (performance.now() - started) / 1000;
+    r.figure(`${binding}: app`, `examples/${example}`);
     r.figure(`${binding}: directory changes`, made);
     r.figure(`${binding}: events emitted`, emitted);
     r.figure(`${binding}: deliveries acknowledged (duplicates included)`, stats.delivered);
@@ -127,10 +152,9 @@ async function soak(r: Recorder, url: string, binding: BindingName) {
     subscription.unsubscribe();
     await app.stop();
     await sim.close();
-    await reader.close();
   }
   r.table({
-    title: `${binding}: every ${WINDOW_MS / 1000} s`,
+    title: `examples/${example}: every ${WINDOW_MS / 1000} s`,
     columns: ['t (s)', 'events/s emitted', 'deliveries/s acknowledged', 'deliveries pending', 'app RSS (MiB)'],
     rows,
   });
