@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { appApi, compareWithDirectory, startApp } from '@scim/demo/harness';
 import { startSimulator } from '@scim/simulator';
 import { rssMiB } from '../app-runner.js';
@@ -43,6 +45,10 @@ async function soak(r: Recorder, url: string, { binding, example }: Example) {
   if (!existsSync(`${cwd}/src/main.ts`)) {
     r.check(false, `examples/${example} is missing`);
     return;
+  }
+  // The Prisma example needs its generated clients, as its own `pnpm start` makes them.
+  if (existsSync(`${cwd}/scripts/generate.mjs`) && !existsSync(`${cwd}/generated`)) {
+    await promisify(execFile)(process.execPath, ['scripts/generate.mjs'], { cwd });
   }
   const sim = await startSimulator({
     seed: binding === 'express' ? 5005 : 6006,
