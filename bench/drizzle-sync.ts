@@ -80,6 +80,12 @@ const simulator = fork(new URL('./sync-simulator.ts', here), [], {
   env: { ...process.env, NO_PROXY: '127.0.0.1,localhost' },
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 });
+// The simulator must not outlive a failed run.
+process.once('exit', () => simulator.kill());
+process.once('uncaughtException', (error) => {
+  console.error(error);
+  process.exit(1);
+});
 await next(simulator, (m) => 'ready' in m);
 simulator.send({ cmd: 'seed', users: USERS });
 const seeded = await next<Seeded>(simulator, (m) => 'url' in m);

@@ -8,13 +8,13 @@ import { drizzleAdapter } from '../src/index.js';
 import * as schema from './app/mysql-schema.js';
 import { adapterBehaviour } from './support/adapter-behaviour.js';
 import { rawBackdoor } from './support/backdoor.js';
-import { drizzleKitMigrations, recreateMysql, unreachable } from './support/databases.js';
+import { drizzleKitMigrations, recreateMysql, testDatabase, unreachable } from './support/databases.js';
 import { activeMapping, appFields } from './support/mapping.js';
 
 async function prepare() {
   let url: string;
   try {
-    url = await recreateMysql('scim_drizzle_test');
+    url = await recreateMysql(testDatabase('scim_drizzle_test'));
   } catch (error) {
     return unreachable('MariaDB/MySQL', error);
   }

@@ -8,13 +8,13 @@ import { drizzleAdapter } from '../src/index.js';
 import * as schema from './app/pg-schema.js';
 import { adapterBehaviour } from './support/adapter-behaviour.js';
 import { rawBackdoor } from './support/backdoor.js';
-import { drizzleKitMigrations, recreatePostgres, unreachable } from './support/databases.js';
+import { drizzleKitMigrations, recreatePostgres, testDatabase, unreachable } from './support/databases.js';
 import { activeMapping, appFields } from './support/mapping.js';
 
 async function prepare() {
   let url: string;
   try {
-    url = await recreatePostgres('scim_drizzle_test');
+    url = await recreatePostgres(testDatabase('scim_drizzle_test'));
   } catch (error) {
     return unreachable('PostgreSQL', error);
   }

@@ -17,7 +17,7 @@ import type {
   UserPatch,
   UserWrite,
 } from '@scim/core';
-import { and, asc, type Column, eq, gt, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, type Column, eq, getTableColumns, gt, lt, or, type SQL, sql, type Table } from 'drizzle-orm';
 import type {
   PgColumn,
   PgDatabase,
@@ -28,6 +28,7 @@ import type {
 } from 'drizzle-orm/pg-core';
 import { chunkRows, decodeRoles, dedupeAdvances, encodeRoles, unique } from '../batches.js';
 import type { UserRows } from '../user-rows.js';
+import { canSendAsJson, jsonRowsSource } from './json-rows.js';
 import {
   scimDirectories,
   scimEntities,
@@ -52,6 +53,21 @@ const anyOf = (column: Column, values: readonly string[]): SQL =>
 const excluded = (column: Column): SQL => sql`excluded.${sql.identifier(column.name)}`;
 
 type InboxRow = typeof scimEvents.$inferSelect;
+
+/** The rows of `db.execute`: node-postgres and PGlite answer `{ rows }`, postgres.js an array. */
+function rowsOf(result: unknown): Record<string, unknown>[] {
+  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Record<string, unknown>[];
+}
+
+/** A raw row (SQL column names) decoded the way Drizzle decodes a select of the table. */
+function decodeRow<T extends Table>(table: T, row: Record<string, unknown>): T['$inferSelect'] {
+  const out: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const value = row[column.name];
+    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return out as T['$inferSelect'];
+}
 type EntityRow = typeof scimEntities.$inferSelect;
 
 function inboxRecord(row: InboxRow): InboxRecord {
@@ -97,13 +113,14 @@ export class PgStore implements ScimStore {
 
   async getEntities(organizationId: string, kind: EntityKind, ids: readonly string[]): Promise<EntityState[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db
-      .select()
-      .from(scimEntities)
-      .where(
-        and(eq(scimEntities.organizationId, organizationId), eq(scimEntities.kind, kind), anyOf(scimEntities.id, ids)),
-      );
-    return rows.map(entityState);
+    const t = scimEntities;
+    // One primary-key lookup per id, whatever the statistics say: during a first sync the table grows
+    // from empty faster than autovacuum analyzes it, and a plain `id = any($1)` is then planned as a
+    // scan of the whole organization with the ids as a filter.
+    const result = await this.db.execute(
+      sql`select e.* from unnest(${sql.param(unique(ids))}::text[]) as w(id) cross join lateral (select * from ${t} where ${t.organizationId} = ${organizationId} and ${t.kind} = ${kind} and ${t.id} = w.id limit 1) as e`,
+    );
+    return rowsOf(result).map((row) => entityState(decodeRow(t, row)));
   }
 
   async advanceEntities(organizationId: string, kind: EntityKind, items: readonly EntityAdvance[]): Promise<string[]> {
@@ -167,14 +184,37 @@ export class PgStore implements ScimStore {
 
   async upsertUsers(organizationId: string, users: readonly UserWrite[]): Promise<void> {
     const table = this.users.table as PgTable;
+    const target = [this.users.organizationIdColumn, this.users.userIdColumn] as PgColumn[];
     for (const shape of this.users.shapes(organizationId, users)) {
       const updateKeys = this.users.updateKeys(shape);
+      const columns = shape.keys.map((key) => [key, this.users.column(key)] as [string, Column]);
+      if (canSendAsJson(columns.map(([, column]) => column))) {
+        const onConflict =
+          updateKeys.length === 0
+            ? sql`do nothing`
+            : sql`do update set ${sql.join(
+                updateKeys.map((key) => {
+                  const column = this.users.column(key);
+                  return sql`${sql.identifier(column.name)} = ${excluded(column)}`;
+                }),
+                sql`, `,
+              )}`;
+        await this.db.execute(
+          sql`insert into ${table} (${sql.join(
+            columns.map(([, column]) => sql.identifier(column.name)),
+            sql`, `,
+          )}) ${jsonRowsSource(table, columns, shape.rows)} on conflict (${sql.join(
+            target.map((column) => sql.identifier(column.name)),
+            sql`, `,
+          )}) ${onConflict}`,
+        );
+        continue;
+      }
       const set = Object.fromEntries(
         updateKeys.map((key) => [key, excluded(this.users.column(key))]),
       ) as PgUpdateSetSource<PgTable>;
       for (const chunk of chunkRows(shape.rows, shape.keys.length)) {
         const insert = this.db.insert(table).values(chunk as PgInsertValue<PgTable>[]);
-        const target = [this.users.organizationIdColumn, this.users.userIdColumn] as PgColumn[];
         await (updateKeys.length === 0
           ? insert.onConflictDoNothing({ target })
           : insert.onConflictDoUpdate({ target, set }));

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +11,14 @@ export const packageRoot = new URL('../..', import.meta.url).pathname;
 
 export const PG_BASE_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const MYSQL_BASE_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
+
+/**
+ * This checkout's own database name: other checkouts of the repository (worktrees, CI) run the same
+ * tests against the same servers at the same time, and must not drop each other's databases.
+ */
+export function testDatabase(base: string): string {
+  return `${base}_${createHash('sha1').update(packageRoot).digest('hex').slice(0, 10)}`;
+}
 
 /** The same server, another database. */
 export function withDatabase(url: string, database: string): string {

@@ -696,7 +696,9 @@ export class SyncRun {
           )
         ).map((s) => [s.id, s]),
       );
-      const groupIds = [...new Set(users.flatMap((u) => (u.user.groups ?? []).map((g) => g.id)))];
+      const groupIdSet = new Set<string>();
+      for (const { user } of users) if (user.groups !== undefined) for (const g of user.groups) groupIdSet.add(g.id);
+      const groupIds = [...groupIdSet];
       const deletedGroups = new Set(
         groupIds.length === 0
           ? []
@@ -758,13 +760,16 @@ export class SyncRun {
       );
       counts.memberships += applied.length;
       const names = await this.groupNames(store, refs);
+      const mapRoles = this.ctx.roles;
       const writes: UserWrite[] = applied.map(({ user, version, prev }) => {
         const directoryRoles = prev?.directoryRoles ?? null;
-        const groups = (user.groups ?? []).map((g) => ({ id: g.id, displayName: names.get(g.id) ?? g.displayName }));
-        const roles =
-          this.ctx.roles === null
-            ? (directoryRoles ?? [])
-            : mergeRoles(directoryRoles ?? undefined, this.ctx.roles(user, groups));
+        let roles: string[];
+        if (mapRoles === null) roles = directoryRoles ?? [];
+        else {
+          // Role mappings match on the names the store knows (a rename may not have reached the listing).
+          const groups = (user.groups ?? []).map((g) => ({ id: g.id, displayName: names.get(g.id) ?? g.displayName }));
+          roles = mergeRoles(directoryRoles ?? undefined, mapRoles(user, groups));
+        }
         return toUserWrite(user, user.active ?? true, version, roles);
       });
       await store.upsertUsers(this.org, writes);
