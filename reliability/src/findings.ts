@@ -1,0 +1,10 @@
+/** What the scenarios found while they were written: kept in the report so the fixes stay explained. */
+export const FINDINGS: readonly string[] = [
+  '## Findings',
+  '',
+  '- **A full sync ignored changes to profile fields** (department, title, display name): the user fingerprint covered only email, names, username, state and groups, so such users were judged unchanged and the app kept stale values. Found by `process-kill` (the resumed sync did not end equal to the directory); fixed in `@scim/core` (main carries the fix: the fingerprint now digests every field the directory gives).',
+  "- **node-postgres: a connection reset during a transaction kills the process** unless every pool client has an `'error'` listener: pg-pool removes its idle listener when a client is checked out, and the client emits `'error'` when its socket resets. Found by `db-outage` (the Express app process died on the first cut). Apps must add `pool.on('connect', (client) => client.on('error', ...))` (the failing query still rejects, so the engine answers 500 and Scalekit retries). The scenarios' app does (`src/pg/store.ts`).",
+  "- **drizzle-orm 0.45 (node-postgres) leaks a pool client when BEGIN fails**: its `transaction()` sends BEGIN before its `try/finally`, so a connection that drops while BEGIN is on the wire is never released. Each such drop removes a pool slot; once the pool is exhausted every delivery is answered 500 until the app restarts, deliveries are given up, and `pool.end()` never resolves. Found by `db-outage` (a run hung, then a deterministic check reproduced it: see the table in that scenario). The scenarios' app works around it with a pool that takes back a client whose BEGIN failed (`BeginGuardPool` in `src/pg/store.ts`); `@scim/adapter-drizzle` (or drizzle-orm) should do the same for node-postgres pools.",
+  '- A resumed full sync lists the whole directory again (it must know who still exists before deprovisioning anyone) and applies only the pages after its checkpoint: resuming saves writes, not listing calls (see `process-kill`).',
+  '',
+];
