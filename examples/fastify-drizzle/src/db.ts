@@ -25,6 +25,11 @@ export async function openDatabase(databaseUrl: string | undefined, dataDir: str
     const { drizzle } = await import('drizzle-orm/node-postgres');
     const { migrate } = await import('drizzle-orm/node-postgres/migrator');
     const pool = new Pool({ connectionString: databaseUrl, max: 10 });
+    // A dropped connection emits 'error' on the pool (idle clients) or on the client (checked out, e.g. in a
+    // transaction). The failing query rejects anyway (the webhook answers 500 and Scalekit retries); without
+    // listeners the event would end the process.
+    pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = drizzle({ client: pool, schema });
     await migrate(db, { migrationsFolder });
     return { db, description: 'postgresql', close: () => pool.end() };
