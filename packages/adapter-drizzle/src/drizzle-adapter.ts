@@ -11,6 +11,7 @@ import { BaseSQLiteDatabase, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { buildAdapter } from './build-adapter.js';
 import { type MySqlDb, MySqlStore } from './mysql/store.js';
 import type { DrizzleAdapterOptions } from './options.js';
+import { nodePostgresTransactions } from './pg/node-postgres-transactions.js';
 import { type PgDb, PgStore } from './pg/store.js';
 import { type SQLiteDb, SQLiteStore } from './sqlite/store.js';
 import { SQLiteTransactions } from './sqlite/transactions.js';
@@ -45,10 +46,12 @@ export function drizzleAdapter(db: unknown, options: DrizzleAdapterOptions<Table
   };
   if (is(db, PgDatabase)) {
     const pg = db as PgDb;
+    // node-postgres pools get transactions on a checkout the adapter owns (see the file for why).
+    const run = nodePostgresTransactions(pg) ?? ((fn) => pg.transaction((tx) => fn(tx as unknown as PgDb)));
     return buildAdapter({
       ...common,
       name: 'drizzle:pg',
-      transaction: (fn) => pg.transaction((tx) => fn(new PgStore(tx as unknown as PgDb, users))),
+      transaction: (fn) => run((tx) => fn(new PgStore(tx, users))),
     });
   }
   if (is(db, MySqlDatabase)) {

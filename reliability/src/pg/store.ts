@@ -28,73 +28,23 @@ export const userMapping = {
   roles: 'roles',
 } as const;
 
-/**
- * A node-postgres pool that takes back a client whose first query (drizzle's BEGIN) fails. drizzle-orm
- * 0.45's node-postgres `transaction()` sends BEGIN before its try/finally, so a connection that drops
- * while BEGIN is on the wire is never released: each such drop leaks a pool slot, and once the pool is
- * exhausted every later delivery is answered 500 until the app restarts (found by the db-outage scenario,
- * which also measures the unguarded pool). drizzle never releases a client whose BEGIN failed, so
- * releasing it here cannot release it twice.
- */
-class BeginGuardPool extends pg.Pool {
-  override connect(): Promise<pg.PoolClient>;
-  override connect(
-    callback: (error: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void,
-  ): void;
-  override connect(
-    callback?: (error: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void,
-  ): Promise<pg.PoolClient> | undefined {
-    if (callback !== undefined) {
-      super.connect(callback);
-      return undefined;
-    }
-    return super.connect().then((client) => {
-      const query = client.query;
-      let first = true;
-      client.query = ((...args: Parameters<typeof query>) => {
-        const result = (query as (...a: unknown[]) => unknown).apply(client, args);
-        if (first) {
-          first = false;
-          client.query = query;
-          if (result instanceof Promise) {
-            result.catch((error: unknown) => {
-              if (!(client as unknown as { _queryable: boolean })._queryable) client.release(error as Error);
-            });
-          }
-        }
-        return result;
-      }) as typeof query;
-      return client;
-    });
-  }
-}
-
 export interface PgStoreOptions {
   /** Pool size. Default 5. */
   max?: number;
   /** Fail a connection attempt after this long, so an outage answers fast. Default 2000 ms. */
   connectionTimeoutMillis?: number;
-  /** Take back clients whose BEGIN failed (see `BeginGuardPool`). Default true. */
-  guardBeginLeak?: boolean;
 }
 
 /** The drizzle adapter over its own node-postgres pool, with back-door reads in plain SQL. */
 export function openPgStore(url: string, options: PgStoreOptions = {}): PgStore {
-  const Pool = options.guardBeginLeak === false ? pg.Pool : BeginGuardPool;
-  const pool = new Pool({
+  const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 5,
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 2000,
   });
   // An idle client whose connection drops emits 'error' on the pool; unhandled, it would end the process.
+  // (A client the adapter has checked out for a transaction carries the adapter's own listener.)
   pool.on('error', () => {});
-  // A client checked out of the pool (drizzle's transaction holds one) has no 'error' listener: pg-pool
-  // removes its idle listener on checkout. A connection reset mid-transaction then emits an unhandled
-  // 'error' and kills the process (found by the db-outage scenario). The failing query still rejects, so
-  // the engine answers 500 and Scalekit retries; the listener only keeps the process alive.
-  pool.on('connect', (client) => {
-    client.on('error', () => {});
-  });
   const db = drizzle(pool, { schema });
   const adapter = drizzleAdapter(db, { users: userMapping });
 
@@ -169,8 +119,8 @@ export function openPgStore(url: string, options: PgStoreOptions = {}): PgStore 
           )
         ).rows.map((row) => [row.status, Number(row.n)]),
       ),
-    // pool.end() waits for every checked-out client; one leaked by a failed BEGIN (see the db-outage
-    // scenario) would keep it waiting for ever.
-    close: () => Promise.race([pool.end(), new Promise<void>((resolve) => setTimeout(resolve, 3_000).unref())]),
+    // pool.end() waits for every checked-out client: it resolving after the db-outage scenario shows the
+    // adapter gave back every client, including those whose BEGIN failed.
+    close: () => pool.end(),
   };
 }
