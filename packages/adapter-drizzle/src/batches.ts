@@ -1,4 +1,4 @@
-import type { EntityAdvance } from '@scim/core';
+import type { EntityAdvance, InboxStatus, InboxUpdate } from '@scim/core';
 
 /**
  * Bound parameters per statement. Under PostgreSQL's and MySQL's 65,535 and SQLite's default 32,766,
@@ -46,4 +46,21 @@ export function encodeRoles(roles: readonly string[] | null): string | null {
 
 export function decodeRoles(text: string | null): string[] | null {
   return text === null ? null : (JSON.parse(text) as string[]);
+}
+
+/** The first record of each id (a claim of a repeated id is a duplicate of the first). */
+export function firstOfEachId<T extends { id: string }>(records: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return records.filter((r) => !seen.has(r.id) && seen.add(r.id) !== undefined);
+}
+
+/** Event ids grouped by the status they finish with. */
+export function idsByStatus(entries: readonly InboxUpdate[]): Map<InboxStatus, string[]> {
+  const out = new Map<InboxStatus, string[]>();
+  for (const { id, status } of entries) {
+    const ids = out.get(status);
+    if (ids === undefined) out.set(status, [id]);
+    else ids.push(id);
+  }
+  return out;
 }

@@ -11,8 +11,8 @@ export interface AdapterParts {
 
 // Typed as a record so that a method added to the contract fails to compile here.
 const METHODS: Record<keyof ScimStore, true> = {
-  claimEvent: true,
-  finishEvent: true,
+  claimEvents: true,
+  finishEvents: true,
   getEvent: true,
   pruneEvents: true,
   getEntities: true,

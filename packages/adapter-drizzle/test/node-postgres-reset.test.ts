@@ -58,19 +58,19 @@ if (!url.startsWith('postgres')) {
     });
     const org = `org_${randomUUID()}`;
     // Warm both connections, so the resets hit clients the pool has handed out before.
-    await Promise.all([adapter.claimEvent(record(org)), adapter.claimEvent(record(org))]);
+    await Promise.all([adapter.claimEvents([record(org)]), adapter.claimEvents([record(org)])]);
 
     for (let round = 0; round < 5; round++) {
       proxy.cutDuringBegin();
-      await expect(adapter.claimEvent(record(org))).rejects.toThrow();
+      await expect(adapter.claimEvents([record(org)])).rejects.toThrow();
       proxy.cutAfterBegin();
-      await expect(adapter.claimEvent(record(org))).rejects.toThrow();
+      await expect(adapter.claimEvents([record(org)])).rejects.toThrow();
     }
     expect(proxy.resets).toBe(10);
 
     // Every checkout came back: the pool of two serves two transactions at once and holds nothing.
     const later = [record(org), record(org)];
-    expect(await Promise.all(later.map((event) => adapter.claimEvent(event)))).toEqual([true, true]);
+    expect(await Promise.all(later.map((event) => adapter.claimEvents([event])))).toEqual(later.map((e) => [e.id]));
     expect((await adapter.getEvent(later[0]!.id))?.organizationId).toBe(org);
     expect(pool.waitingCount).toBe(0);
     expect(pool.idleCount).toBe(pool.totalCount);

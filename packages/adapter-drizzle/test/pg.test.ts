@@ -111,7 +111,7 @@ if (typeof ready === 'string') {
           status: 'pending',
           payload: null,
         };
-        expect(await store.claimEvent(record)).toBe(true);
+        expect(await store.claimEvents([record])).toEqual([event]);
         await store.getEntities(org, 'user', ['u1']);
         await store.getEntities(org, 'group', groupIds);
         const advance = {
@@ -133,7 +133,7 @@ if (typeof ready === 'string') {
         await store.upsertUsers(org, [
           { id: 'u1', organizationId: org, email: 'u1@example.com', active: true, roles: [], version: 1n },
         ]);
-        await store.finishEvent(event, 'applied');
+        await store.finishEvents([{ id: event, status: 'applied' }]);
       });
     const prepared = async () =>
       (

@@ -177,18 +177,20 @@ describe('what Mongoose sends', () => {
     });
   });
 
-  test('claimEvent: an insert-only upsert keyed by the event id', async () => {
+  test('claimEvents: an insert-only upsert keyed by the event id', async () => {
     const receivedAt = new Date();
     await expect(
-      store.claimEvent({
-        id: 'evt_1',
-        organizationId: 'org_1',
-        type: 'organization.directory.user_created',
-        occurredAt: '2025-06-02T08:00:00.123456789Z',
-        receivedAt,
-        status: 'pending',
-        payload: null,
-      }),
+      store.claimEvents([
+        {
+          id: 'evt_1',
+          organizationId: 'org_1',
+          type: 'organization.directory.user_created',
+          occurredAt: '2025-06-02T08:00:00.123456789Z',
+          receivedAt,
+          status: 'pending',
+          payload: null,
+        },
+      ]),
     ).rejects.toBeInstanceOf(NotSent);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.method).toBe('updateOne');

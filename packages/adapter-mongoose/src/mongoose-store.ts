@@ -8,6 +8,7 @@ import {
   type GroupWrite,
   type InboxRecord,
   type InboxStatus,
+  type InboxUpdate,
   type LeaseRequest,
   type ListPage,
   type Membership,
@@ -126,24 +127,44 @@ export class MongooseStore<TUser> implements ScimStore {
     }
   }
 
-  claimEvent(record: InboxRecord): Promise<boolean> {
+  /**
+   * One insert-only upsert per record, in order: each answers for itself whether it inserted (a
+   * multi-document write would leave that to the shape of a driver error outside a transaction).
+   */
+  claimEvents(records: readonly InboxRecord[]): Promise<string[]> {
     return this.run(async () => {
-      const { filter, update } = claimUpdate(record);
-      try {
-        const result = await this.ctx.models.events.updateOne(filter, update, { upsert: true, ...this.options });
-        return result.upsertedCount === 1;
-      } catch (error) {
-        // Two claims racing outside a transaction: the server normally retries the loser's upsert
-        // itself; an E11000 that still gets through means the other one inserted first.
-        if (this.session === null && isDuplicateKeyError(error)) return false;
-        throw error;
+      const claimed: string[] = [];
+      const seen = new Set<string>();
+      for (const record of records) {
+        if (seen.has(record.id)) continue;
+        seen.add(record.id);
+        if (await this.claimOne(record)) claimed.push(record.id);
       }
+      return claimed;
     });
   }
 
-  finishEvent(id: string, status: InboxStatus): Promise<void> {
+  private async claimOne(record: InboxRecord): Promise<boolean> {
+    const { filter, update } = claimUpdate(record);
+    try {
+      const result = await this.ctx.models.events.updateOne(filter, update, { upsert: true, ...this.options });
+      return result.upsertedCount === 1;
+    } catch (error) {
+      // Two claims racing outside a transaction: the server normally retries the loser's upsert
+      // itself; an E11000 that still gets through means the other one inserted first.
+      if (this.session === null && isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
+  /** One update per status (a batch has few). */
+  finishEvents(entries: readonly InboxUpdate[]): Promise<void> {
     return this.run(async () => {
-      await this.ctx.models.events.updateOne({ _id: id }, { $set: { status } }, this.options);
+      const byStatus = new Map<InboxStatus, string[]>();
+      for (const { id, status } of entries) byStatus.set(status, [...(byStatus.get(status) ?? []), id]);
+      for (const [status, ids] of byStatus) {
+        await this.ctx.models.events.updateMany({ _id: { $in: ids } }, { $set: { status } }, this.options);
+      }
     });
   }
 

@@ -8,6 +8,7 @@ import type {
   GroupWrite,
   InboxRecord,
   InboxStatus,
+  InboxUpdate,
   LeaseRequest,
   ListPage,
   Membership,
@@ -76,6 +77,8 @@ function lastPerId<T extends { id: string }>(items: readonly T[], better?: (a: T
   return [...byId.values()];
 }
 
+const EVENT_COLUMNS = 'id, organization_id, type, occurred_at, received_at, status, payload';
+
 /**
  * The SDK's bookkeeping in its `scim_` tables, through raw SQL on the Prisma client or on an
  * interactive transaction's client. Every multi-item method is a constant number of statements.
@@ -101,26 +104,56 @@ export class PrismaStore implements ScimStore {
 
   // Inbox
 
-  async claimEvent(record: InboxRecord): Promise<boolean> {
-    const sql = this.sql();
-    const values = `(${sql.list([record.id, record.organizationId, record.type, record.occurredAt, record.receivedAt, record.status, record.payload])})`;
-    const insert = `INSERT INTO scim_events (id, organization_id, type, occurred_at, received_at, status, payload) VALUES ${values}`;
+  async claimEvents(records: readonly InboxRecord[]): Promise<string[]> {
+    const seen = new Set<string>();
+    const fresh = records.filter((r) => !seen.has(r.id) && seen.add(r.id) !== undefined);
+    const claimed: string[] = [];
     if (this.provider !== 'mysql') {
-      return (await this.execute(`${insert} ON CONFLICT (id) DO NOTHING`, sql.values)) === 1;
+      for (const part of chunk(fresh, 7)) {
+        const sql = this.sql();
+        const rows = part
+          .map(
+            (r) => `(${sql.list([r.id, r.organizationId, r.type, r.occurredAt, r.receivedAt, r.status, r.payload])})`,
+          )
+          .join(', ');
+        const inserted = await this.query(
+          `INSERT INTO scim_events (${EVENT_COLUMNS}) VALUES ${rows} ON CONFLICT (id) DO NOTHING RETURNING id`,
+          sql.values,
+        );
+        for (const row of inserted) claimed.push(String(row.id));
+      }
+      return claimed;
     }
-    // MySQL keeps its transaction going after a failed statement, so the duplicate key is the answer.
-    try {
-      await this.execute(insert, sql.values);
-      return true;
-    } catch (error) {
-      if (isUniqueViolation(error)) return false;
-      throw error;
+    // MySQL cannot say which rows of a multi-row insert were new, and INSERT IGNORE would hide other
+    // errors too. One insert per record: a duplicate key fails only that statement, not the transaction.
+    for (const r of fresh) {
+      const sql = this.sql();
+      try {
+        await this.execute(
+          `INSERT INTO scim_events (${EVENT_COLUMNS}) VALUES (${sql.list([r.id, r.organizationId, r.type, r.occurredAt, r.receivedAt, r.status, r.payload])})`,
+          sql.values,
+        );
+        claimed.push(r.id);
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+      }
     }
+    return claimed;
   }
 
-  async finishEvent(id: string, status: InboxStatus): Promise<void> {
-    const sql = this.sql();
-    await this.execute(`UPDATE scim_events SET status = ${sql.param(status)} WHERE id = ${sql.param(id)}`, sql.values);
+  async finishEvents(entries: readonly InboxUpdate[]): Promise<void> {
+    // One update per status (a batch has few).
+    const byStatus = new Map<InboxStatus, string[]>();
+    for (const { id, status } of entries) byStatus.set(status, [...(byStatus.get(status) ?? []), id]);
+    for (const [status, ids] of byStatus) {
+      for (const part of chunk(ids, listCost(this.provider))) {
+        const sql = this.sql();
+        await this.execute(
+          `UPDATE scim_events SET status = ${sql.param(status)} WHERE ${sql.in('id', part)}`,
+          sql.values,
+        );
+      }
+    }
   }
 
   async getEvent(id: string): Promise<InboxRecord | null> {

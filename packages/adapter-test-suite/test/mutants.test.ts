@@ -59,26 +59,41 @@ const mutants: Mutant[] = [
     ],
   },
   {
-    name: 'claimEvent always claims',
+    name: 'claimEvents claims every id it is given',
     make: patched((s) => ({
-      claimEvent: async (record) => {
-        await s.claimEvent(record);
-        return true;
+      claimEvents: async (records) => {
+        await s.claimEvents(records);
+        return records.map((r) => r.id);
       },
     })),
     breaks: [
       'inbox/a repeated event id is a duplicate and changes nothing',
-      'store/claimEvent inserts once, then resolves false without throwing; finishEvent sets the status',
-      'concurrency/the same event applied 10 times at once is applied exactly once',
+      'store/claimEvents inserts the new ids only and names them, without throwing; finishEvents sets statuses',
+      'concurrency/parallel claims of overlapping batches: each id is won exactly once',
     ],
   },
   {
-    name: 'finishEvent does nothing',
-    make: patched(() => ({ finishEvent: async () => {} })),
+    name: 'claimEvents inserts only the first record of a call',
+    make: patched((s) => ({
+      claimEvents: (records) => s.claimEvents(records.slice(0, 1)),
+    })),
+    breaks: [
+      'store/claimEvents inserts the new ids only and names them, without throwing; finishEvents sets statuses',
+      'concurrency/parallel claims of overlapping batches: each id is won exactly once',
+    ],
+  },
+  {
+    name: 'finishEvents does nothing',
+    make: patched(() => ({ finishEvents: async () => {} })),
     breaks: [
       'versions/an older event is stale: recorded as stale, nothing else changes',
       'inbox/an unknown event delivered twice is a duplicate',
     ],
+  },
+  {
+    name: 'finishEvents sets the first status only',
+    make: patched((s) => ({ finishEvents: (entries) => s.finishEvents(entries.slice(0, 1)) })),
+    breaks: ['store/claimEvents inserts the new ids only and names them, without throwing; finishEvents sets statuses'],
   },
   {
     name: 'advanceEntities reports every id as written',
@@ -188,7 +203,8 @@ const mutants: Mutant[] = [
         await s.ensureGroups(org, groups);
       },
     })),
-    breaks: ["memberships/a user naming a known group does not overwrite the group's own data"],
+    // The engine calls it only for groups without a version record of their own (stubs).
+    breaks: ['store/groups: upsert merges, ensureGroups only inserts, getGroups skips missing, deleteGroups removes'],
   },
   {
     name: 'getGroups finds nothing',

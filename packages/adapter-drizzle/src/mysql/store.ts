@@ -8,6 +8,7 @@ import type {
   GroupWrite,
   InboxRecord,
   InboxStatus,
+  InboxUpdate,
   LeaseRequest,
   ListPage,
   Membership,
@@ -27,7 +28,7 @@ import type {
   MySqlUpdateSetSource,
   PreparedQueryHKTBase,
 } from 'drizzle-orm/mysql-core';
-import { chunkRows, decodeRoles, dedupeAdvances, encodeRoles, unique } from '../batches.js';
+import { chunkRows, decodeRoles, dedupeAdvances, encodeRoles, firstOfEachId, idsByStatus, unique } from '../batches.js';
 import { isMysqlDuplicate } from '../errors.js';
 import type { UserRows } from '../user-rows.js';
 import {
@@ -82,19 +83,27 @@ export class MySqlStore implements ScimStore {
     private readonly users: UserRows,
   ) {}
 
-  async claimEvent(record: InboxRecord): Promise<boolean> {
-    // A duplicate key fails only this statement on MySQL, not the transaction; every other error is rethrown.
-    try {
-      await this.db.insert(scimEvents).values(record);
-      return true;
-    } catch (error) {
-      if (isMysqlDuplicate(error)) return false;
-      throw error;
+  async claimEvents(records: readonly InboxRecord[]): Promise<string[]> {
+    // MySQL cannot say which rows of a multi-row insert were new, and INSERT IGNORE would hide other
+    // errors too: one insert per record, where a duplicate key fails only that statement, not the
+    // transaction; every other error is rethrown.
+    const claimed: string[] = [];
+    for (const record of firstOfEachId(records)) {
+      try {
+        await this.db.insert(scimEvents).values(record);
+        claimed.push(record.id);
+      } catch (error) {
+        if (!isMysqlDuplicate(error)) throw error;
+      }
     }
+    return claimed;
   }
 
-  async finishEvent(id: string, status: InboxStatus): Promise<void> {
-    await this.db.update(scimEvents).set({ status }).where(eq(scimEvents.id, id));
+  async finishEvents(entries: readonly InboxUpdate[]): Promise<void> {
+    // One update per status (a batch has few).
+    for (const [status, ids] of idsByStatus(entries)) {
+      await this.db.update(scimEvents).set({ status }).where(inArray(scimEvents.id, ids));
+    }
   }
 
   async getEvent(id: string): Promise<InboxRecord | null> {

@@ -7,6 +7,7 @@ import type {
   GroupWrite,
   InboxRecord,
   InboxStatus,
+  InboxUpdate,
   LeaseRequest,
   ListPage,
   Membership,
@@ -74,11 +75,16 @@ type EntityRow = typeof scimEntities.$inferSelect;
  * The statements of the webhook path, written once. Their text is the same whatever the number of
  * rows (arrays travel as one parameter each), so the batch calls share them.
  */
-const CLAIM_EVENT = new PreparedText(
+// Arrays of the same length, one per column; a repeated id is left to ON CONFLICT (DO NOTHING skips it).
+const CLAIM_EVENTS = new PreparedText(
   'insert into "scim_events" ("id", "organization_id", "type", "occurred_at", "received_at", "status", "payload") ' +
-    'values ($1, $2, $3, $4, $5, $6, $7) on conflict ("id") do nothing returning "id"',
+    'select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[]) ' +
+    'on conflict ("id") do nothing returning "id"',
 );
-const FINISH_EVENT = new PreparedText('update "scim_events" set "status" = $2 where "id" = $1');
+const FINISH_EVENTS = new PreparedText(
+  'update "scim_events" as e set "status" = u.status from unnest($1::text[], $2::text[]) as u(id, status) ' +
+    'where e."id" = u.id',
+);
 // One primary-key lookup per id, whatever the statistics say: during a first sync the table grows
 // from empty faster than autovacuum analyzes it, and a plain `id = any($1)` is then planned as a
 // scan of the whole organization with the ids as a filter.
@@ -138,21 +144,23 @@ export class PgStore implements ScimStore {
     private readonly users: UserRows,
   ) {}
 
-  async claimEvent(record: InboxRecord): Promise<boolean> {
-    const inserted = await CLAIM_EVENT.run(this.db, [
-      record.id,
-      record.organizationId,
-      record.type,
-      record.occurredAt,
-      scimEvents.receivedAt.mapToDriverValue(record.receivedAt),
-      record.status,
-      record.payload ?? null,
+  async claimEvents(records: readonly InboxRecord[]): Promise<string[]> {
+    if (records.length === 0) return [];
+    const inserted = await CLAIM_EVENTS.run(this.db, [
+      records.map((r) => r.id),
+      records.map((r) => r.organizationId),
+      records.map((r) => r.type),
+      records.map((r) => r.occurredAt),
+      records.map((r) => scimEvents.receivedAt.mapToDriverValue(r.receivedAt)),
+      records.map((r) => r.status),
+      records.map((r) => r.payload ?? null),
     ]);
-    return inserted.length === 1;
+    return inserted.map((row) => row.id as string);
   }
 
-  async finishEvent(id: string, status: InboxStatus): Promise<void> {
-    await FINISH_EVENT.run(this.db, [id, status]);
+  async finishEvents(entries: readonly InboxUpdate[]): Promise<void> {
+    if (entries.length === 0) return;
+    await FINISH_EVENTS.run(this.db, [entries.map((e) => e.id), entries.map((e) => e.status)]);
   }
 
   async getEvent(id: string): Promise<InboxRecord | null> {

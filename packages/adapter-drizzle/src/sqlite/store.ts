@@ -7,6 +7,7 @@ import type {
   GroupWrite,
   InboxRecord,
   InboxStatus,
+  InboxUpdate,
   LeaseRequest,
   ListPage,
   Membership,
@@ -25,7 +26,7 @@ import type {
   SQLiteTable,
   SQLiteUpdateSetSource,
 } from 'drizzle-orm/sqlite-core';
-import { chunkRows, decodeRoles, dedupeAdvances, encodeRoles, unique } from '../batches.js';
+import { chunkRows, decodeRoles, dedupeAdvances, encodeRoles, firstOfEachId, idsByStatus, unique } from '../batches.js';
 import type { UserRows } from '../user-rows.js';
 import {
   scimDirectories,
@@ -67,17 +68,25 @@ export class SQLiteStore implements ScimStore {
     private readonly users: UserRows,
   ) {}
 
-  async claimEvent(record: InboxRecord): Promise<boolean> {
-    const inserted = await this.db
-      .insert(scimEvents)
-      .values(record)
-      .onConflictDoNothing({ target: scimEvents.id })
-      .returning({ id: scimEvents.id });
-    return inserted.length === 1;
+  async claimEvents(records: readonly InboxRecord[]): Promise<string[]> {
+    const claimed: string[] = [];
+    // Chunks keep each statement under SQLite's bound-parameter limit (7 parameters a row).
+    for (const chunk of chunkRows(firstOfEachId(records), 7)) {
+      const inserted = await this.db
+        .insert(scimEvents)
+        .values(chunk)
+        .onConflictDoNothing({ target: scimEvents.id })
+        .returning({ id: scimEvents.id });
+      for (const row of inserted) claimed.push(row.id);
+    }
+    return claimed;
   }
 
-  async finishEvent(id: string, status: InboxStatus): Promise<void> {
-    await this.db.update(scimEvents).set({ status }).where(eq(scimEvents.id, id));
+  async finishEvents(entries: readonly InboxUpdate[]): Promise<void> {
+    // One update per status (a batch has few).
+    for (const [status, ids] of idsByStatus(entries)) {
+      await this.db.update(scimEvents).set({ status }).where(inArray(scimEvents.id, ids));
+    }
   }
 
   async getEvent(id: string): Promise<InboxRecord | null> {

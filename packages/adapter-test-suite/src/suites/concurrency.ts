@@ -97,10 +97,34 @@ export const concurrencySuite = defineSuite('concurrency', {
       payload: null,
     };
 
-    const claimed = await Promise.all(Array.from({ length: 10 }, (_, i) => all[i % all.length]!.claimEvent(record)));
+    const claimed = await Promise.all(Array.from({ length: 10 }, (_, i) => all[i % all.length]!.claimEvents([record])));
 
-    expect(claimed.filter(Boolean)).toHaveLength(1);
+    expect(claimed.flat()).toEqual([id]);
     await expectInbox(ctx, id, 'pending');
+  },
+
+  'parallel claims of overlapping batches: each id is won exactly once': async (ctx) => {
+    const all = await adapters(ctx);
+    const ids = Array.from({ length: 6 }, (_, i) => `evt_overlap_${i}_${ctx.organizationId}`);
+    const record = (id: string) => ({
+      id,
+      organizationId: ctx.organizationId,
+      type: 'organization.directory.user_updated',
+      occurredAt: '2025-06-02T08:00:00.000000001Z',
+      receivedAt: new Date(),
+      status: 'pending' as const,
+      payload: null,
+    });
+    // Windows of three ids, sliding by one, in both directions.
+    const batches = Array.from({ length: 8 }, (_, i) => {
+      const window = ids.slice(i % 4, (i % 4) + 3).map(record);
+      return i % 2 === 0 ? window : window.reverse();
+    });
+
+    const claimed = await Promise.all(batches.map((batch, i) => all[i % all.length]!.claimEvents(batch)));
+
+    expect(claimed.flat().sort()).toEqual([...ids].sort());
+    for (const id of ids) await expectInbox(ctx, id, 'pending');
   },
 
   'parallel advanceEntities on one id: the highest version stays': async (ctx) => {

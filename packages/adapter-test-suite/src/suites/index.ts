@@ -1,4 +1,5 @@
 import type { TestIdOf } from '../define-suite.js';
+import { batchesSuite } from './batches.js';
 import { concurrencySuite } from './concurrency.js';
 import { deprovisionSuite } from './deprovision.js';
 import { directoriesSuite } from './directories.js';
@@ -31,6 +32,7 @@ export const CONFORMANCE_SUITES = [
   webhooksSuite,
   failuresSuite,
   concurrencySuite,
+  batchesSuite,
   syncStateSuite,
 ] as const;
 

@@ -39,16 +39,35 @@ export const storeSuite = defineSuite('store', {
     expect(capabilities.maxBatchSize).toBeGreaterThanOrEqual(1);
   },
 
-  'claimEvent inserts once, then resolves false without throwing; finishEvent sets the status': async (ctx) => {
+  'claimEvents inserts the new ids only and names them, without throwing; finishEvents sets statuses': async (ctx) => {
     const record = inboxRecord(ctx.organizationId, { payload: '{"raw":true}' });
+    const second = inboxRecord(ctx.organizationId);
+    const third = inboxRecord(ctx.organizationId);
 
-    expect(await ctx.adapter.claimEvent(record)).toBe(true);
-    expect(await ctx.adapter.claimEvent({ ...record, type: 'other', status: 'applied' })).toBe(false);
+    expect(await ctx.adapter.claimEvents([record])).toEqual([record.id]);
+    // One call: an id already there, a new one given twice, another new one.
+    const claimed = await ctx.adapter.claimEvents([
+      { ...record, type: 'other', status: 'applied' },
+      second,
+      { ...second, type: 'other' },
+      third,
+    ]);
+    expect([...claimed].sort()).toEqual([second.id, third.id].sort());
+    expect(await ctx.adapter.claimEvents([])).toEqual([]);
     expect(await ctx.backdoor.readInbox(record.id)).toMatchObject(record);
+    expect(await ctx.backdoor.readInbox(second.id)).toMatchObject(second);
     expect(await ctx.adapter.getEvent(record.id)).toMatchObject(record);
+    expect(await ctx.adapter.getEvent(third.id)).toMatchObject(third);
 
-    await ctx.adapter.finishEvent(record.id, 'stale');
+    await ctx.adapter.finishEvents([
+      { id: record.id, status: 'stale' },
+      { id: third.id, status: 'applied' },
+      { id: `evt_${randomToken(24)}`, status: 'applied' },
+    ]);
+    await ctx.adapter.finishEvents([]);
     expect(await ctx.backdoor.readInbox(record.id)).toMatchObject({ ...record, status: 'stale' });
+    expect(await ctx.backdoor.readInbox(second.id)).toMatchObject({ ...second, status: 'pending' });
+    expect(await ctx.backdoor.readInbox(third.id)).toMatchObject({ ...third, status: 'applied' });
     expect(await ctx.adapter.getEvent(`evt_${randomToken(24)}`)).toBeNull();
   },
 
@@ -59,7 +78,7 @@ export const storeSuite = defineSuite('store', {
     const old1 = inboxRecord(ctx.organizationId, { receivedAt: new Date(cut.getTime() - 2_000) });
     const old2 = inboxRecord(ctx.organizationId, { receivedAt: new Date(cut.getTime() - 1) });
     const kept = inboxRecord(ctx.organizationId, { receivedAt: new Date(cut.getTime() + 1_000) });
-    for (const record of [old1, old2, kept]) await ctx.adapter.claimEvent(record);
+    await ctx.adapter.claimEvents([old1, old2, kept]);
 
     expect(await ctx.adapter.pruneEvents(cut)).toBe(2);
 

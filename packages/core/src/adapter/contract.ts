@@ -68,6 +68,12 @@ export interface InboxRecord {
   payload: string | null;
 }
 
+/** A claimed event's final status. */
+export interface InboxUpdate {
+  id: string;
+  status: InboxStatus;
+}
+
 /**
  * A user as the engine writes it: the directory's fields plus what the engine resolved.
  * `undefined` fields were not given and must leave the app's columns unchanged.
@@ -160,10 +166,13 @@ export interface ListPage {
 /** What a store can do, read or written inside or outside a transaction. */
 export interface ScimStore {
   // Inbox
-  /** Inserts the record. Resolves false, without throwing, when the id is already there. */
-  claimEvent(record: InboxRecord): Promise<boolean>;
-  /** Sets the status of a claimed event. */
-  finishEvent(id: string, status: InboxStatus): Promise<void>;
+  /**
+   * Inserts the records whose ids are not in the inbox yet and resolves the ids it inserted, in any
+   * order. An id already there (or repeated in the call) is not an error: it is left out of the answer.
+   */
+  claimEvents(records: readonly InboxRecord[]): Promise<string[]>;
+  /** Sets the status of claimed events; ids that are not there are ignored. */
+  finishEvents(entries: readonly InboxUpdate[]): Promise<void>;
   getEvent(id: string): Promise<InboxRecord | null>;
   /** Removes inbox records received before `before`; resolves how many. */
   pruneEvents(before: Date): Promise<number>;

@@ -6,7 +6,7 @@ import type {
   EntityState,
   GroupWrite,
   InboxRecord,
-  InboxStatus,
+  InboxUpdate,
   LeaseRequest,
   ListPage,
   Membership,
@@ -146,15 +146,21 @@ class MemoryStore implements ScimStore {
     else map.set(k, value);
   }
 
-  async claimEvent(record: InboxRecord): Promise<boolean> {
-    if (this.data.inbox.has(record.id)) return false;
-    this.set(this.data.inbox, record.id, { ...record });
-    return true;
+  async claimEvents(records: readonly InboxRecord[]): Promise<string[]> {
+    const claimed: string[] = [];
+    for (const record of records) {
+      if (this.data.inbox.has(record.id)) continue;
+      this.set(this.data.inbox, record.id, { ...record });
+      claimed.push(record.id);
+    }
+    return claimed;
   }
 
-  async finishEvent(id: string, status: InboxStatus): Promise<void> {
-    const record = this.data.inbox.get(id);
-    if (record !== undefined) this.set(this.data.inbox, id, { ...record, status });
+  async finishEvents(entries: readonly InboxUpdate[]): Promise<void> {
+    for (const { id, status } of entries) {
+      const record = this.data.inbox.get(id);
+      if (record !== undefined) this.set(this.data.inbox, id, { ...record, status });
+    }
   }
 
   async getEvent(id: string): Promise<InboxRecord | null> {
@@ -517,8 +523,8 @@ export function memoryAdapter(): MemoryAdapter {
     capabilities: { transactions: true, batchWrites: true, maxBatchSize: 10_000 },
     transaction,
     inspect,
-    claimEvent: auto((s) => s.claimEvent),
-    finishEvent: auto((s) => s.finishEvent),
+    claimEvents: auto((s) => s.claimEvents),
+    finishEvents: auto((s) => s.finishEvents),
     getEvent: auto((s) => s.getEvent),
     pruneEvents: auto((s) => s.pruneEvents),
     getEntities: auto((s) => s.getEntities),

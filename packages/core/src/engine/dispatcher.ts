@@ -29,6 +29,8 @@ export interface DispatcherConfig {
   logger: ScimLogger;
   now: () => Date;
   conflictRetries: number;
+  /** Group commit of concurrent events (adapters with transactions only); null applies each alone. */
+  batching: { concurrency: number; maxEvents: number } | null;
 }
 
 const USER_PAGE = 500;
@@ -45,31 +47,159 @@ function isNewer(previous: EntityState | undefined, version: bigint, eventId: st
   );
 }
 
+type UserUpsertEvent = UserCreatedEvent | UserUpdatedEvent;
+
+function isUserUpsert(event: DirectoryEvent): event is UserUpsertEvent {
+  return event.type === 'organization.directory.user_created' || event.type === 'organization.directory.user_updated';
+}
+
+/** An event waiting for a transaction, and how to answer its caller. */
+interface Queued {
+  event: DirectoryEvent;
+  type: string;
+  resolve(result: ApplyResult): void;
+  reject(error: unknown): void;
+}
+
+/** What a committed event leaves to do: its answer and its hooks. */
+type Committed = { outcome: ApplyOutcome; effects: Effect[] } | { error: unknown };
+
 /**
  * Applies directory events to the store under the rules of the core: the inbox claim in the same
  * transaction as the change, per-entity versions and tombstones, the deprovision policy,
  * memberships from the user's groups, and app hooks after commit.
+ *
+ * Group commit: at most `batching.concurrency` transactions run at once. An event that arrives when
+ * they are all busy waits, and the next free one takes every waiting event (up to `maxEvents`):
+ * claimed together, applied in arrival order (consecutive user upserts of distinct users with one
+ * batched statement per step), each answered with its own outcome after the commit. A lone event
+ * never waits. If a batch fails, its events are applied again one by one, so one bad event only
+ * fails itself.
  */
 export class Dispatcher {
+  private queue: Queued[] = [];
+  private running = 0;
+  private scheduled = false;
+
   constructor(private readonly config: DispatcherConfig) {}
 
-  async apply(event: DirectoryEvent): Promise<ApplyResult> {
+  apply(event: DirectoryEvent): Promise<ApplyResult> {
     const type = event.type === 'unknown' ? event.rawType : event.type;
-    const { adapter, conflictRetries, logger } = this.config;
-    for (let attempt = 0; ; attempt++) {
-      const effects: Effect[] = [];
+    if (this.config.batching === null || !this.config.adapter.capabilities.transactions) {
+      return this.commitAlone(event, type).then((committed) => this.answer(event, type, committed));
+    }
+    return new Promise<ApplyResult>((resolve, reject) => {
+      this.queue.push({ event, type, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /**
+   * Starts transactions on the next turn of the event loop rather than at once: the deliveries whose
+   * requests Node reads in the same turn (many, under load) then share one transaction.
+   */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    const { concurrency } = this.config.batching!;
+    while (this.running < concurrency && this.queue.length > 0) {
+      this.running++;
+      void this.run(this.takeBatch());
+    }
+  }
+
+  /**
+   * The organization of the oldest waiting event, and its waiting events in arrival order (up to
+   * `maxEvents`): the store's calls are per organization, so a batch of one organization needs a
+   * single call per step however many events it holds.
+   */
+  private takeBatch(): Queued[] {
+    const { maxEvents } = this.config.batching!;
+    const org = this.queue[0]!.event.organizationId;
+    const batch: Queued[] = [];
+    const rest: Queued[] = [];
+    for (const queued of this.queue) {
+      if (batch.length < maxEvents && queued.event.organizationId === org) batch.push(queued);
+      else rest.push(queued);
+    }
+    this.queue = rest;
+    return batch;
+  }
+
+  private async run(batch: Queued[]): Promise<void> {
+    let committed: Committed[];
+    try {
+      committed = await this.commitMany(batch);
+    } finally {
+      // The transaction slot is free once the commit is done; hooks run outside it.
+      this.running--;
+      this.schedule();
+    }
+    for (let i = 0; i < batch.length; i++) {
+      const { event, type, resolve, reject } = batch[i]!;
       try {
-        const outcome = adapter.capabilities.transactions
-          ? await adapter.transaction((store) => this.applyInTransaction(store, event, type, effects))
-          : await this.applyWithoutTransaction(adapter, event, type, effects);
-        if (effects.length > 0 && outcome !== 'duplicate') {
-          await runEffects(effects, logger, { eventId: event.id, organizationId: event.organizationId });
-        }
-        return { outcome, eventId: event.id, type };
+        resolve(await this.answer(event, type, committed[i]!));
+      } catch (error) {
+        reject(error);
+      }
+    }
+  }
+
+  /** Commits the batch in one transaction, or its events one by one if that fails. Never throws. */
+  private async commitMany(batch: readonly Queued[]): Promise<Committed[]> {
+    if (batch.length > 1) {
+      try {
+        return await this.withRetries(batch[0]!.event, async () => {
+          const effects = batch.map((): Effect[] => []);
+          const outcomes = await this.config.adapter.transaction((store) =>
+            this.applyBatchInTransaction(store, batch, effects),
+          );
+          return outcomes.map((outcome, i) => ({ outcome, effects: effects[i]! }));
+        });
+      } catch (error) {
+        this.config.logger.debug('a batch of events failed; applying them one by one', {
+          events: batch.length,
+          code: isScimError(error) ? error.code : undefined,
+        });
+      }
+    }
+    const committed: Committed[] = [];
+    for (const { event, type } of batch) {
+      try {
+        committed.push(await this.commitAlone(event, type));
+      } catch (error) {
+        committed.push({ error });
+      }
+    }
+    return committed;
+  }
+
+  private async answer(event: DirectoryEvent, type: string, committed: Committed): Promise<ApplyResult> {
+    if ('error' in committed) throw committed.error;
+    const { outcome, effects } = committed;
+    if (effects.length > 0 && outcome !== 'duplicate') {
+      await runEffects(effects, this.config.logger, { eventId: event.id, organizationId: event.organizationId });
+    }
+    return { outcome, eventId: event.id, type };
+  }
+
+  /** Runs `attempt` again after a transaction conflict; other errors become a STORAGE_FAILURE. */
+  private async withRetries<T>(event: DirectoryEvent, attempt: () => Promise<T>): Promise<T> {
+    const { conflictRetries, logger } = this.config;
+    for (let tries = 0; ; tries++) {
+      try {
+        return await attempt();
       } catch (error) {
         const conflict = error instanceof AdapterError && error.code === 'TRANSACTION_CONFLICT';
-        if (conflict && attempt < conflictRetries) {
-          logger.debug('transaction conflict, retrying', { eventId: event.id, attempt: attempt + 1 });
+        if (conflict && tries < conflictRetries) {
+          logger.debug('transaction conflict, retrying', { eventId: event.id, attempt: tries + 1 });
           continue;
         }
         throw isScimError(error)
@@ -81,6 +211,17 @@ export class Dispatcher {
             });
       }
     }
+  }
+
+  private commitAlone(event: DirectoryEvent, type: string): Promise<{ outcome: ApplyOutcome; effects: Effect[] }> {
+    const { adapter } = this.config;
+    return this.withRetries(event, async () => {
+      const effects: Effect[] = [];
+      const outcome = adapter.capabilities.transactions
+        ? await adapter.transaction((store) => this.applyInTransaction(store, event, type, effects))
+        : await this.applyWithoutTransaction(adapter, event, type, effects);
+      return { outcome, effects };
+    });
   }
 
   private inboxRecord(event: DirectoryEvent, type: string, status: InboxStatus): InboxRecord {
@@ -101,10 +242,111 @@ export class Dispatcher {
     type: string,
     effects: Effect[],
   ): Promise<ApplyOutcome> {
-    if (!(await store.claimEvent(this.inboxRecord(event, type, 'pending')))) return 'duplicate';
+    // Claimed as applied, the usual outcome: the status is written again only when it is another one.
+    // Nobody sees the record before the commit, and a rollback removes it.
+    const claimed = await store.claimEvents([this.inboxRecord(event, type, 'applied')]);
+    if (claimed.length === 0) return 'duplicate';
     const outcome = await this.change(store, event, effects);
-    await store.finishEvent(event.id, outcome);
+    if (outcome !== 'applied') await store.finishEvents([{ id: event.id, status: outcome }]);
     return outcome;
+  }
+
+  /**
+   * The events of a batch in one transaction. Each is claimed (a repeated id in the batch is a
+   * duplicate, as it would be one after the other) and applied in arrival order; a run of user
+   * upserts of distinct users goes through the batched user path, one organization at a time
+   * (organizations share nothing). Events are claimed as applied; the others get their status in one
+   * write at the end.
+   */
+  private async applyBatchInTransaction(
+    store: ScimStore,
+    batch: readonly Queued[],
+    effects: Effect[][],
+  ): Promise<ApplyOutcome[]> {
+    const outcomes: ApplyOutcome[] = batch.map(() => 'duplicate');
+    const first = new Map<string, number>();
+    batch.forEach(({ event }, i) => {
+      if (!first.has(event.id)) first.set(event.id, i);
+    });
+    const claimed = new Set(
+      await store.claimEvents(
+        [...first.values()].map((i) => this.inboxRecord(batch[i]!.event, batch[i]!.type, 'applied')),
+      ),
+    );
+    const todo = [...first.values()].filter((i) => claimed.has(batch[i]!.event.id));
+
+    // A run: user upserts and deletions of distinct users, applied with one batched call per step.
+    // A group created or updated commutes with a run whose users do not name it (when no role mapping
+    // reads group names), and an unknown event with anything: they do not end the run. Anything else
+    // waits for the run to be applied first.
+    let run: number[] = [];
+    const inRun = new Set<string>();
+    const namedInRun = new Set<string>();
+    const flush = async (): Promise<void> => {
+      const byOrg = new Map<string, { upserts: number[]; deletes: number[] }>();
+      for (const i of run) {
+        const event = batch[i]!.event;
+        let lists = byOrg.get(event.organizationId);
+        if (lists === undefined) {
+          lists = { upserts: [], deletes: [] };
+          byOrg.set(event.organizationId, lists);
+        }
+        (isUserUpsert(event) ? lists.upserts : lists.deletes).push(i);
+      }
+      for (const [org, { upserts, deletes }] of byOrg) {
+        if (upserts.length > 0) {
+          const results = await this.upsertUsers(
+            store,
+            org,
+            upserts.map((i) => batch[i]!.event as UserUpsertEvent),
+            upserts.map((i) => effects[i]!),
+          );
+          upserts.forEach((i, k) => {
+            outcomes[i] = results[k]!;
+          });
+        }
+        if (deletes.length > 0) {
+          const results = await this.deleteUserEvents(
+            store,
+            org,
+            deletes.map((i) => batch[i]!.event as UserDeletedEvent),
+            deletes.map((i) => effects[i]!),
+          );
+          deletes.forEach((i, k) => {
+            outcomes[i] = results[k]!;
+          });
+        }
+      }
+      run = [];
+      inRun.clear();
+      namedInRun.clear();
+    };
+    for (const i of todo) {
+      const event = batch[i]!.event;
+      if (isUserUpsert(event) || event.type === 'organization.directory.user_deleted') {
+        const key = `${event.organizationId}\u0000${event.data.id}`;
+        if (inRun.has(key)) await flush();
+        run.push(i);
+        inRun.add(key);
+        if (isUserUpsert(event))
+          for (const g of event.data.groups ?? []) namedInRun.add(`${event.organizationId}\u0000${g.id}`);
+        continue;
+      }
+      const commutes =
+        event.type === 'unknown' ||
+        (this.config.roles === null &&
+          (event.type === 'organization.directory.group_created' ||
+            event.type === 'organization.directory.group_updated') &&
+          !namedInRun.has(`${event.organizationId}\u0000${event.data.id}`));
+      if (run.length > 0 && !commutes) await flush();
+      outcomes[i] = await this.change(store, event, effects[i]!);
+    }
+    if (run.length > 0) await flush();
+    const others = todo.filter((i) => outcomes[i] !== 'applied');
+    if (others.length > 0) {
+      await store.finishEvents(others.map((i) => ({ id: batch[i]!.event.id, status: outcomes[i] as ChangeOutcome })));
+    }
+    return outcomes;
   }
 
   /**
@@ -121,10 +363,11 @@ export class Dispatcher {
     if (existing !== null && existing.status !== 'pending') return 'duplicate';
     const outcome = await this.change(adapter, event, effects);
     if (existing !== null) {
-      await adapter.finishEvent(event.id, outcome);
+      await adapter.finishEvents([{ id: event.id, status: outcome }]);
       return outcome;
     }
-    return (await adapter.claimEvent(this.inboxRecord(event, type, outcome))) ? outcome : 'duplicate';
+    const claimed = await adapter.claimEvents([this.inboxRecord(event, type, outcome)]);
+    return claimed.length === 1 ? outcome : 'duplicate';
   }
 
   private change(store: ScimStore, event: DirectoryEvent, effects: Effect[]): Promise<ChangeOutcome> {
@@ -146,74 +389,144 @@ export class Dispatcher {
     }
   }
 
-  private async upsertUser(
-    store: ScimStore,
-    event: UserCreatedEvent | UserUpdatedEvent,
-    effects: Effect[],
-  ): Promise<ChangeOutcome> {
-    const org = event.organizationId;
-    const user = event.data;
-    const [previous] = await store.getEntities(org, 'user', [user.id]);
-    if (!isNewer(previous, event.version, event.id)) return 'stale';
+  private async upsertUser(store: ScimStore, event: UserUpsertEvent, effects: Effect[]): Promise<ChangeOutcome> {
+    const [outcome] = await this.upsertUsers(store, event.organizationId, [event], [effects]);
+    return outcome!;
+  }
 
-    const live = previous !== undefined && !previous.deleted;
-    const active = user.active ?? (live ? previous.active : true);
-    let action: 'upsert' | 'delete' | 'keep' = 'upsert';
-    if (!active) {
-      const decided = await decideDeprovision(this.config.deprovision, {
-        organizationId: org,
-        userId: user.id,
-        reason: 'deactivated',
-        previous: previous ?? null,
-        event,
-      });
-      action = decided === 'deactivate' ? 'upsert' : decided;
+  /**
+   * User upserts of one organization, each of a different user, with one batched store call per
+   * step: versions read, the deprovision policy for inactive users, groups deleted since (tombstones),
+   * versions advanced (the database's gate), groups and memberships, roles, then the users.
+   */
+  private async upsertUsers(
+    store: ScimStore,
+    org: string,
+    events: readonly UserUpsertEvent[],
+    effects: readonly Effect[][],
+  ): Promise<ChangeOutcome[]> {
+    const outcomes: ChangeOutcome[] = events.map(() => 'stale');
+    const previous = new Map(
+      (
+        await store.getEntities(
+          org,
+          'user',
+          events.map((e) => e.data.id),
+        )
+      ).map((s) => [s.id, s]),
+    );
+    interface Planned {
+      index: number;
+      event: UserUpsertEvent;
+      previous: EntityState | undefined;
+      live: boolean;
+      active: boolean;
+      action: 'upsert' | 'delete' | 'keep';
+      groups: DirectoryGroupRef[] | undefined;
+      effective: DirectoryUser;
+      directoryRoles: string[] | null;
     }
+    const planned: Planned[] = [];
+    for (let index = 0; index < events.length; index++) {
+      const event = events[index]!;
+      const user = event.data;
+      const prev = previous.get(user.id);
+      if (!isNewer(prev, event.version, event.id)) continue;
+      const live = prev !== undefined && !prev.deleted;
+      const active = user.active ?? (live ? prev.active : true);
+      let action: Planned['action'] = 'upsert';
+      if (!active) {
+        const decided = await decideDeprovision(this.config.deprovision, {
+          organizationId: org,
+          userId: user.id,
+          reason: 'deactivated',
+          previous: prev ?? null,
+          event,
+        });
+        action = decided === 'deactivate' ? 'upsert' : decided;
+      }
+      const directoryRoles = user.roles !== undefined ? unique(user.roles) : (prev?.directoryRoles ?? null);
+      planned.push({
+        index,
+        event,
+        previous: prev,
+        live,
+        active,
+        action,
+        groups: user.groups,
+        effective: user,
+        directoryRoles,
+      });
+    }
+    if (planned.length === 0) return outcomes;
+    // Locks are taken in id order, so concurrent batches cannot deadlock on each other's users.
+    planned.sort((a, b) => (a.event.data.id < b.event.data.id ? -1 : a.event.data.id > b.event.data.id ? 1 : 0));
 
     // A group deleted after this event was sent must not come back through it.
-    let groups = user.groups;
-    if (groups !== undefined && groups.length > 0) {
-      const tombstones = await store.getEntities(
-        org,
-        'group',
-        groups.map((g) => g.id),
-      );
-      if (tombstones.some((t) => t.deleted)) {
-        const deleted = new Set(tombstones.filter((t) => t.deleted).map((t) => t.id));
-        groups = groups.filter((g) => !deleted.has(g.id));
+    // A group whose own event was applied (a live version record) has its row: ensureGroups skips it.
+    const groupIds = unique(planned.flatMap((p) => (p.groups ?? []).map((g) => g.id)));
+    const known = new Set<string>();
+    if (groupIds.length > 0) {
+      const tombstones = await store.getEntities(org, 'group', groupIds);
+      for (const t of tombstones) if (!t.deleted) known.add(t.id);
+      const deleted = new Set(tombstones.filter((t) => t.deleted).map((t) => t.id));
+      if (deleted.size > 0) {
+        for (const p of planned) {
+          if (p.groups === undefined || !p.groups.some((g) => deleted.has(g.id))) continue;
+          p.groups = p.groups.filter((g) => !deleted.has(g.id));
+          p.effective = { ...p.event.data, groups: p.groups };
+        }
       }
     }
-    const effective: DirectoryUser = groups === user.groups ? user : { ...user, groups };
-    const directoryRoles = user.roles !== undefined ? unique(user.roles) : (previous?.directoryRoles ?? null);
 
-    const written = await store.advanceEntities(org, 'user', [
-      {
-        id: user.id,
-        version: event.version,
-        deleted: action === 'delete',
-        active: action === 'keep' && live ? previous.active : active,
-        fingerprint: userFingerprint(effective, active),
-        directoryRoles,
-        eventId: event.id,
-      },
-    ]);
-    if (written.length === 0) return 'stale';
+    const written = new Set(
+      await store.advanceEntities(
+        org,
+        'user',
+        planned.map((p) => ({
+          id: p.event.data.id,
+          version: p.event.version,
+          deleted: p.action === 'delete',
+          active: p.action === 'keep' && p.live ? p.previous!.active : p.active,
+          fingerprint: userFingerprint(p.effective, p.active),
+          directoryRoles: p.directoryRoles,
+          eventId: p.event.id,
+        })),
+      ),
+    );
+    const applied = planned.filter((p) => written.has(p.event.data.id));
+    if (applied.length === 0) return outcomes;
 
-    if (groups !== undefined) {
-      if (groups.length > 0) await store.ensureGroups(org, groups);
-      await store.replaceMemberships(org, [
-        { userId: user.id, groupIds: action === 'delete' ? [] : groups.map((g) => g.id) },
-      ]);
+    const refs = new Map<string, DirectoryGroupRef>();
+    for (const p of applied) for (const g of p.groups ?? []) if (!known.has(g.id) && !refs.has(g.id)) refs.set(g.id, g);
+    if (refs.size > 0) {
+      await store.ensureGroups(
+        org,
+        [...refs.values()].sort((a, b) => (a.id < b.id ? -1 : 1)),
+      );
     }
+    const memberships = applied
+      .filter((p) => p.groups !== undefined)
+      .map((p) => ({ userId: p.event.data.id, groupIds: p.action === 'delete' ? [] : p.groups!.map((g) => g.id) }));
+    if (memberships.length > 0) await store.replaceMemberships(org, memberships);
 
     const hooks = this.config.hooks;
-    if (action === 'delete') {
-      await store.deleteUsers(org, [user.id]);
-      if (live) {
-        effects.push(() =>
+    const deletes = applied.filter((p) => p.action === 'delete');
+    if (deletes.length > 0) {
+      await store.deleteUsers(
+        org,
+        deletes.map((p) => p.event.data.id),
+      );
+    }
+    for (const p of applied) {
+      if (p.action === 'upsert') continue;
+      outcomes[p.index] = 'applied';
+      if (p.action === 'delete' && p.live) {
+        const { event } = p;
+        effects[p.index]!.push(() =>
           hooks.onUserDeprovisioned?.({
             organizationId: org,
-            userId: user.id,
+            userId: event.data.id,
             action: 'delete',
             reason: 'deactivated',
             source: 'webhook',
@@ -221,60 +534,85 @@ export class Dispatcher {
           }),
         );
       }
-      return 'applied';
     }
-    if (action === 'keep') return 'applied';
 
-    const roles = await this.resolveRoles(store, effective, directoryRoles);
-    const write = toUserWrite(effective, active, event.version, roles);
-    await store.upsertUsers(org, [write]);
+    const upserts = applied.filter((p) => p.action === 'upsert');
+    if (upserts.length === 0) return outcomes;
+    const roles = await this.resolveRoles(store, org, upserts);
+    const writes = upserts.map((p, k) => toUserWrite(p.effective, p.active, p.event.version, roles[k]));
+    await store.upsertUsers(org, writes);
 
-    if (!live) {
-      effects.push(() => hooks.onUserProvisioned?.({ organizationId: org, user: write, source: 'webhook', event }));
-    } else if (previous.active && !active) {
-      effects.push(() =>
-        hooks.onUserDeprovisioned?.({
-          organizationId: org,
-          userId: user.id,
-          action: 'deactivate',
-          reason: 'deactivated',
-          source: 'webhook',
-          event,
-        }),
-      );
-    } else {
-      effects.push(() => hooks.onUserUpdated?.({ organizationId: org, user: write, source: 'webhook', event }));
-    }
-    return 'applied';
+    upserts.forEach((p, k) => {
+      const write = writes[k]!;
+      const { event, previous: prev } = p;
+      outcomes[p.index] = 'applied';
+      if (!p.live) {
+        effects[p.index]!.push(() =>
+          hooks.onUserProvisioned?.({ organizationId: org, user: write, source: 'webhook', event }),
+        );
+      } else if (prev!.active && !p.active) {
+        effects[p.index]!.push(() =>
+          hooks.onUserDeprovisioned?.({
+            organizationId: org,
+            userId: event.data.id,
+            action: 'deactivate',
+            reason: 'deactivated',
+            source: 'webhook',
+            event,
+          }),
+        );
+      } else {
+        effects[p.index]!.push(() =>
+          hooks.onUserUpdated?.({ organizationId: org, user: write, source: 'webhook', event }),
+        );
+      }
+    });
+    return outcomes;
   }
 
   /**
    * Roles = the directory's own roles (from this event, or the last event that gave them) plus the
-   * mapped ones. When the event changes neither roles nor groups, the stored roles stay as they are.
+   * mapped ones. When an event changes neither roles nor groups, the stored roles stay as they are
+   * (undefined). One read of memberships and one of group names for all the users.
    */
   private async resolveRoles(
     store: ScimStore,
-    user: DirectoryUser,
-    directoryRoles: string[] | null,
-  ): Promise<string[] | undefined> {
-    if (user.roles === undefined && user.groups === undefined) return undefined;
+    org: string,
+    items: readonly { effective: DirectoryUser; directoryRoles: string[] | null }[],
+  ): Promise<(string[] | undefined)[]> {
     const mapping = this.config.roles;
-    if (mapping === null) return directoryRoles ?? [];
-    let groups = user.groups;
-    if (groups === undefined) {
-      const memberships = await store.listMemberships(user.organizationId, { userIds: [user.id] });
-      groups = memberships.map((m) => ({ id: m.groupId }));
+    const roles: (string[] | undefined)[] = items.map(({ effective: user, directoryRoles }) =>
+      user.roles === undefined && user.groups === undefined ? undefined : (directoryRoles ?? []),
+    );
+    if (mapping === null) return roles;
+    const needed = items.flatMap((_, i) => (roles[i] === undefined ? [] : [i]));
+    if (needed.length === 0) return roles;
+
+    const listFor = needed.map((i) => items[i]!.effective).filter((u) => u.groups === undefined);
+    const listed = new Map<string, DirectoryGroupRef[]>();
+    if (listFor.length > 0) {
+      for (const m of await store.listMemberships(org, { userIds: listFor.map((u) => u.id) })) {
+        const list = listed.get(m.userId);
+        if (list === undefined) listed.set(m.userId, [{ id: m.groupId }]);
+        else list.push({ id: m.groupId });
+      }
     }
-    if (groups.length > 0) {
-      // The store may know a group's newer name than the one this user event carries.
-      const stored = await store.getGroups(
-        user.organizationId,
-        groups.map((g) => g.id),
-      );
-      const names = new Map(stored.map((g) => [g.id, g.displayName]));
-      groups = groups.map((g) => ({ id: g.id, displayName: names.get(g.id) ?? g.displayName ?? null }));
+    const groupsOf = (user: DirectoryUser): DirectoryGroupRef[] => user.groups ?? listed.get(user.id) ?? [];
+    const ids = unique(needed.flatMap((i) => groupsOf(items[i]!.effective).map((g) => g.id)));
+    // The store may know a group's newer name than the one a user event carries.
+    const names =
+      ids.length === 0
+        ? new Map<string, string | null>()
+        : new Map((await store.getGroups(org, ids)).map((g) => [g.id, g.displayName]));
+    for (const i of needed) {
+      const { effective: user, directoryRoles } = items[i]!;
+      const groups = groupsOf(user).map((g) => ({
+        id: g.id,
+        displayName: names.get(g.id) ?? g.displayName ?? null,
+      }));
+      roles[i] = mergeRoles(directoryRoles ?? undefined, mapping(user, groups));
     }
-    return mergeRoles(directoryRoles ?? undefined, mapping(user, groups));
+    return roles;
   }
 
   /**
@@ -305,39 +643,88 @@ export class Dispatcher {
   }
 
   private async deleteUser(store: ScimStore, event: UserDeletedEvent, effects: Effect[]): Promise<ChangeOutcome> {
-    const org = event.organizationId;
-    const userId = event.data.id;
-    const [previous] = await store.getEntities(org, 'user', [userId]);
-    if (!isNewer(previous, event.version, event.id)) return 'stale';
-    const live = previous !== undefined && !previous.deleted;
-    const action = await decideDeprovision(this.config.deprovision, {
-      organizationId: org,
-      userId,
-      reason: 'deleted',
-      previous: previous ?? null,
-      event,
-    });
-    const written = await store.advanceEntities(org, 'user', [
-      {
-        id: userId,
-        version: event.version,
-        deleted: true,
-        active: action === 'keep' && live ? previous.active : false,
-        fingerprint: null,
-        directoryRoles: null,
-        eventId: event.id,
-      },
-    ]);
-    if (written.length === 0) return 'stale';
-    await store.replaceMemberships(org, [{ userId, groupIds: [] }]);
-    if (action === 'keep') return 'applied';
-    if (action === 'delete') await store.deleteUsers(org, [userId]);
-    else await store.patchUsers(org, [{ id: userId, active: false }]);
-    if (live && (previous.active || action === 'delete')) {
-      effects.push(() =>
+    const [outcome] = await this.deleteUserEvents(store, event.organizationId, [event], [effects]);
+    return outcome!;
+  }
+
+  /** `user_deleted` events of one organization, each of a different user, one batched call per step. */
+  private async deleteUserEvents(
+    store: ScimStore,
+    org: string,
+    events: readonly UserDeletedEvent[],
+    effects: readonly Effect[][],
+  ): Promise<ChangeOutcome[]> {
+    const outcomes: ChangeOutcome[] = events.map(() => 'stale');
+    const previous = new Map(
+      (
+        await store.getEntities(
+          org,
+          'user',
+          events.map((e) => e.data.id),
+        )
+      ).map((s) => [s.id, s]),
+    );
+    const planned: {
+      index: number;
+      event: UserDeletedEvent;
+      previous: EntityState | undefined;
+      live: boolean;
+      action: 'deactivate' | 'delete' | 'keep';
+    }[] = [];
+    for (let index = 0; index < events.length; index++) {
+      const event = events[index]!;
+      const prev = previous.get(event.data.id);
+      if (!isNewer(prev, event.version, event.id)) continue;
+      const action = await decideDeprovision(this.config.deprovision, {
+        organizationId: org,
+        userId: event.data.id,
+        reason: 'deleted',
+        previous: prev ?? null,
+        event,
+      });
+      planned.push({ index, event, previous: prev, live: prev !== undefined && !prev.deleted, action });
+    }
+    if (planned.length === 0) return outcomes;
+    planned.sort((a, b) => (a.event.data.id < b.event.data.id ? -1 : a.event.data.id > b.event.data.id ? 1 : 0));
+    const written = new Set(
+      await store.advanceEntities(
+        org,
+        'user',
+        planned.map((p) => ({
+          id: p.event.data.id,
+          version: p.event.version,
+          deleted: true,
+          active: p.action === 'keep' && p.live ? p.previous!.active : false,
+          fingerprint: null,
+          directoryRoles: null,
+          eventId: p.event.id,
+        })),
+      ),
+    );
+    const applied = planned.filter((p) => written.has(p.event.data.id));
+    if (applied.length === 0) return outcomes;
+    await store.replaceMemberships(
+      org,
+      applied.map((p) => ({ userId: p.event.data.id, groupIds: [] })),
+    );
+    const ids = (action: 'deactivate' | 'delete') =>
+      applied.filter((p) => p.action === action).map((p) => p.event.data.id);
+    const deleted = ids('delete');
+    if (deleted.length > 0) await store.deleteUsers(org, deleted);
+    const deactivated = ids('deactivate');
+    if (deactivated.length > 0) {
+      await store.patchUsers(
+        org,
+        deactivated.map((id) => ({ id, active: false })),
+      );
+    }
+    for (const { index, event, previous: prev, live, action } of applied) {
+      outcomes[index] = 'applied';
+      if (action === 'keep' || !live || !(prev!.active || action === 'delete')) continue;
+      effects[index]!.push(() =>
         this.config.hooks.onUserDeprovisioned?.({
           organizationId: org,
-          userId,
+          userId: event.data.id,
           action,
           reason: 'deleted',
           source: 'webhook',
@@ -345,7 +732,7 @@ export class Dispatcher {
         }),
       );
     }
-    return 'applied';
+    return outcomes;
   }
 
   private async changeGroup(store: ScimStore, event: GroupEvent, effects: Effect[]): Promise<ChangeOutcome> {

@@ -79,6 +79,7 @@ export function createScimEngine(options: ScimEngineOptions): ScimEngine {
     logger,
     now,
     conflictRetries: options.conflictRetries ?? 3,
+    batching: eventBatching(options.eventBatching),
   });
 
   const secret = options.webhookSecret ?? process.env.SCALEKIT_WEBHOOK_SECRET;
@@ -181,4 +182,19 @@ function syncSettings(given: SyncEngineOptions | undefined, maxBatchSize: number
     settings.batchSize = Math.max(1, Math.min(settings.batchSize, Math.floor(maxBatchSize)));
   }
   return settings;
+}
+
+function eventBatching(option: ScimEngineOptions['eventBatching']): { concurrency: number; maxEvents: number } | null {
+  if (option === false) return null;
+  const concurrency = option?.concurrency ?? 4;
+  const maxEvents = option?.maxEvents ?? 64;
+  for (const [name, value] of [
+    ['concurrency', concurrency],
+    ['maxEvents', maxEvents],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1) {
+      throw new ScimError('CONFIGURATION_ERROR', `eventBatching.${name} must be a positive integer (got ${value})`);
+    }
+  }
+  return { concurrency, maxEvents };
 }

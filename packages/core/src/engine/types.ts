@@ -129,6 +129,14 @@ export interface ScimEngineOptions {
   /** How many times a transaction that hit a conflict (deadlock, serialization failure) is retried. Default 3. */
   conflictRetries?: number;
   /**
+   * Group commit of webhook events (adapters with transactions). At most `concurrency` transactions
+   * apply events at once (default 4); events that arrive while they are all busy are applied
+   * together by the next one, up to `maxEvents` (default 64) in one transaction, each still claimed,
+   * version-checked and answered on its own, and acknowledged only after that commit. A lone event
+   * never waits. `false` applies every event in a transaction of its own, as many at once as arrive.
+   */
+  eventBatching?: false | { concurrency?: number; maxEvents?: number };
+  /**
    * The Directory API client for `sync`: a `ScalekitClient` from `@scalekit-sdk/node`. Without it,
    * one is built on first use from `SCALEKIT_ENVIRONMENT_URL`, `SCALEKIT_CLIENT_ID` and
    * `SCALEKIT_CLIENT_SECRET`.

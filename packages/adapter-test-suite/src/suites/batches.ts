@@ -1,0 +1,220 @@
+import type { ApplyResult, ScimAdapter, ScimEngine } from '@scim/core';
+import { expect } from 'vitest';
+import type { ConformanceContext, EngineOverrides } from '../context.js';
+import { defineSuite } from '../define-suite.js';
+import { expectInbox, expectNoInbox, expectUser, groupsOf } from '../expect-state.js';
+
+/**
+ * An engine that commits one transaction at a time, over the adapter with its transactions counted.
+ * Deliveries made in the same turn of the event loop wait for that turn to end and are then applied
+ * as one batch (one per organization).
+ */
+function batchingEngine(
+  ctx: ConformanceContext,
+  overrides: EngineOverrides = {},
+): { engine: ScimEngine; transactions: () => number } {
+  if (!ctx.adapter.capabilities.transactions)
+    ctx.skip('events are applied in batches only on adapters with transactions');
+  let count = 0;
+  const base = ctx.adapter;
+  const adapter = new Proxy(base, {
+    get(target, key) {
+      if (key === 'transaction') {
+        return ((fn) => {
+          count++;
+          return target.transaction(fn);
+        }) satisfies ScimAdapter['transaction'];
+      }
+      const value = Reflect.get(target, key) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  const engine = ctx.engine({ adapter, eventBatching: { concurrency: 1, maxEvents: 64 }, ...overrides });
+  return { engine, transactions: () => count };
+}
+
+/** Every delivery at once, each answered on its own (a rejection is kept, not thrown). */
+function deliverAll(
+  ctx: ConformanceContext,
+  engine: ScimEngine,
+  payloads: readonly Parameters<ConformanceContext['apply']>[0][],
+): Promise<PromiseSettledResult<ApplyResult>[]> {
+  return Promise.allSettled(payloads.map((payload) => ctx.apply(payload, engine)));
+}
+
+function outcomes(results: readonly PromiseSettledResult<ApplyResult>[]): string[] {
+  return results.map((r) => (r.status === 'fulfilled' ? r.value.outcome : 'rejected'));
+}
+
+const ONE = { id: 'dirgroup_1', name: 'One' };
+const TWO = { id: 'dirgroup_2', name: 'Two' };
+
+export const batchesSuite = defineSuite('batches', {
+  'events delivered together are applied in one transaction, in arrival order, each answered on its own': async (
+    ctx,
+  ) => {
+    const { events } = ctx;
+    const { engine, transactions } = batchingEngine(ctx);
+    await ctx.apply(events.userCreated(events.user('diruser_3', { email: 'three@example.com' })), engine);
+    const before = transactions();
+
+    const a = events.userCreated(events.user('diruser_1', { groups: [ONE, TWO] }));
+    const b = events.userCreated(events.user('diruser_2', { groups: [ONE] }));
+    const older = events.userUpdated({ id: 'diruser_3', email: 'old3@example.com', groups: [TWO] });
+    const newer = events.userUpdated({ id: 'diruser_3', email: 'new3@example.com', groups: [ONE] });
+    const again = events.userUpdated({ id: 'diruser_1', given_name: 'Again', groups: [ONE, TWO] });
+    const groupGone = events.groupDeleted({ id: TWO.id, display_name: TWO.name });
+    const late = events.userCreated(events.user('diruser_4', { groups: [ONE, TWO] }));
+
+    const results = await deliverAll(ctx, engine, [a, b, newer, older, again, b, groupGone, late]);
+
+    expect(outcomes(results)).toEqual([
+      'applied',
+      'applied',
+      'applied',
+      'stale',
+      'applied',
+      'duplicate',
+      'applied',
+      'applied',
+    ]);
+    expect(transactions() - before, 'the 8 deliveries in one transaction').toBe(1);
+    await expectUser(ctx, 'diruser_1', { givenName: 'Again', active: true });
+    await expectUser(ctx, 'diruser_3', { email: 'new3@example.com' });
+    // The group deletion came after the users that named it, and before the last one.
+    for (const id of ['diruser_1', 'diruser_2', 'diruser_3', 'diruser_4'])
+      expect(await groupsOf(ctx, id)).toEqual([ONE.id]);
+    expect(await ctx.backdoor.readGroup(ctx.organizationId, TWO.id)).toBeNull();
+    for (const event of [a, b, newer, again, groupGone, late]) await expectInbox(ctx, event.id, 'applied');
+    await expectInbox(ctx, older.id, 'stale');
+  },
+
+  'one failing event of a batch fails alone: the others are applied, their hooks run once': async (ctx) => {
+    const { events } = ctx;
+    const provisioned: string[] = [];
+    const { engine, transactions } = batchingEngine(ctx, {
+      deprovision: ({ userId }) => {
+        if (userId === 'diruser_bad') throw new Error('policy refuses');
+        return 'deactivate';
+      },
+      hooks: { onUserProvisioned: ({ user }) => void provisioned.push(user.id) },
+    });
+    const first = events.userCreated(events.user('diruser_1', { groups: [ONE] }));
+    const bad = events.userCreated(events.user('diruser_bad', { active: false }));
+    const last = events.userCreated(events.user('diruser_2', { groups: [ONE] }));
+
+    const results = await deliverAll(ctx, engine, [first, bad, last]);
+
+    expect(outcomes(results)).toEqual(['applied', 'rejected', 'applied']);
+    const failure = results[1] as PromiseRejectedResult;
+    expect(failure.reason).toMatchObject({
+      code: 'STORAGE_FAILURE',
+      cause: expect.objectContaining({ message: 'policy refuses' }),
+    });
+    // The batch of three, rolled back; then each of the three alone.
+    expect(transactions()).toBe(4);
+    expect(provisioned.sort()).toEqual(['diruser_1', 'diruser_2']);
+    await expectUser(ctx, 'diruser_1', { active: true });
+    await expectUser(ctx, 'diruser_2', { active: true });
+    expect(await ctx.backdoor.readUser(ctx.organizationId, 'diruser_bad')).toBeNull();
+    await expectNoInbox(ctx, bad.id);
+    await expectInbox(ctx, first.id, 'applied');
+    await expectInbox(ctx, last.id, 'applied');
+  },
+
+  'roles in a batch: mapped from the event groups, or from the stored memberships when the event has none': async (
+    ctx,
+  ) => {
+    const { events } = ctx;
+    const admins = { id: 'dirgroup_admins', name: 'Admins' };
+    const { engine, transactions } = batchingEngine(ctx, {
+      groupRoles: { dirgroup_admins: 'admin' },
+      defaultRoles: ['member'],
+    });
+    await ctx.apply(events.userCreated(events.user('diruser_5', { groups: [admins] })), engine);
+    const before = transactions();
+
+    const rolesOnly = events.userUpdated({ id: 'diruser_5', roles: [{ role_name: 'auditor' }] });
+    const admin = events.userCreated(events.user('diruser_6', { groups: [admins] }));
+    const plain = events.userCreated(events.user('diruser_7', { groups: [ONE] }));
+
+    const results = await deliverAll(ctx, engine, [rolesOnly, admin, plain]);
+
+    expect(outcomes(results)).toEqual(['applied', 'applied', 'applied']);
+    expect(transactions() - before).toBe(1);
+    await expectUser(ctx, 'diruser_5', { roles: ['auditor', 'admin'] });
+    await expectUser(ctx, 'diruser_6', { roles: ['admin'] });
+    await expectUser(ctx, 'diruser_7', { roles: ['member'] });
+  },
+
+  'events of several organizations are batched per organization and each land in their own': async (ctx) => {
+    const { events } = ctx;
+    const other = ctx.organization();
+    const { engine, transactions } = batchingEngine(ctx);
+
+    const payloads = [
+      events.userCreated(events.user('diruser_1', { email: 'mine@example.com', groups: [ONE] })),
+      other.userCreated(other.user('diruser_1', { email: 'theirs@example.com', groups: [TWO] })),
+      other.userUpdated({ id: 'diruser_1', email: 'theirs2@example.com', groups: [TWO] }),
+      events.userCreated(events.user('diruser_2', { groups: [ONE] })),
+    ];
+    const results = await deliverAll(ctx, engine, payloads);
+
+    expect(outcomes(results)).toEqual(['applied', 'applied', 'applied', 'applied']);
+    expect(transactions(), 'one batch per organization').toBe(2);
+    await expectUser(ctx, 'diruser_1', { email: 'mine@example.com' });
+    await expectUser(ctx, 'diruser_1', { email: 'theirs2@example.com' }, other.organizationId);
+    expect(await groupsOf(ctx, 'diruser_1')).toEqual([ONE.id]);
+  },
+
+  'deletions in a batch: deprovisioned with their hooks; a user deleted then re-created ends active': async (ctx) => {
+    const { events } = ctx;
+    const deprovisioned: string[] = [];
+    const { engine, transactions } = batchingEngine(ctx, {
+      hooks: { onUserDeprovisioned: ({ userId, action }) => void deprovisioned.push(`${userId}:${action}`) },
+    });
+    for (const id of ['diruser_1', 'diruser_2', 'diruser_3']) {
+      await ctx.apply(events.userCreated(events.user(id, { groups: [ONE] })), engine);
+    }
+    const before = transactions();
+
+    const results = await deliverAll(ctx, engine, [
+      events.userDeleted({ id: 'diruser_1' }),
+      events.userUpdated({ id: 'diruser_2', given_name: 'Two' }),
+      events.userDeleted({ id: 'diruser_3' }),
+      events.userCreated(events.user('diruser_3', { groups: [TWO] })),
+      events.userDeleted({ id: 'diruser_never' }),
+    ]);
+
+    expect(outcomes(results)).toEqual(['applied', 'applied', 'applied', 'applied', 'applied']);
+    expect(transactions() - before).toBe(1);
+    await expectUser(ctx, 'diruser_1', { active: false });
+    await expectUser(ctx, 'diruser_2', { active: true, givenName: 'Two' });
+    await expectUser(ctx, 'diruser_3', { active: true });
+    expect(await groupsOf(ctx, 'diruser_1')).toEqual([]);
+    expect(await groupsOf(ctx, 'diruser_2')).toEqual([ONE.id]);
+    expect(await groupsOf(ctx, 'diruser_3')).toEqual([TWO.id]);
+    expect(await ctx.backdoor.readUser(ctx.organizationId, 'diruser_never')).toBeNull();
+    expect(deprovisioned.sort()).toEqual(['diruser_1:deactivate', 'diruser_3:deactivate']);
+  },
+
+  'a group re-created after a user event that named it does not give the user that membership': async (ctx) => {
+    const { events } = ctx;
+    const { engine, transactions } = batchingEngine(ctx);
+    await ctx.apply(events.groupCreated({ id: ONE.id, display_name: ONE.name }), engine);
+    await ctx.apply(events.groupDeleted({ id: ONE.id, display_name: ONE.name }), engine);
+    const before = transactions();
+
+    // In this order, the user event finds the group deleted; the group comes back afterwards.
+    const named = events.userCreated(events.user('diruser_1', { groups: [ONE, TWO] }));
+    const recreated = events.groupCreated({ id: ONE.id, display_name: 'One again' });
+    const unrelated = events.groupUpdated({ id: TWO.id, display_name: 'Two renamed' });
+    const results = await deliverAll(ctx, engine, [named, recreated, unrelated]);
+
+    expect(outcomes(results)).toEqual(['applied', 'applied', 'applied']);
+    expect(transactions() - before).toBe(1);
+    expect(await groupsOf(ctx, 'diruser_1')).toEqual([TWO.id]);
+    expect(await ctx.backdoor.readGroup(ctx.organizationId, ONE.id)).toMatchObject({ displayName: 'One again' });
+    expect(await ctx.backdoor.readGroup(ctx.organizationId, TWO.id)).toMatchObject({ displayName: 'Two renamed' });
+  },
+});
