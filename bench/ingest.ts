@@ -57,7 +57,7 @@ async function createDatabase(): Promise<string> {
 
 function startServer(target: TargetKey, databaseUrl: string, secret: string) {
   const child: ChildProcess = fork(new URL('./ingest/server.ts', import.meta.url), [target], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean)],
     env: {
       ...process.env,
       INGEST_DATABASE_URL: databaseUrl,
@@ -72,13 +72,13 @@ function startServer(target: TargetKey, databaseUrl: string, secret: string) {
   });
 }
 
-/** CPU time the server process has used so far, in microseconds. */
-function serverCpu(child: ChildProcess): Promise<number> {
+/** CPU time the server process has used so far, in microseconds, and the statements it sent PostgreSQL. */
+function serverCounters(child: ChildProcess): Promise<{ cpuMicros: number; statements: number }> {
   return new Promise((resolve) => {
-    const onMessage = (message: { cpuMicros?: number }) => {
+    const onMessage = (message: { cpuMicros?: number; statements?: number }) => {
       if (message.cpuMicros === undefined) return;
       child.off('message', onMessage);
-      resolve(message.cpuMicros);
+      resolve({ cpuMicros: message.cpuMicros, statements: message.statements ?? 0 });
     };
     child.on('message', onMessage);
     child.send({ cmd: 'cpu' });
@@ -109,6 +109,8 @@ interface Round {
   load: LoadResult;
   /** CPU time of the server process (Node: HTTP, verification, engine, driver), not PostgreSQL's. */
   serverCpuMsPerEvent: number;
+  /** Statements the server sent PostgreSQL (BEGIN and COMMIT included), per delivery. */
+  statementsPerEvent: number;
   check: FullCheck | UserCheck;
 }
 const rounds = new Map<TargetKey, Round[]>(keys.map((k) => [k, []]));
@@ -140,15 +142,17 @@ for (let r = 0; r < ROUNDS; r++) {
     await truncate();
     const signed = sign(plan.deliveries, secret);
     const { url, child } = servers.get(key)!;
-    const cpuBefore = await serverCpu(child);
+    const before = await serverCounters(child);
     const result = await load(url, signed, SENDERS);
-    const serverCpuMsPerEvent = ((await serverCpu(child)) - cpuBefore) / 1000 / plan.deliveries.length;
+    const after = await serverCounters(child);
+    const serverCpuMsPerEvent = (after.cpuMicros - before.cpuMicros) / 1000 / plan.deliveries.length;
+    const statementsPerEvent = (after.statements - before.statements) / plan.deliveries.length;
     const check = key === 'naive' ? await checkUsers(admin, plan) : await checkAll(admin, plan);
-    rounds.get(key)!.push({ load: result, serverCpuMsPerEvent, check });
+    rounds.get(key)!.push({ load: result, serverCpuMsPerEvent, statementsPerEvent, check });
     console.log(
       `  round ${r + 1} ${TARGETS[key].padEnd(42)} ${fmt(plan.deliveries.length / result.seconds).padStart(6)} events/s` +
         `  p50 ${percentile(result.latencies, 50).toFixed(1)} ms  p99 ${percentile(result.latencies, 99).toFixed(1)} ms` +
-        `  server CPU ${serverCpuMsPerEvent.toFixed(2)} ms/event` +
+        `  server CPU ${serverCpuMsPerEvent.toFixed(2)} ms/event  ${statementsPerEvent.toFixed(2)} statements/event` +
         (result.retries > 0 ? `  (${result.retries} retried after a 5xx)` : ''),
     );
   }
@@ -165,6 +169,7 @@ interface Summary {
   p50Ms: number;
   p99Ms: number;
   serverCpuMsPerEvent: number;
+  statementsPerEvent: number;
   endStateCorrectEveryRound: boolean;
   endState: FullCheck | UserCheck;
   rounds: {
@@ -176,6 +181,7 @@ interface Summary {
     p99Ms: number;
     maxMs: number;
     serverCpuMsPerEvent: number;
+    statementsPerEvent: number;
     statuses: Record<string, number>;
     outcomes: Record<string, number>;
   }[];
@@ -190,6 +196,7 @@ function summarize(key: TargetKey): Summary {
     p50Ms: Number(median(list.map((x) => percentile(x.load.latencies, 50))).toFixed(2)),
     p99Ms: Number(median(list.map((x) => percentile(x.load.latencies, 99))).toFixed(2)),
     serverCpuMsPerEvent: Number(median(list.map((x) => x.serverCpuMsPerEvent)).toFixed(3)),
+    statementsPerEvent: Number(median(list.map((x) => x.statementsPerEvent)).toFixed(2)),
     endStateCorrectEveryRound: list.every((x) =>
       'ok' in x.check ? x.check.ok : x.check.wrong + x.check.missing === 0,
     ),
@@ -203,6 +210,7 @@ function summarize(key: TargetKey): Summary {
       p99Ms: Number(percentile(x.load.latencies, 99).toFixed(2)),
       maxMs: Number(percentile(x.load.latencies, 100).toFixed(2)),
       serverCpuMsPerEvent: Number(x.serverCpuMsPerEvent.toFixed(3)),
+      statementsPerEvent: Number(x.statementsPerEvent.toFixed(2)),
       statuses: x.load.statuses,
       outcomes: x.load.outcomes,
     })),
@@ -220,7 +228,7 @@ console.log(
   `medians of ${ROUNDS} rounds; targets: >= ${fmt(GOALS.eventsPerSecond)} events/s, p99 < ${GOALS.p99Ms} ms, >= ${GOALS.overNaive}x the naive handler`,
 );
 console.log(
-  `  ${'target'.padEnd(42)} ${'events/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'/ naive'.padStart(8)} ${'server CPU ms/event'.padStart(20)}  goals`,
+  `  ${'target'.padEnd(42)} ${'events/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'/ naive'.padStart(8)} ${'server CPU ms/event'.padStart(20)} ${'statements/event'.padStart(17)}  goals`,
 );
 for (const key of keys) {
   const s = summary[key];
@@ -234,7 +242,7 @@ for (const key of keys) {
           ratio >= GOALS.overNaive ? 'ratio ok' : 'ratio MISSED',
         ].join(', ');
   console.log(
-    `  ${s.name.padEnd(42)} ${fmt(s.eventsPerSecond).padStart(8)} ${s.p50Ms.toFixed(1).padStart(7)} ${s.p99Ms.toFixed(1).padStart(7)} ${`${ratio.toFixed(2)}x`.padStart(8)} ${s.serverCpuMsPerEvent.toFixed(2).padStart(20)}  ${goals}`,
+    `  ${s.name.padEnd(42)} ${fmt(s.eventsPerSecond).padStart(8)} ${s.p50Ms.toFixed(1).padStart(7)} ${s.p99Ms.toFixed(1).padStart(7)} ${`${ratio.toFixed(2)}x`.padStart(8)} ${s.serverCpuMsPerEvent.toFixed(2).padStart(20)} ${s.statementsPerEvent.toFixed(2).padStart(17)}  ${goals}`,
   );
 }
 console.log('');

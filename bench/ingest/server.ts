@@ -1,7 +1,7 @@
 /**
  * One ingest target, in its own process: `tsx server.ts <express|fastify|naive>`. Reads `INGEST_DATABASE_URL`,
  * `INGEST_WEBHOOK_SECRET` and `INGEST_POOL_SIZE`, listens on a free loopback port, sends `{ url }` to the parent
- * over IPC, answers `{ cmd: 'cpu' }` with its CPU time so far, and closes on `{ cmd: 'close' }`.
+ * over IPC, answers `{ cmd: 'cpu' }` with its CPU time and the statements it sent PostgreSQL so far, and closes on `{ cmd: 'close' }`.
  *
  *  - express: Express 5 + `scimRouter` from @scim/http-express, the engine on @scim/adapter-drizzle over a pg.Pool
  *  - fastify: Fastify 5 + `scimWebhookPlugin` from @scim/http-fastify, the same engine
@@ -28,7 +28,23 @@ if (databaseUrl === undefined || webhookSecret === undefined) {
   throw new Error('set INGEST_DATABASE_URL and INGEST_WEBHOOK_SECRET');
 }
 const secret: string = webhookSecret;
+// Every statement the server sends PostgreSQL (BEGIN and COMMIT included) goes through Client#query:
+// counted, to report round trips per event.
+let statements = 0;
+const clientQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  statements++;
+  return (clientQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof clientQuery;
 const pool = new pg.Pool({ connectionString: databaseUrl, max: Number(process.env.INGEST_POOL_SIZE ?? 10) });
+
+/** `BENCH_INGEST_BATCHING`: `off`, or `<concurrency>,<maxEvents>`; unset keeps the engine's defaults. */
+function eventBatching(option: string | undefined): false | { concurrency: number; maxEvents: number } | undefined {
+  if (option === undefined || option === '') return undefined;
+  if (option === 'off') return false;
+  const [concurrency, maxEvents] = option.split(',').map(Number);
+  return { concurrency: concurrency!, maxEvents: maxEvents ?? 64 };
+}
 
 function engine(): ScimEngine {
   const db = drizzle(pool, { schema });
@@ -50,6 +66,7 @@ function engine(): ScimEngine {
       },
     }),
     webhookSecret: secret,
+    eventBatching: eventBatching(process.env.BENCH_INGEST_BATCHING),
     logger: silentLogger,
   });
 }
@@ -151,7 +168,7 @@ const server = await start();
 process.on('message', async (message: { cmd?: string }) => {
   if (message.cmd === 'cpu') {
     const { user, system } = process.cpuUsage();
-    process.send?.({ cpuMicros: user + system });
+    process.send?.({ cpuMicros: user + system, statements });
     return;
   }
   if (message.cmd !== 'close') return;
