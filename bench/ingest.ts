@@ -13,7 +13,7 @@
  * Run: pnpm --filter @scim/bench ingest  (after pnpm build).
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { generateWebhookSecret } from '@scim/core';
 import pg from 'pg';
@@ -85,6 +85,28 @@ function serverCounters(child: ChildProcess): Promise<{ cpuMicros: number; state
   });
 }
 
+/**
+ * CPU time of every PostgreSQL process on this machine so far (Linux `/proc`, clock ticks of 10 ms), in
+ * microseconds; null where `/proc` is not there. Other work on the same server counts too.
+ */
+function postgresCpuMicros(): number | null {
+  if (!existsSync('/proc/self/stat')) return null;
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
+      const fields = stat.slice(close + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return (ticks * 1_000_000) / 100;
+}
+
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -111,6 +133,8 @@ interface Round {
   serverCpuMsPerEvent: number;
   /** Statements the server sent PostgreSQL (BEGIN and COMMIT included), per delivery. */
   statementsPerEvent: number;
+  /** CPU time of the PostgreSQL processes per delivery (null without `/proc`). */
+  postgresCpuMsPerEvent: number | null;
   check: FullCheck | UserCheck;
 }
 const rounds = new Map<TargetKey, Round[]>(keys.map((k) => [k, []]));
@@ -143,16 +167,23 @@ for (let r = 0; r < ROUNDS; r++) {
     const signed = sign(plan.deliveries, secret);
     const { url, child } = servers.get(key)!;
     const before = await serverCounters(child);
+    const postgresBefore = postgresCpuMicros();
     const result = await load(url, signed, SENDERS);
+    const postgresAfter = postgresCpuMicros();
     const after = await serverCounters(child);
+    const postgresCpuMsPerEvent =
+      postgresBefore === null || postgresAfter === null
+        ? null
+        : (postgresAfter - postgresBefore) / 1000 / plan.deliveries.length;
     const serverCpuMsPerEvent = (after.cpuMicros - before.cpuMicros) / 1000 / plan.deliveries.length;
     const statementsPerEvent = (after.statements - before.statements) / plan.deliveries.length;
     const check = key === 'naive' ? await checkUsers(admin, plan) : await checkAll(admin, plan);
-    rounds.get(key)!.push({ load: result, serverCpuMsPerEvent, statementsPerEvent, check });
+    rounds.get(key)!.push({ load: result, serverCpuMsPerEvent, statementsPerEvent, postgresCpuMsPerEvent, check });
     console.log(
       `  round ${r + 1} ${TARGETS[key].padEnd(42)} ${fmt(plan.deliveries.length / result.seconds).padStart(6)} events/s` +
         `  p50 ${percentile(result.latencies, 50).toFixed(1)} ms  p99 ${percentile(result.latencies, 99).toFixed(1)} ms` +
         `  server CPU ${serverCpuMsPerEvent.toFixed(2)} ms/event  ${statementsPerEvent.toFixed(2)} statements/event` +
+        (postgresCpuMsPerEvent === null ? '' : `  PostgreSQL CPU ${postgresCpuMsPerEvent.toFixed(2)} ms/event`) +
         (result.retries > 0 ? `  (${result.retries} retried after a 5xx)` : ''),
     );
   }
@@ -170,6 +201,7 @@ interface Summary {
   p99Ms: number;
   serverCpuMsPerEvent: number;
   statementsPerEvent: number;
+  postgresCpuMsPerEvent: number | null;
   endStateCorrectEveryRound: boolean;
   endState: FullCheck | UserCheck;
   rounds: {
@@ -182,6 +214,7 @@ interface Summary {
     maxMs: number;
     serverCpuMsPerEvent: number;
     statementsPerEvent: number;
+    postgresCpuMsPerEvent: number | null;
     statuses: Record<string, number>;
     outcomes: Record<string, number>;
   }[];
@@ -197,6 +230,9 @@ function summarize(key: TargetKey): Summary {
     p99Ms: Number(median(list.map((x) => percentile(x.load.latencies, 99))).toFixed(2)),
     serverCpuMsPerEvent: Number(median(list.map((x) => x.serverCpuMsPerEvent)).toFixed(3)),
     statementsPerEvent: Number(median(list.map((x) => x.statementsPerEvent)).toFixed(2)),
+    postgresCpuMsPerEvent: list.some((x) => x.postgresCpuMsPerEvent === null)
+      ? null
+      : Number(median(list.map((x) => x.postgresCpuMsPerEvent!)).toFixed(3)),
     endStateCorrectEveryRound: list.every((x) =>
       'ok' in x.check ? x.check.ok : x.check.wrong + x.check.missing === 0,
     ),
@@ -211,6 +247,7 @@ function summarize(key: TargetKey): Summary {
       maxMs: Number(percentile(x.load.latencies, 100).toFixed(2)),
       serverCpuMsPerEvent: Number(x.serverCpuMsPerEvent.toFixed(3)),
       statementsPerEvent: Number(x.statementsPerEvent.toFixed(2)),
+      postgresCpuMsPerEvent: x.postgresCpuMsPerEvent === null ? null : Number(x.postgresCpuMsPerEvent.toFixed(3)),
       statuses: x.load.statuses,
       outcomes: x.load.outcomes,
     })),
@@ -228,7 +265,7 @@ console.log(
   `medians of ${ROUNDS} rounds; targets: >= ${fmt(GOALS.eventsPerSecond)} events/s, p99 < ${GOALS.p99Ms} ms, >= ${GOALS.overNaive}x the naive handler`,
 );
 console.log(
-  `  ${'target'.padEnd(42)} ${'events/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'/ naive'.padStart(8)} ${'server CPU ms/event'.padStart(20)} ${'statements/event'.padStart(17)}  goals`,
+  `  ${'target'.padEnd(42)} ${'events/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'/ naive'.padStart(8)} ${'server CPU ms/event'.padStart(20)} ${'statements/event'.padStart(17)} ${'PG CPU ms/event'.padStart(16)}  goals`,
 );
 for (const key of keys) {
   const s = summary[key];
@@ -242,7 +279,7 @@ for (const key of keys) {
           ratio >= GOALS.overNaive ? 'ratio ok' : 'ratio MISSED',
         ].join(', ');
   console.log(
-    `  ${s.name.padEnd(42)} ${fmt(s.eventsPerSecond).padStart(8)} ${s.p50Ms.toFixed(1).padStart(7)} ${s.p99Ms.toFixed(1).padStart(7)} ${`${ratio.toFixed(2)}x`.padStart(8)} ${s.serverCpuMsPerEvent.toFixed(2).padStart(20)} ${s.statementsPerEvent.toFixed(2).padStart(17)}  ${goals}`,
+    `  ${s.name.padEnd(42)} ${fmt(s.eventsPerSecond).padStart(8)} ${s.p50Ms.toFixed(1).padStart(7)} ${s.p99Ms.toFixed(1).padStart(7)} ${`${ratio.toFixed(2)}x`.padStart(8)} ${s.serverCpuMsPerEvent.toFixed(2).padStart(20)} ${s.statementsPerEvent.toFixed(2).padStart(17)} ${(s.postgresCpuMsPerEvent?.toFixed(2) ?? '-').padStart(16)}  ${goals}`,
   );
 }
 console.log('');
