@@ -69,12 +69,12 @@ type Committed = { outcome: ApplyOutcome; effects: Effect[] } | { error: unknown
  * transaction as the change, per-entity versions and tombstones, the deprovision policy,
  * memberships from the user's groups, and app hooks after commit.
  *
- * Group commit: at most `batching.concurrency` transactions run at once. An event that arrives when
- * they are all busy waits, and the next free one takes every waiting event (up to `maxEvents`):
- * claimed together, applied in arrival order (consecutive user upserts of distinct users with one
- * batched statement per step), each answered with its own outcome after the commit. A lone event
- * never waits. If a batch fails, its events are applied again one by one, so one bad event only
- * fails itself.
+ * Group commit: at most `batching.concurrency` transactions run at once. Events wait for the end of
+ * the current turn of the event loop, or for a free transaction when all are busy; the next one
+ * takes the waiting events of the oldest one's organization (up to `maxEvents`): claimed together,
+ * applied in arrival order (user upserts and deletions of distinct users with one batched call per
+ * step), each answered with its own outcome after the commit. If a batch fails, its events are
+ * applied again one by one, so one bad event only fails itself.
  */
 export class Dispatcher {
   private queue: Queued[] = [];
