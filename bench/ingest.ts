@@ -13,7 +13,7 @@
  * Run: pnpm --filter @scim/bench ingest  (after pnpm build).
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { generateWebhookSecret } from '@scim/core';
 import pg from 'pg';
@@ -85,26 +85,31 @@ function serverCounters(child: ChildProcess): Promise<{ cpuMicros: number; state
   });
 }
 
+/** The server processes of this database's connections. */
+async function backendPids(): Promise<number[]> {
+  const { rows } = await admin.query<{ pid: number }>(
+    'select pid from pg_stat_activity where datname = current_database()',
+  );
+  return rows.map((row) => row.pid);
+}
+
 /**
- * CPU time of every PostgreSQL process on this machine so far (Linux `/proc`, clock ticks of 10 ms), in
- * microseconds; null where `/proc` is not there. Other work on the same server counts too.
+ * CPU time of these PostgreSQL server processes so far (Linux `/proc`, clock ticks of 10 ms), by pid, in
+ * microseconds; null where `/proc` is not there (or PostgreSQL runs on another machine).
  */
-function postgresCpuMicros(): number | null {
+function postgresCpuMicros(pids: readonly number[]): Map<number, number> | null {
   if (!existsSync('/proc/self/stat')) return null;
-  let ticks = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+  const cpu = new Map<number, number>();
+  for (const pid of pids) {
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
-      const fields = stat.slice(close + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      cpu.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / 100);
     } catch {
-      // The process ended meanwhile.
+      // Not a process of this machine, or it ended meanwhile.
     }
   }
-  return (ticks * 1_000_000) / 100;
+  return cpu.size === 0 ? null : cpu;
 }
 
 function median(values: readonly number[]): number {
@@ -133,7 +138,7 @@ interface Round {
   serverCpuMsPerEvent: number;
   /** Statements the server sent PostgreSQL (BEGIN and COMMIT included), per delivery. */
   statementsPerEvent: number;
-  /** CPU time of the PostgreSQL processes per delivery (null without `/proc`). */
+  /** CPU time of this database's PostgreSQL server processes per delivery (null without `/proc`). */
   postgresCpuMsPerEvent: number | null;
   check: FullCheck | UserCheck;
 }
@@ -167,14 +172,17 @@ for (let r = 0; r < ROUNDS; r++) {
     const signed = sign(plan.deliveries, secret);
     const { url, child } = servers.get(key)!;
     const before = await serverCounters(child);
-    const postgresBefore = postgresCpuMicros();
+    const postgresBefore = postgresCpuMicros(await backendPids());
     const result = await load(url, signed, SENDERS);
-    const postgresAfter = postgresCpuMicros();
+    // Connections the pool opened during the round count from zero.
+    const postgresAfter = postgresCpuMicros(await backendPids());
     const after = await serverCounters(child);
-    const postgresCpuMsPerEvent =
-      postgresBefore === null || postgresAfter === null
-        ? null
-        : (postgresAfter - postgresBefore) / 1000 / plan.deliveries.length;
+    let postgresCpuMsPerEvent: number | null = null;
+    if (postgresAfter !== null) {
+      let micros = 0;
+      for (const [pid, total] of postgresAfter) micros += total - (postgresBefore?.get(pid) ?? 0);
+      postgresCpuMsPerEvent = micros / 1000 / plan.deliveries.length;
+    }
     const serverCpuMsPerEvent = (after.cpuMicros - before.cpuMicros) / 1000 / plan.deliveries.length;
     const statementsPerEvent = (after.statements - before.statements) / plan.deliveries.length;
     const check = key === 'naive' ? await checkUsers(admin, plan) : await checkAll(admin, plan);

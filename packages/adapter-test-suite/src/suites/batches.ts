@@ -6,8 +6,8 @@ import { expectInbox, expectNoInbox, expectUser, groupsOf } from '../expect-stat
 
 /**
  * An engine that commits one transaction at a time, over the adapter with its transactions counted.
- * Deliveries made in the same turn of the event loop wait for that turn to end and are then applied
- * as one batch (one per organization).
+ * The first delivery finds it idle and starts at once, alone; the deliveries made while it runs wait
+ * for it and are then applied as one batch per organization.
  */
 function batchingEngine(
   ctx: ConformanceContext,
@@ -33,13 +33,20 @@ function batchingEngine(
   return { engine, transactions: () => count };
 }
 
-/** Every delivery at once, each answered on its own (a rejection is kept, not thrown). */
-function deliverAll(
+/**
+ * A first delivery (a user of its own, `diruser_blocker`) that keeps the engine's one transaction busy,
+ * then `payloads` at once, each answered on its own (a rejection is kept, not thrown). Resolves the
+ * answers to `payloads`.
+ */
+async function deliverTogether(
   ctx: ConformanceContext,
   engine: ScimEngine,
   payloads: readonly Parameters<ConformanceContext['apply']>[0][],
 ): Promise<PromiseSettledResult<ApplyResult>[]> {
-  return Promise.allSettled(payloads.map((payload) => ctx.apply(payload, engine)));
+  const blocker = ctx.apply(ctx.events.userCreated(ctx.events.user('diruser_blocker')), engine);
+  const results = await Promise.allSettled(payloads.map((payload) => ctx.apply(payload, engine)));
+  expect((await blocker).outcome).toBe('applied');
+  return results;
 }
 
 function outcomes(results: readonly PromiseSettledResult<ApplyResult>[]): string[] {
@@ -50,9 +57,7 @@ const ONE = { id: 'dirgroup_1', name: 'One' };
 const TWO = { id: 'dirgroup_2', name: 'Two' };
 
 export const batchesSuite = defineSuite('batches', {
-  'events delivered together are applied in one transaction, in arrival order, each answered on its own': async (
-    ctx,
-  ) => {
+  'events that wait are applied in one transaction, in arrival order, each answered on its own': async (ctx) => {
     const { events } = ctx;
     const { engine, transactions } = batchingEngine(ctx);
     await ctx.apply(events.userCreated(events.user('diruser_3', { email: 'three@example.com' })), engine);
@@ -66,7 +71,7 @@ export const batchesSuite = defineSuite('batches', {
     const groupGone = events.groupDeleted({ id: TWO.id, display_name: TWO.name });
     const late = events.userCreated(events.user('diruser_4', { groups: [ONE, TWO] }));
 
-    const results = await deliverAll(ctx, engine, [a, b, newer, older, again, b, groupGone, late]);
+    const results = await deliverTogether(ctx, engine, [a, b, newer, older, again, b, groupGone, late]);
 
     expect(outcomes(results)).toEqual([
       'applied',
@@ -78,7 +83,7 @@ export const batchesSuite = defineSuite('batches', {
       'applied',
       'applied',
     ]);
-    expect(transactions() - before, 'the 8 deliveries in one transaction').toBe(1);
+    expect(transactions() - before, 'the first delivery alone, then the 8 that waited, together').toBe(2);
     await expectUser(ctx, 'diruser_1', { givenName: 'Again', active: true });
     await expectUser(ctx, 'diruser_3', { email: 'new3@example.com' });
     // The group deletion came after the users that named it, and before the last one.
@@ -103,7 +108,7 @@ export const batchesSuite = defineSuite('batches', {
     const bad = events.userCreated(events.user('diruser_bad', { active: false }));
     const last = events.userCreated(events.user('diruser_2', { groups: [ONE] }));
 
-    const results = await deliverAll(ctx, engine, [first, bad, last]);
+    const results = await deliverTogether(ctx, engine, [first, bad, last]);
 
     expect(outcomes(results)).toEqual(['applied', 'rejected', 'applied']);
     const failure = results[1] as PromiseRejectedResult;
@@ -111,9 +116,9 @@ export const batchesSuite = defineSuite('batches', {
       code: 'STORAGE_FAILURE',
       cause: expect.objectContaining({ message: 'policy refuses' }),
     });
-    // The batch of three, rolled back; then each of the three alone.
-    expect(transactions()).toBe(4);
-    expect(provisioned.sort()).toEqual(['diruser_1', 'diruser_2']);
+    // The first delivery; the batch of three, rolled back; then each of the three alone.
+    expect(transactions()).toBe(5);
+    expect(provisioned.sort()).toEqual(['diruser_1', 'diruser_2', 'diruser_blocker']);
     await expectUser(ctx, 'diruser_1', { active: true });
     await expectUser(ctx, 'diruser_2', { active: true });
     expect(await ctx.backdoor.readUser(ctx.organizationId, 'diruser_bad')).toBeNull();
@@ -138,10 +143,10 @@ export const batchesSuite = defineSuite('batches', {
     const admin = events.userCreated(events.user('diruser_6', { groups: [admins] }));
     const plain = events.userCreated(events.user('diruser_7', { groups: [ONE] }));
 
-    const results = await deliverAll(ctx, engine, [rolesOnly, admin, plain]);
+    const results = await deliverTogether(ctx, engine, [rolesOnly, admin, plain]);
 
     expect(outcomes(results)).toEqual(['applied', 'applied', 'applied']);
-    expect(transactions() - before).toBe(1);
+    expect(transactions() - before).toBe(2);
     await expectUser(ctx, 'diruser_5', { roles: ['auditor', 'admin'] });
     await expectUser(ctx, 'diruser_6', { roles: ['admin'] });
     await expectUser(ctx, 'diruser_7', { roles: ['member'] });
@@ -158,10 +163,10 @@ export const batchesSuite = defineSuite('batches', {
       other.userUpdated({ id: 'diruser_1', email: 'theirs2@example.com', groups: [TWO] }),
       events.userCreated(events.user('diruser_2', { groups: [ONE] })),
     ];
-    const results = await deliverAll(ctx, engine, payloads);
+    const results = await deliverTogether(ctx, engine, payloads);
 
     expect(outcomes(results)).toEqual(['applied', 'applied', 'applied', 'applied']);
-    expect(transactions(), 'one batch per organization').toBe(2);
+    expect(transactions(), 'the first delivery, then one batch per organization').toBe(3);
     await expectUser(ctx, 'diruser_1', { email: 'mine@example.com' });
     await expectUser(ctx, 'diruser_1', { email: 'theirs2@example.com' }, other.organizationId);
     expect(await groupsOf(ctx, 'diruser_1')).toEqual([ONE.id]);
@@ -178,7 +183,7 @@ export const batchesSuite = defineSuite('batches', {
     }
     const before = transactions();
 
-    const results = await deliverAll(ctx, engine, [
+    const results = await deliverTogether(ctx, engine, [
       events.userDeleted({ id: 'diruser_1' }),
       events.userUpdated({ id: 'diruser_2', given_name: 'Two' }),
       events.userDeleted({ id: 'diruser_3' }),
@@ -187,7 +192,7 @@ export const batchesSuite = defineSuite('batches', {
     ]);
 
     expect(outcomes(results)).toEqual(['applied', 'applied', 'applied', 'applied', 'applied']);
-    expect(transactions() - before).toBe(1);
+    expect(transactions() - before).toBe(2);
     await expectUser(ctx, 'diruser_1', { active: false });
     await expectUser(ctx, 'diruser_2', { active: true, givenName: 'Two' });
     await expectUser(ctx, 'diruser_3', { active: true });
@@ -209,10 +214,10 @@ export const batchesSuite = defineSuite('batches', {
     const named = events.userCreated(events.user('diruser_1', { groups: [ONE, TWO] }));
     const recreated = events.groupCreated({ id: ONE.id, display_name: 'One again' });
     const unrelated = events.groupUpdated({ id: TWO.id, display_name: 'Two renamed' });
-    const results = await deliverAll(ctx, engine, [named, recreated, unrelated]);
+    const results = await deliverTogether(ctx, engine, [named, recreated, unrelated]);
 
     expect(outcomes(results)).toEqual(['applied', 'applied', 'applied']);
-    expect(transactions() - before).toBe(1);
+    expect(transactions() - before).toBe(2);
     expect(await groupsOf(ctx, 'diruser_1')).toEqual([TWO.id]);
     expect(await ctx.backdoor.readGroup(ctx.organizationId, ONE.id)).toMatchObject({ displayName: 'One again' });
     expect(await ctx.backdoor.readGroup(ctx.organizationId, TWO.id)).toMatchObject({ displayName: 'Two renamed' });

@@ -69,8 +69,9 @@ type Committed = { outcome: ApplyOutcome; effects: Effect[] } | { error: unknown
  * transaction as the change, per-entity versions and tombstones, the deprovision policy,
  * memberships from the user's groups, and app hooks after commit.
  *
- * Group commit: at most `batching.concurrency` transactions run at once. Events wait for the end of
- * the current turn of the event loop, or for a free transaction when all are busy; the next one
+ * Group commit: at most `batching.concurrency` transactions run at once. An event that finds the
+ * dispatcher idle starts at once; while others run, events wait for the end of the current turn of
+ * the event loop, or for a free transaction when all are busy; the next one
  * takes the waiting events of the oldest one's organization (up to `maxEvents`): claimed together,
  * applied in arrival order (user upserts and deletions of distinct users with one batched call per
  * step), each answered with its own outcome after the commit. If a batch fails, its events are
@@ -90,13 +91,16 @@ export class Dispatcher {
     }
     return new Promise<ApplyResult>((resolve, reject) => {
       this.queue.push({ event, type, resolve, reject });
-      this.schedule();
+      // Idle, the event starts at once; busy, it waits for the end of this turn.
+      if (this.running === 0 && this.queue.length === 1 && !this.scheduled) this.pump();
+      else this.schedule();
     });
   }
 
   /**
-   * Starts transactions on the next turn of the event loop rather than at once: the deliveries whose
-   * requests Node reads in the same turn (many, under load) then share one transaction.
+   * While transactions are running, new ones start on the next turn of the event loop rather than at
+   * once: the deliveries whose requests Node reads in the same turn (many, under load) then share one
+   * transaction.
    */
   private schedule(): void {
     if (this.scheduled) return;
@@ -140,7 +144,7 @@ export class Dispatcher {
     } finally {
       // The transaction slot is free once the commit is done; hooks run outside it.
       this.running--;
-      this.schedule();
+      if (this.queue.length > 0) this.schedule();
     }
     for (let i = 0; i < batch.length; i++) {
       const { event, type, resolve, reject } = batch[i]!;

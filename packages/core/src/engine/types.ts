@@ -130,11 +130,11 @@ export interface ScimEngineOptions {
   conflictRetries?: number;
   /**
    * Group commit of webhook events (adapters with transactions). At most `concurrency` transactions
-   * apply events at once (default 4); events that arrive in the same turn of the event loop, or while
-   * they are all busy, are applied together, one organization per transaction, up to `maxEvents`
-   * (default 64), each still claimed, version-checked and answered on its own, and acknowledged only
-   * after that commit. A lone event waits one turn of the event loop at most. `false` applies every
-   * event in a transaction of its own, as many at once as arrive.
+   * apply events at once (default 4); while some run, events that arrive in the same turn of the
+   * event loop, or while they are all busy, are applied together, one organization per transaction, up
+   * to `maxEvents` (default 64), each still claimed, version-checked and answered on its own, and
+   * acknowledged only after that commit. An event that finds nothing running starts at once. `false`
+   * applies every event in a transaction of its own, as many at once as arrive.
    */
   eventBatching?: false | { concurrency?: number; maxEvents?: number };
   /**
