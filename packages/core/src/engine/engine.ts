@@ -70,6 +70,7 @@ export function createScimEngine(options: ScimEngineOptions): ScimEngine {
   const now = options.now ?? (() => new Date());
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const roles = compileRoleMapping(options.groupRoles, options.defaultRoles);
+  const conflictRetries = options.conflictRetries ?? 3;
   const dispatcher = new Dispatcher({
     adapter,
     deprovision: options.deprovision ?? 'deactivate',
@@ -78,7 +79,7 @@ export function createScimEngine(options: ScimEngineOptions): ScimEngine {
     hooks: options.hooks ?? {},
     logger,
     now,
-    conflictRetries: options.conflictRetries ?? 3,
+    conflictRetries,
   });
 
   const secret = options.webhookSecret ?? process.env.SCALEKIT_WEBHOOK_SECRET;
@@ -160,6 +161,7 @@ export function createScimEngine(options: ScimEngineOptions): ScimEngine {
     hooks: options.hooks ?? {},
     logger,
     now,
+    conflictRetries,
     settings: syncSettings(options.sync, adapter.capabilities.maxBatchSize),
   };
   const sync: ScimEngine['sync'] = (syncOptions) => new SyncRun(syncContext, syncOptions).run();

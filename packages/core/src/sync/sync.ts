@@ -5,7 +5,7 @@ import { userFingerprint } from '../engine/fingerprint.js';
 import { decideDeprovision, mergeRoles } from '../engine/policies.js';
 import type { DeprovisionPolicy, ScimHooks } from '../engine/types.js';
 import { toUserWrite } from '../engine/user-write.js';
-import { ScimError } from '../errors.js';
+import { AdapterError, ScimError } from '../errors.js';
 import { dateToNanos } from '../events/timestamp.js';
 import type { DirectoryGroupRef, DirectoryUser } from '../events/types.js';
 import type { ScimLogger } from '../logger.js';
@@ -15,6 +15,7 @@ import type {
   ApiDirectoryGroup,
   DirectoryApiClient,
   PlannedAction,
+  PlannedChange,
   SyncEngineOptions,
   SyncMode,
   SyncOptions,
@@ -30,6 +31,8 @@ export interface SyncContext {
   hooks: ScimHooks;
   logger: ScimLogger;
   now: () => Date;
+  /** Retries of a transaction that hit a deadlock or a serialization failure. */
+  conflictRetries: number;
   settings: Required<SyncEngineOptions>;
 }
 
@@ -425,9 +428,27 @@ export class SyncRun {
     await this.saveState(change);
   }
 
+  /**
+   * Runs `fn` in one transaction, again from the start when it loses a race (a deadlock or a
+   * serialization failure, up to `conflictRetries` times): `fn` must keep nothing from a failed
+   * attempt, and whatever it counts is added to the report only after the commit.
+   */
   private async runInTransaction(fn: (store: ScimStore) => Promise<void>): Promise<void> {
-    if (this.ctx.adapter.capabilities.transactions) await this.ctx.adapter.transaction(fn);
-    else await fn(this.ctx.adapter);
+    const { adapter, conflictRetries } = this.ctx;
+    if (!adapter.capabilities.transactions) return fn(adapter);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await adapter.transaction(fn);
+      } catch (error) {
+        const conflict = error instanceof AdapterError && error.code === 'TRANSACTION_CONFLICT';
+        if (!conflict || attempt >= conflictRetries) throw error;
+        this.ctx.logger.debug('sync transaction conflict, retrying', {
+          organizationId: this.org,
+          attempt: attempt + 1,
+        });
+        await sleep(Math.random() * 5 * 2 ** attempt, this.signal);
+      }
+    }
   }
 
   private runEffects(effects: Effect[]): Promise<void> {
@@ -480,8 +501,12 @@ export class SyncRun {
   private async applyGroups(groups: ApiDirectoryGroup[]): Promise<void> {
     if (groups.length === 0) return;
     const effects: Effect[] = [];
+    const actions = new Map<string, PlannedAction>();
+    const written = new Set<string>();
     await this.runInTransaction(async (store) => {
       effects.length = 0;
+      actions.clear();
+      written.clear();
       const previous = new Map(
         (
           await store.getEntities(
@@ -492,7 +517,6 @@ export class SyncRun {
         ).map((s) => [s.id, s]),
       );
       const advances: EntityAdvance[] = [];
-      const actions = new Map<string, PlannedAction>();
       for (const group of groups) {
         const version = apiVersion(group.updatedAt, this.startedAtNs);
         const prev = previous.get(group.id);
@@ -505,7 +529,6 @@ export class SyncRun {
               ? 'unchanged'
               : 'update';
         actions.set(group.id, action);
-        this.plan('group', group.id, action);
         if (action === 'create' || action === 'update') {
           advances.push({
             id: group.id,
@@ -518,15 +541,8 @@ export class SyncRun {
           });
         }
       }
-      const count = (action: PlannedAction) => [...actions.values()].filter((a) => a === action).length;
-      if (this.dryRun || advances.length === 0) {
-        this.report.groups.created += count('create');
-        this.report.groups.updated += count('update');
-        this.report.groups.unchanged += count('unchanged');
-        this.report.groups.skipped += count('skip');
-        return;
-      }
-      const written = new Set(await store.advanceEntities(this.org, 'group', advances));
+      if (this.dryRun || advances.length === 0) return;
+      for (const id of await store.advanceEntities(this.org, 'group', advances)) written.add(id);
       const writes = groups.filter((g) => written.has(g.id));
       await store.upsertGroups(
         this.org,
@@ -538,27 +554,30 @@ export class SyncRun {
           version: apiVersion(g.updatedAt, this.startedAtNs),
         })),
       );
-      for (const group of groups) {
-        const action = actions.get(group.id)!;
-        const applied = written.has(group.id);
-        if (applied && action === 'create') this.report.groups.created++;
-        else if (applied && action === 'update') this.report.groups.updated++;
-        else if (action === 'unchanged') this.report.groups.unchanged++;
-        else this.report.groups.skipped++;
-        if (applied) {
-          const change = action === 'create' ? 'created' : 'updated';
-          effects.push(() =>
-            this.ctx.hooks.onGroupChanged?.({
-              organizationId: this.org,
-              change,
-              group: { id: group.id, organizationId: this.org, displayName: group.displayName || null },
-              affectedUserIds: [],
-              source: 'sync',
-            }),
-          );
-        }
+      for (const group of writes) {
+        const change = actions.get(group.id) === 'create' ? 'created' : 'updated';
+        effects.push(() =>
+          this.ctx.hooks.onGroupChanged?.({
+            organizationId: this.org,
+            change,
+            group: { id: group.id, organizationId: this.org, displayName: group.displayName || null },
+            affectedUserIds: [],
+            source: 'sync',
+          }),
+        );
       }
     });
+    // Counted once committed: a transaction retried after a conflict plans again from scratch.
+    for (const { id } of groups) {
+      const action = actions.get(id)!;
+      this.plan('group', id, action);
+      // A dry run counts what it would write; a real run what the version rule let through.
+      const applied = this.dryRun || written.has(id);
+      if (applied && action === 'create') this.report.groups.created++;
+      else if (applied && action === 'update') this.report.groups.updated++;
+      else if (action === 'unchanged') this.report.groups.unchanged++;
+      else this.report.groups.skipped++;
+    }
     await this.runEffects(effects);
   }
 
@@ -581,8 +600,10 @@ export class SyncRun {
     for (let i = 0; i < stale.length; i += this.ctx.settings.batchSize) {
       const batch = stale.slice(i, i + this.ctx.settings.batchSize);
       const effects: Effect[] = [];
+      let deleted = 0;
       await this.runInTransaction(async (store) => {
         effects.length = 0;
+        deleted = 0;
         const written = await store.advanceEntities(
           this.org,
           'group',
@@ -600,7 +621,7 @@ export class SyncRun {
         const removed = await store.removeGroupMemberships(this.org, written);
         const stored = await store.getGroups(this.org, written);
         await store.deleteGroups(this.org, written);
-        this.report.groups.deleted += written.length;
+        deleted = written.length;
         for (const group of stored) {
           effects.push(() =>
             this.ctx.hooks.onGroupChanged?.({
@@ -613,6 +634,7 @@ export class SyncRun {
           );
         }
       });
+      this.report.groups.deleted += deleted;
       await this.runEffects(effects);
     }
   }
@@ -683,9 +705,11 @@ export class SyncRun {
   private async applyUsers(users: ListedUser[]): Promise<void> {
     if (this.signal.aborted) throw abortError(this.signal);
     const effects: Effect[] = [];
+    const changes: PlannedChange[] = [];
     const counts = { created: 0, updated: 0, reactivated: 0, unchanged: 0, skipped: 0, memberships: 0 };
     await this.runInTransaction(async (store) => {
       effects.length = 0;
+      changes.length = 0;
       for (const key of Object.keys(counts) as (keyof typeof counts)[]) counts[key] = 0;
       const previous = new Map(
         (
@@ -708,10 +732,12 @@ export class SyncRun {
       const planned: { user: DirectoryUser; version: bigint; action: PlannedAction; prev: EntityState | undefined }[] =
         [];
       const advances: EntityAdvance[] = [];
-      for (const { user, version } of users) {
-        if (deletedGroups.size > 0 && user.groups !== undefined) {
-          user.groups = user.groups.filter((g) => !deletedGroups.has(g.id));
-        }
+      for (const { user: listed, version } of users) {
+        // A copy: a retried attempt starts again from the user as listed.
+        const user =
+          deletedGroups.size > 0 && listed.groups !== undefined
+            ? { ...listed, groups: listed.groups.filter((g) => !deletedGroups.has(g.id)) }
+            : listed;
         const prev = previous.get(user.id);
         const active = user.active ?? true;
         const fingerprint = userFingerprint(user, active);
@@ -724,7 +750,7 @@ export class SyncRun {
         else if (prev.deleted || !prev.active) action = active ? 'reactivate' : 'unchanged';
         else if (prev.fingerprint === fingerprint) action = 'unchanged';
         else action = 'update';
-        this.plan('user', user.id, action);
+        if (action !== 'unchanged') changes.push({ kind: 'user', id: user.id, action });
         planned.push({ user, version, action, prev });
         if (action === 'create' || action === 'update' || action === 'reactivate') {
           advances.push({
@@ -795,6 +821,7 @@ export class SyncRun {
     this.report.users.unchanged += counts.unchanged;
     this.report.users.skipped += counts.skipped;
     this.report.memberships += counts.memberships;
+    this.report.plan?.push(...changes);
     await this.runEffects(effects);
   }
 
