@@ -179,6 +179,9 @@ export function createScimEngine(options: ScimEngineOptions): ScimEngine {
 /** The sync's settings; a batch never exceeds what the adapter accepts in one call. */
 function syncSettings(given: SyncEngineOptions | undefined, maxBatchSize: number): Required<SyncEngineOptions> {
   const settings = { ...DEFAULT_SYNC_SETTINGS, ...given };
+  if (!Number.isInteger(settings.concurrency) || settings.concurrency < 1) {
+    throw new ScimError('CONFIGURATION_ERROR', 'sync.concurrency must be a whole number of at least 1');
+  }
   if (Number.isFinite(maxBatchSize) && maxBatchSize >= 1) {
     settings.batchSize = Math.max(1, Math.min(settings.batchSize, Math.floor(maxBatchSize)));
   }

@@ -9,6 +9,8 @@ import { AdapterError, ScimError } from '../errors.js';
 import { dateToNanos } from '../events/timestamp.js';
 import type { DirectoryGroupRef, DirectoryUser } from '../events/types.js';
 import type { ScimLogger } from '../logger.js';
+import { BatchPipeline } from './batch-pipeline.js';
+import { PageFrontier } from './page-frontier.js';
 import { abortError, sleep, withRetries } from './retry.js';
 import { apiUserToDirectoryUser, apiVersion } from './source.js';
 import type {
@@ -38,6 +40,7 @@ export interface SyncContext {
 
 export const DEFAULT_SYNC_SETTINGS: Required<SyncEngineOptions> = {
   batchSize: 500,
+  concurrency: 2,
   pageSize: 30,
   includeDetail: true,
   maxDeprovisionShare: 0.25,
@@ -160,6 +163,14 @@ async function* readAhead<T>(fetch: (token: string) => Promise<Page<T>>, limit: 
   }
 }
 
+/**
+ * In id order: concurrent transactions then lock the rows they share (version records, new groups)
+ * in the same order, and cannot deadlock each other.
+ */
+function sortById<T extends { id: string }>(items: T[]): T[] {
+  return items.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
 function emptyReport(organizationId: string, directoryId: string, mode: SyncMode, dryRun: boolean, now: Date) {
   const report: SyncReport = {
     organizationId,
@@ -197,6 +208,8 @@ export class SyncRun {
   private leaseLost = false;
   private startedAtNs = 0n;
   private phase: SyncPhase = 'groups';
+  /** Hooks of user batches, chained: they run one at a time, in commit order. */
+  private userHooks: Promise<void> = Promise.resolve();
   /** The directory's sync state as last saved: this run holds the lease, so nobody else writes it. */
   private state: SyncState | null = null;
 
@@ -542,7 +555,7 @@ export class SyncRun {
         }
       }
       if (this.dryRun || advances.length === 0) return;
-      for (const id of await store.advanceEntities(this.org, 'group', advances)) written.add(id);
+      for (const id of await store.advanceEntities(this.org, 'group', sortById(advances))) written.add(id);
       const writes = groups.filter((g) => written.has(g.id));
       await store.upsertGroups(
         this.org,
@@ -667,39 +680,68 @@ export class SyncRun {
       return { items, next: answer.nextPageToken };
     }, this.readAheadPages());
     const resumeAfter = checkpoint.userPages;
-    let pageIndex = 0;
-    let batch: ListedUser[] = [];
-    for await (const users of pages) {
-      pageIndex++;
-      this.report.pages.users++;
-      this.report.users.listed += users.length;
-      for (const { user } of users) seen.add(user.id);
-      // Pages an interrupted run already committed are only listed again, to know who exists.
-      if (pageIndex <= resumeAfter) continue;
-      batch.push(...users);
-      if (batch.length >= this.ctx.settings.batchSize) {
-        await this.applyUserBatches(batch);
-        batch = [];
-        checkpoint.userPages = pageIndex;
+    const size = this.ctx.settings.batchSize;
+    const pipeline = new BatchPipeline(this.userConcurrency());
+    const frontier = new PageFrontier(resumeAfter);
+    // One checkpoint write at a time, each with the latest committed page: out of order, an older
+    // checkpoint could overwrite a newer one.
+    let saving: Promise<void> = Promise.resolve();
+    const saveCheckpoint = () => {
+      saving = saving.then(async () => {
+        const committed = frontier.committed();
+        if (committed <= checkpoint.userPages) return;
+        checkpoint.userPages = committed;
         await this.saveState({ checkpoint });
+      });
+      return saving;
+    };
+    const submit = async (users: ListedUser[]) => {
+      if (this.signal.aborted) throw abortError(this.signal);
+      const batch = frontier.startBatch(users.length);
+      return pipeline.submit(async () => {
+        await this.applyUsers(users);
+        frontier.commitBatch(batch);
+        await saveCheckpoint();
+      });
+    };
+    let pageIndex = 0;
+    let pending: ListedUser[] = [];
+    try {
+      for await (const users of pages) {
+        pageIndex++;
+        this.report.pages.users++;
+        this.report.users.listed += users.length;
+        for (const { user } of users) seen.add(user.id);
+        // Pages an interrupted run already committed are only listed again, to know who exists.
+        if (pageIndex <= resumeAfter) continue;
+        frontier.listPage(pageIndex, users.length);
+        for (const user of users) pending.push(user);
+        // Batches of exactly `batchSize` users (which the adapter's `maxBatchSize` bounds); a page
+        // may straddle two of them, and the checkpoint passes it once both have committed.
+        while (pending.length >= size) {
+          await submit(pending.slice(0, size));
+          pending = pending.slice(size);
+        }
+        this.progress();
       }
-      this.progress();
-    }
-    if (batch.length > 0) {
-      await this.applyUserBatches(batch);
-      checkpoint.userPages = pageIndex;
-      await this.saveState({ checkpoint });
+      if (pending.length > 0) await submit(pending);
+      await pipeline.drain();
+      await saveCheckpoint();
+    } finally {
+      // Whatever ended the listing, batches in flight finish (their commits are kept and counted)
+      // and the checkpoint records them before the failure is reported.
+      await pipeline.settle();
+      await saveCheckpoint().catch(() => undefined);
     }
   }
 
   /**
-   * Whole pages pile up past `batchSize`: each transaction takes at most `batchSize` users (which the
-   * adapter's `maxBatchSize` bounds). The checkpoint still moves by whole pages, after all of them.
+   * User batches written at once, each in its own transaction. One without transactions (each write
+   * then stands alone) and in a dry run (whose plan lists users in listing order).
    */
-  private async applyUserBatches(users: ListedUser[]): Promise<void> {
-    const size = this.ctx.settings.batchSize;
-    if (users.length <= size) return this.applyUsers(users);
-    for (let i = 0; i < users.length; i += size) await this.applyUsers(users.slice(i, i + size));
+  private userConcurrency(): number {
+    if (this.dryRun || !this.ctx.adapter.capabilities.transactions) return 1;
+    return this.ctx.settings.concurrency;
   }
 
   private async applyUsers(users: ListedUser[]): Promise<void> {
@@ -775,11 +817,11 @@ export class SyncRun {
         return;
       }
 
-      const written = new Set(await store.advanceEntities(this.org, 'user', advances));
+      const written = new Set(await store.advanceEntities(this.org, 'user', sortById(advances)));
       const applied = planned.filter((p) => written.has(p.user.id));
       const refs = new Map<string, DirectoryGroupRef>();
       for (const { user } of applied) for (const g of user.groups ?? []) refs.set(g.id, g);
-      if (refs.size > 0) await store.ensureGroups(this.org, [...refs.values()]);
+      if (refs.size > 0) await store.ensureGroups(this.org, sortById([...refs.values()]));
       await store.replaceMemberships(
         this.org,
         applied.map(({ user }) => ({ userId: user.id, groupIds: (user.groups ?? []).map((g) => g.id) })),
@@ -822,7 +864,10 @@ export class SyncRun {
     this.report.users.skipped += counts.skipped;
     this.report.memberships += counts.memberships;
     this.report.plan?.push(...changes);
-    await this.runEffects(effects);
+    // Hooks run one at a time, as batches commit, whatever the number of batches in flight.
+    const hooks = this.userHooks.then(() => this.runEffects(effects));
+    this.userHooks = hooks;
+    await hooks;
   }
 
   /** Display names of groups as the store knows them (role mappings match on names). */
