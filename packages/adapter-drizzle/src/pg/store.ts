@@ -28,6 +28,7 @@ import type {
 } from 'drizzle-orm/pg-core';
 import { chunkRows, decodeRoles, dedupeAdvances, encodeRoles, unique } from '../batches.js';
 import type { UserRows } from '../user-rows.js';
+import { arrayLiteral } from './array-literal.js';
 import { canSendAsJson, jsonRowsDocument, jsonRowsSource } from './json-rows.js';
 import { PreparedText } from './prepared.js';
 import {
@@ -194,7 +195,7 @@ export class PgStore implements ScimStore {
 
   async getEntities(organizationId: string, kind: EntityKind, ids: readonly string[]): Promise<EntityState[]> {
     if (ids.length === 0) return [];
-    const rows = await GET_ENTITIES.run(this.db, [unique(ids), organizationId, kind]);
+    const rows = await GET_ENTITIES.run(this.db, [arrayLiteral(unique(ids)), organizationId, kind]);
     return rows.map((row) => entityState(decodeEntity(row)));
   }
 
@@ -204,13 +205,13 @@ export class PgStore implements ScimStore {
     const written = await ADVANCE_ENTITIES.run(this.db, [
       organizationId,
       kind,
-      rows.map((r) => r.id),
-      rows.map((r) => r.version.toString()),
-      rows.map((r) => r.deleted),
-      rows.map((r) => r.active),
-      rows.map((r) => r.fingerprint),
-      rows.map((r) => encodeRoles(r.directoryRoles)),
-      rows.map((r) => r.eventId),
+      arrayLiteral(rows.map((r) => r.id)),
+      arrayLiteral(rows.map((r) => r.version.toString())),
+      arrayLiteral(rows.map((r) => r.deleted)),
+      arrayLiteral(rows.map((r) => r.active)),
+      arrayLiteral(rows.map((r) => r.fingerprint)),
+      arrayLiteral(rows.map((r) => encodeRoles(r.directoryRoles))),
+      arrayLiteral(rows.map((r) => r.eventId)),
     ]);
     if (kind === 'user') {
       for (const row of written) if (row.inserted === true) this.newUsers.add(`${organizationId}\u0000${row.id}`);
@@ -359,7 +360,11 @@ export class PgStore implements ScimStore {
   async ensureGroups(organizationId: string, groups: readonly DirectoryGroupRef[]): Promise<void> {
     if (groups.length === 0) return;
     const rows = [...new Map(groups.map((g) => [g.id, g])).values()];
-    await ENSURE_GROUPS.run(this.db, [organizationId, rows.map((g) => g.id), rows.map((g) => g.displayName ?? null)]);
+    await ENSURE_GROUPS.run(this.db, [
+      organizationId,
+      arrayLiteral(rows.map((g) => g.id)),
+      arrayLiteral(rows.map((g) => g.displayName ?? null)),
+    ]);
   }
 
   async deleteGroups(organizationId: string, ids: readonly string[]): Promise<void> {
@@ -399,9 +404,9 @@ export class PgStore implements ScimStore {
     if (added.users.length > 0) {
       const [answer] = await INSERT_NEW_MEMBERSHIPS.run(this.db, [
         organizationId,
-        added.users,
-        added.pairUsers,
-        added.pairGroups,
+        arrayLiteral(added.users),
+        arrayLiteral(added.pairUsers),
+        arrayLiteral(added.pairGroups),
       ]);
       if (answer?.clash !== false) {
         replaced.users.push(...added.users);
@@ -410,7 +415,12 @@ export class PgStore implements ScimStore {
       }
     }
     if (replaced.users.length === 0) return;
-    await REPLACE_MEMBERSHIPS.run(this.db, [organizationId, replaced.users, replaced.pairUsers, replaced.pairGroups]);
+    await REPLACE_MEMBERSHIPS.run(this.db, [
+      organizationId,
+      arrayLiteral(replaced.users),
+      arrayLiteral(replaced.pairUsers),
+      arrayLiteral(replaced.pairGroups),
+    ]);
   }
 
   async removeGroupMemberships(organizationId: string, groupIds: readonly string[]): Promise<Membership[]> {
