@@ -115,9 +115,12 @@ const ENSURE_GROUPS = new PreparedText(
 // until commit), so they are inserted without the anti-join delete and without ON CONFLICT, which
 // cost about a third of the statement. Nothing is inserted, and "clash" says so, if some are there
 // after all (rows the app wrote itself): the caller then replaces them the general way.
+// The check probes the primary key once per user (as GET_ENTITIES does): planned as
+// `user_id = any($2)`, it read the organization's every membership during a first sync.
 const INSERT_NEW_MEMBERSHIPS = new PreparedText(
-  'with clash as (select exists (select 1 from "scim_memberships" m where m."organization_id" = $1::text ' +
-    'and m."user_id" = any($2::text[])) as found), ' +
+  'with clash as (select exists (select 1 from unnest($2::text[]) as u(id) cross join lateral ' +
+    '(select 1 from "scim_memberships" m where m."organization_id" = $1::text and m."user_id" = u.id limit 1) as m) ' +
+    'as found), ' +
     'added as (insert into "scim_memberships" ("organization_id", "user_id", "group_id") ' +
     'select $1::text, w.user_id, w.group_id from unnest($3::text[], $4::text[]) as w(user_id, group_id) ' +
     'where not (select found from clash)) ' +
