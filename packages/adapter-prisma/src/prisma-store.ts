@@ -462,8 +462,11 @@ export class PrismaStore implements ScimStore {
     const sql = this.sql();
     const org = sql.param(organizationId);
     const [answer] = await this.query(
-      `WITH clash AS (SELECT EXISTS (SELECT 1 FROM scim_memberships m
-                                      WHERE m.organization_id = ${org} AND m.user_id = ANY(${sql.param(users, 'text[]')})) AS found),
+      // One primary-key probe per user: planned as `user_id = ANY(...)` with the statistics of a table
+      // that a first sync fills faster than autovacuum analyzes it, the check read every membership.
+      `WITH clash AS (SELECT EXISTS (SELECT 1 FROM unnest(${sql.param(users, 'text[]')}) AS u(id)
+                                      CROSS JOIN LATERAL (SELECT 1 FROM scim_memberships m
+                                       WHERE m.organization_id = ${org} AND m.user_id = u.id LIMIT 1) AS m) AS found),
             added AS (INSERT INTO scim_memberships (organization_id, user_id, group_id)
                       SELECT ${org}, w.user_id, w.group_id
                         FROM unnest(${sql.param(pairUsers, 'text[]')}, ${sql.param(pairGroups, 'text[]')}) AS w(user_id, group_id)
