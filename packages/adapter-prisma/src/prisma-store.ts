@@ -149,6 +149,21 @@ export class PrismaStore implements ScimStore {
   // Versions and tombstones
 
   async getEntities(organizationId: string, kind: EntityKind, ids: readonly string[]): Promise<EntityState[]> {
+    if (this.provider === 'postgresql') {
+      if (ids.length === 0) return [];
+      // One primary-key lookup per id, whatever the statistics say: during a first sync the table grows
+      // from empty faster than autovacuum analyzes it, and `id = ANY(...)` is then planned as a scan of
+      // the organization's every record.
+      const sql = this.sql();
+      const rows = await this.query(
+        `SELECT e.* FROM unnest(${sql.param([...new Set(ids)], 'text[]')}) AS w(id)
+           CROSS JOIN LATERAL (SELECT ${ENTITY_COLUMNS} FROM scim_entities
+                                WHERE organization_id = ${sql.param(organizationId)} AND kind = ${sql.param(kind)}
+                                  AND id = w.id LIMIT 1) AS e`,
+        sql.values,
+      );
+      return rows.map(entityFromRow);
+    }
     const out: EntityState[] = [];
     for (const part of chunk([...new Set(ids)], listCost(this.provider))) {
       const sql = this.sql();
