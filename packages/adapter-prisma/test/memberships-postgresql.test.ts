@@ -127,4 +127,38 @@ else
       ).toEqual({ added: 1, replaced: 1 });
       expect(await groupsOf('n5')).toEqual(['g2', 'g3']);
     });
+
+    test('ids with quotes, backslashes, commas, braces and NULL round-trip through the array parameters', async () => {
+      const adapter = prismaAdapter(prisma, { users: booleanMapping });
+      const org = `org_ids_${Date.now()}`;
+      const ids = ['plain', 'a"b', 'c\\d', 'e,f', '{g}', 'NULL', 'null', '', 'sp ace', 'é漢', 'tab\there'];
+      const written = await adapter.advanceEntities(
+        org,
+        'user',
+        ids.map((id, i) => ({
+          id,
+          version: BigInt(i + 1),
+          deleted: false,
+          active: i % 3 !== 0,
+          fingerprint: i % 2 === 0 ? null : `f${id}`,
+          directoryRoles: null,
+          eventId: null,
+        })),
+      );
+      expect([...written].sort()).toEqual([...ids].sort());
+      const states = await adapter.getEntities(org, 'user', ids);
+      expect(states.map((s) => s.id).sort()).toEqual([...ids].sort());
+      expect(states.find((s) => s.id === 'NULL')).toMatchObject({ fingerprint: 'fNULL', version: 6n, active: true });
+      expect(states.find((s) => s.id === 'null')).toMatchObject({ fingerprint: null, version: 7n, active: false });
+      // Without a quote or a backslash anywhere, the arrays travel as literals built from JSON.
+      const plain = ['NULL', 'null', '', '{g}', 'e,f', 'sp ace', 'é漢'];
+      expect((await adapter.getEntities(org, 'user', plain)).map((s) => s.id).sort()).toEqual([...plain].sort());
+      await adapter.ensureGroups(org, [{ id: 'g"1', displayName: 'Quote "group"' }, { id: 'g,2' }]);
+      await adapter.replaceMemberships(org, [
+        { userId: 'a"b', groupIds: ['g"1', 'g,2'] },
+        { userId: 'NULL', groupIds: ['g,2'] },
+      ]);
+      const memberships = await adapter.listMemberships(org, { userIds: ['a"b', 'NULL'] });
+      expect(memberships.map((m) => `${m.userId}>${m.groupId}`).sort()).toEqual(['NULL>g,2', 'a"b>g"1', 'a"b>g,2']);
+    });
   });
