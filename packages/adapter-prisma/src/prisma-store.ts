@@ -407,6 +407,10 @@ export class PrismaStore implements ScimStore {
     if (this.provider === 'postgresql') {
       // One statement: delete the memberships no longer wanted, add the missing ones. Both touch disjoint
       // rows, and memberships that stay are not rewritten (a re-sync of unchanged users writes nothing).
+      // The rows to delete are found by one primary-key probe per user (the lateral subquery, kept from
+      // being flattened into a join by OFFSET 0), then deleted by their row address: as
+      // `user_id = ANY(...)`, Prisma's statements (planned for their values each time) read the
+      // organization's every membership once its table outgrew its statistics.
       const sql = this.sql();
       const org = sql.param(organizationId);
       const users = sql.param([...groupsOf.keys()], 'text[]');
@@ -420,9 +424,12 @@ export class PrismaStore implements ScimStore {
       );
       await this.execute(
         `WITH wanted AS (SELECT w.user_id, w.group_id FROM unnest(${wantedUsers}, ${wantedGroups}) AS w(user_id, group_id)),
-              gone AS (DELETE FROM scim_memberships m
-                        WHERE m.organization_id = ${org} AND m.user_id = ANY(${users})
-                          AND NOT EXISTS (SELECT 1 FROM wanted w WHERE w.user_id = m.user_id AND w.group_id = m.group_id))
+              gone AS (DELETE FROM scim_memberships
+                        WHERE ctid = ANY(ARRAY(
+                          SELECT s.ctid FROM unnest(${users}) AS u(id)
+                           CROSS JOIN LATERAL (SELECT ctid, group_id FROM scim_memberships
+                                                WHERE organization_id = ${org} AND user_id = u.id OFFSET 0) AS s
+                           WHERE NOT EXISTS (SELECT 1 FROM wanted w WHERE w.user_id = u.id AND w.group_id = s.group_id))))
          INSERT INTO scim_memberships (organization_id, user_id, group_id)
          SELECT ${org}, w.user_id, w.group_id FROM wanted w
          ON CONFLICT (organization_id, user_id, group_id) DO NOTHING`,
