@@ -126,10 +126,15 @@ const INSERT_NEW_MEMBERSHIPS = new PreparedText(
     'where not (select found from clash)) ' +
     'select found as "clash" from clash',
 );
+// The rows to delete are found by one primary-key probe per user (the lateral subquery, kept from
+// being flattened into a join by OFFSET 0), then deleted by their row address: planned as
+// `user_id = any($2)`, the delete could read the organization's every membership.
 const REPLACE_MEMBERSHIPS = new PreparedText(
   'with w as (select * from unnest($3::text[], $4::text[]) as w(user_id, group_id)), ' +
-    'gone as (delete from "scim_memberships" m where m."organization_id" = $1::text and m."user_id" = any($2::text[]) ' +
-    'and not exists (select 1 from w where w.user_id = m."user_id" and w.group_id = m."group_id")) ' +
+    'gone as (delete from "scim_memberships" where ctid = any(array(select s.ctid from unnest($2::text[]) as u(id) ' +
+    'cross join lateral (select ctid, "group_id" from "scim_memberships" ' +
+    'where "organization_id" = $1::text and "user_id" = u.id offset 0) as s ' +
+    'where not exists (select 1 from w where w.user_id = u.id and w.group_id = s."group_id")))) ' +
     'insert into "scim_memberships" ("organization_id", "user_id", "group_id") ' +
     'select $1::text, w.user_id, w.group_id from w on conflict do nothing',
 );
