@@ -7,7 +7,8 @@
  *    `INSERT ... ON CONFLICT DO UPDATE` through node-postgres (no API, no bookkeeping).
  * Own database `scim_bench_drizzle`, created afresh. Writes bench/results/drizzle-sync.json.
  *
- * Run: pnpm --filter @scim/bench drizzle  (after pnpm build).  BENCH_DRIZZLE_USERS=10000 for a short run.
+ * Run: pnpm --filter @scim/bench drizzle  (after pnpm build).  BENCH_DRIZZLE_USERS=10000 for a short run,
+ * BENCH_SYNC_CONCURRENCY=n for another `sync.concurrency` than the engine's default.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,9 @@ import * as schema from './drizzle-schema.js';
 const USERS = Number(process.env.BENCH_DRIZZLE_USERS ?? 100_000);
 const NAIVE_USERS = Math.min(USERS, Number(process.env.BENCH_DRIZZLE_NAIVE_USERS ?? 5_000));
 const RAW_BATCH = 1000;
+/** User batches the sync writes at once (`sync.concurrency`); the engine's default when unset. */
+const CONCURRENCY =
+  process.env.BENCH_SYNC_CONCURRENCY === undefined ? undefined : Number(process.env.BENCH_SYNC_CONCURRENCY);
 const DATABASE = 'scim_bench_drizzle';
 const here = new URL('.', import.meta.url);
 
@@ -67,7 +71,8 @@ async function createDatabase(): Promise<string> {
 }
 
 const url = await createDatabase();
-const pool = new pg.Pool({ connectionString: url, max: 4 });
+// Room for the batches in flight, the checkpoint writes and the lease renewals.
+const pool = new pg.Pool({ connectionString: url, max: Math.max(4, (CONCURRENCY ?? 2) + 2) });
 const db = drizzle(pool, { schema });
 const { appUsers } = schema;
 const truncate = () =>
@@ -139,7 +144,7 @@ const engine = createScimEngine({
   logger: silentLogger,
   scalekit: client,
   webhookSecret: 'whsec_AAAA',
-  sync: { includeDetail: false },
+  sync: { includeDetail: false, ...(CONCURRENCY === undefined ? {} : { concurrency: CONCURRENCY }) },
 });
 const oursStart = performance.now();
 const report = await engine.sync({ organizationId, directoryId });
@@ -195,6 +200,7 @@ const result = {
   node: process.version,
   database: 'PostgreSQL through node-postgres',
   users: USERS,
+  concurrency: CONCURRENCY ?? 'default',
   ours: {
     usersPerSecond: oursRate,
     seconds: Number(oursSeconds.toFixed(2)),
@@ -208,7 +214,7 @@ const result = {
 };
 const fmt = (n: number) => n.toLocaleString('en-US');
 console.log(
-  `full sync of ${fmt(USERS)} users into PostgreSQL through @scim/adapter-drizzle (simulator in its own process):`,
+  `full sync of ${fmt(USERS)} users into PostgreSQL through @scim/adapter-drizzle (simulator in its own process; sync.concurrency ${CONCURRENCY ?? 'default'}):`,
 );
 console.log(
   `  ours:  ${fmt(oursRate)} users/s, ${oursSeconds.toFixed(2)} s (listing, planning, and writing ${fmt(written.users)} users, ${fmt(written.versions)} version rows, ${fmt(written.memberships)} memberships)`,

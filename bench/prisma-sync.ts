@@ -7,7 +7,8 @@
  * Writes bench/results/prisma-sync.json.
  *
  * Run: pnpm --filter @scim/bench prisma  (after pnpm build; needs PostgreSQL, TEST_POSTGRES_URL).
- * BENCH_PRISMA_USERS (default 100000), BENCH_PRISMA_NAIVE_USERS (default 5000), BENCH_PRISMA_ROUNDS (default 3).
+ * BENCH_PRISMA_USERS (default 100000), BENCH_PRISMA_NAIVE_USERS (default 5000), BENCH_PRISMA_ROUNDS (default 3),
+ * BENCH_SYNC_CONCURRENCY (`sync.concurrency`, default the engine's).
  */
 import { type ChildProcess, fork, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -23,6 +24,9 @@ const NAIVE_USERS = Math.min(USERS, Number(process.env.BENCH_PRISMA_NAIVE_USERS 
 const RAW_BATCH = 1_000;
 /** Rounds of every scenario; the median of each is reported. */
 const ROUNDS = Number(process.env.BENCH_PRISMA_ROUNDS ?? 3);
+/** User batches the sync writes at once (`sync.concurrency`); the engine's default when unset. */
+const CONCURRENCY =
+  process.env.BENCH_SYNC_CONCURRENCY === undefined ? undefined : Number(process.env.BENCH_SYNC_CONCURRENCY);
 const here = new URL('.', import.meta.url);
 const adapterPackage = new URL('../packages/adapter-prisma/', here);
 
@@ -36,7 +40,10 @@ const { PrismaClient } = await import('../packages/adapter-prisma/test/generated
 const { createDatabase } = await import('../packages/adapter-prisma/test/databases.js');
 
 const url = await createDatabase('postgresql', 'scim_bench_prisma');
-const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 4 }) });
+// Room for the batches in flight, the checkpoint writes and the lease renewals.
+const prisma = new PrismaClient({
+  adapter: new PrismaPg({ connectionString: url, max: Math.max(4, (CONCURRENCY ?? 2) + 2) }),
+});
 const pool = new pg.Pool({ connectionString: url, max: 4 });
 
 async function truncate(): Promise<void> {
@@ -126,7 +133,11 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-const syncOptions = { includeDetail: false, batchSize: 1_000 };
+const syncOptions = {
+  includeDetail: false,
+  batchSize: 1_000,
+  ...(CONCURRENCY === undefined ? {} : { concurrency: CONCURRENCY }),
+};
 const engine = createScimEngine({
   adapter,
   logger: silentLogger,
@@ -252,7 +263,7 @@ const raw = Math.round(all.length / rawSeconds);
 const engineAlone = Math.round(memoryReport.users.listed / memorySeconds);
 const fmt = (n: number) => n.toLocaleString('en-US');
 console.log(
-  `full sync of ${fmt(USERS)} users into PostgreSQL through @scim/adapter-prisma (Prisma 7, @prisma/adapter-pg):`,
+  `full sync of ${fmt(USERS)} users into PostgreSQL through @scim/adapter-prisma (Prisma 7, @prisma/adapter-pg; sync.concurrency ${CONCURRENCY ?? 'default'}):`,
 );
 console.log(
   `  ours:  ${fmt(ours)} users/s, ${oursSeconds.toFixed(2)} s (${fmt(report.users.created)} created, ${fmt(oursRows)} rows; listing from the simulator included; median of ${ROUNDS})`,
@@ -278,6 +289,7 @@ writeFileSync(
   `${JSON.stringify(
     {
       users: USERS,
+      concurrency: CONCURRENCY ?? 'default',
       ours: { usersPerSecond: ours, seconds: oursSeconds, created: report.users.created },
       naive: { usersPerSecond: naive, users: naiveCount, seconds: naiveSeconds },
       raw: { usersPerSecond: raw, seconds: rawSeconds, batch: RAW_BATCH },

@@ -61,7 +61,12 @@ async function run(job: Job) {
     scalekit: client,
     webhookSecret: 'whsec_AAAA',
     // Like the naive loop, the listing asks for no userDetail unless BENCH_DETAIL=1.
-    sync: { includeDetail: process.env.BENCH_DETAIL === '1' },
+    sync: {
+      includeDetail: process.env.BENCH_DETAIL === '1',
+      ...(process.env.BENCH_SYNC_CONCURRENCY === undefined
+        ? {}
+        : { concurrency: Number(process.env.BENCH_SYNC_CONCURRENCY) }),
+    },
   });
   if (job.scenario === 'incremental') {
     await engine.sync({ organizationId, directoryId });

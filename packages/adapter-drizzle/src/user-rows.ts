@@ -64,32 +64,40 @@ export class UserRows {
     return typeof mapping === 'function' ? (mapping(roles) as Row) : { [mapping]: roles };
   }
 
-  /** The row of each user, grouped by the columns it sets (undefined values are left out). */
+  /**
+   * The row of each user, grouped by the columns it sets (undefined values are left out). A row may
+   * keep a key whose value is undefined; only its shape's `keys` are written.
+   */
   shapes(organizationId: string, users: readonly UserWrite[]): RowShape[] {
-    const groups = new Map<string, RowShape>();
+    const { fields, roles, organizationId: organizationKey, userId: userKey } = this.mapping;
+    // By the keys a row sets, in the order the mapping gave them: the same set in another order
+    // finds the same shape through its sorted signature.
+    const byKeys = new Map<string, RowShape>();
+    const bySortedKeys = new Map<string, RowShape>();
     const activeColumns = this.activeColumns();
     for (const user of users) {
-      const row: Row = {
-        ...(this.mapping.fields(user) as Row),
-        ...activeColumns(user.active),
-        ...(user.roles === undefined ? {} : this.roleColumns(user.roles)),
-        [this.mapping.organizationId]: organizationId,
-        [this.mapping.userId]: user.id,
-      };
-      for (const key of Object.keys(row)) {
-        if (row[key] === undefined) delete row[key];
-        else this.column(key);
+      const row: Row = Object.assign({}, fields(user), activeColumns(user.active));
+      if (roles !== undefined && user.roles !== undefined) Object.assign(row, this.roleColumns(user.roles));
+      row[organizationKey] = organizationId;
+      row[userKey] = user.id;
+      let signature = '';
+      for (const key in row) if (row[key] !== undefined) signature += `${key}\u0000`;
+      let shape = byKeys.get(signature);
+      if (shape === undefined) {
+        const keys = signature.split('\u0000').slice(0, -1);
+        for (const key of keys) this.column(key);
+        keys.sort();
+        const sorted = keys.join('\u0000');
+        shape = bySortedKeys.get(sorted);
+        if (shape === undefined) {
+          shape = { keys, rows: [] };
+          bySortedKeys.set(sorted, shape);
+        }
+        byKeys.set(signature, shape);
       }
-      const keys = Object.keys(row).sort();
-      const signature = keys.join('\u0000');
-      let group = groups.get(signature);
-      if (group === undefined) {
-        group = { keys, rows: [] };
-        groups.set(signature, group);
-      }
-      group.rows.push(row);
+      shape.rows.push(row);
     }
-    return [...groups.values()];
+    return [...bySortedKeys.values()];
   }
 
   /** Columns updated on conflict: everything the rows set except the key. */

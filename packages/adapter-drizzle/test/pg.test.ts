@@ -142,13 +142,155 @@ if (typeof ready === 'string') {
         .map((row) => row.name)
         .sort();
     const org = `org_${randomUUID()}`;
+    // A new user's memberships have a statement of their own; the second event takes the general one.
     await apply(org, `evt_${randomUUID()}`, ['g1', 'g2']);
+    await apply(org, `evt_${randomUUID()}`, ['g1', 'g3']);
     const first = await prepared();
-    expect(first.length).toBeGreaterThanOrEqual(7);
+    expect(first.length).toBeGreaterThanOrEqual(8);
     await apply(org, `evt_${randomUUID()}`, ['g2', 'g3']);
     expect(await prepared()).toEqual(first);
     // The one-statement replace removed the membership no longer wanted and added the new one.
     const memberships = await adapter.listMemberships(org, { userIds: ['u1'] });
     expect(memberships.map((m) => m.groupId).sort()).toEqual(['g2', 'g3']);
+  });
+
+  test('drizzle:pg (node-postgres): the memberships of a new user are inserted without the checks, and only then', async () => {
+    const texts: string[] = [];
+    const logged = drizzle(pools[0]!, { schema, logger: { logQuery: (query) => void texts.push(query) } });
+    const adapter = drizzleAdapter(logged, {
+      users: {
+        model: schema.appUsers,
+        organizationId: 'scimOrganizationId',
+        userId: 'scimUserId',
+        fields: appFields,
+        active: 'isActive',
+        roles: 'roles',
+      },
+    });
+    const org = `org_${randomUUID()}`;
+    await adapter.ensureGroups(org, [{ id: 'g1' }, { id: 'g2' }, { id: 'g3' }]);
+    const advance = (ids: string[], version: bigint) => ({
+      ids,
+      run: (store: Parameters<Parameters<typeof adapter.transaction>[0]>[0]) =>
+        store.advanceEntities(
+          org,
+          'user',
+          ids.map((id) => ({
+            id,
+            version,
+            deleted: false,
+            active: true,
+            fingerprint: 'f',
+            directoryRoles: null,
+            eventId: null,
+          })),
+        ),
+    });
+    const groupsOf = async (userId: string) =>
+      (await adapter.listMemberships(org, { userIds: [userId] })).map((m) => m.groupId).sort();
+    const statements = (run: () => Promise<unknown>) => {
+      texts.length = 0;
+      return run().then(() => ({
+        added: texts.filter((t) => t.startsWith('with clash')).length,
+        replaced: texts.filter((t) => t.startsWith('with w')).length,
+      }));
+    };
+
+    // New users: one insert, no replace; a user named twice keeps its last groups.
+    expect(
+      await statements(() =>
+        adapter.transaction(async (store) => {
+          await advance(['n1', 'n2'], 1n).run(store);
+          await store.replaceMemberships(org, [
+            { userId: 'n1', groupIds: ['g1', 'g2', 'g1'] },
+            { userId: 'n2', groupIds: ['g3'] },
+            { userId: 'n1', groupIds: ['g2', 'g3'] },
+          ]);
+        }),
+      ),
+    ).toEqual({ added: 1, replaced: 0 });
+    expect(await groupsOf('n1')).toEqual(['g2', 'g3']);
+    expect(await groupsOf('n2')).toEqual(['g3']);
+
+    // An existing user (its record updated, not inserted) and a new one in the same call: both ways.
+    expect(
+      await statements(() =>
+        adapter.transaction(async (store) => {
+          await advance(['n1', 'n3'], 2n).run(store);
+          await store.replaceMemberships(org, [
+            { userId: 'n1', groupIds: ['g1'] },
+            { userId: 'n3', groupIds: ['g1', 'g2'] },
+          ]);
+        }),
+      ),
+    ).toEqual({ added: 1, replaced: 1 });
+    expect(await groupsOf('n1')).toEqual(['g1']);
+    expect(await groupsOf('n3')).toEqual(['g1', 'g2']);
+
+    // Replaced twice in one transaction: the second time the first one's rows are there.
+    await adapter.transaction(async (store) => {
+      await advance(['n4'], 1n).run(store);
+      await store.replaceMemberships(org, [{ userId: 'n4', groupIds: ['g1', 'g2'] }]);
+      await store.replaceMemberships(org, [{ userId: 'n4', groupIds: ['g2', 'g3'] }]);
+    });
+    expect(await groupsOf('n4')).toEqual(['g2', 'g3']);
+
+    // Memberships the app wrote itself, without a version record: replaced as they would be otherwise.
+    await db.execute(
+      sql`insert into scim_memberships (organization_id, user_id, group_id) values (${org}, 'n5', 'g1'), (${org}, 'n5', 'g2')`,
+    );
+    expect(
+      await statements(() =>
+        adapter.transaction(async (store) => {
+          await advance(['n5'], 1n).run(store);
+          await store.replaceMemberships(org, [{ userId: 'n5', groupIds: ['g2', 'g3'] }]);
+        }),
+      ),
+    ).toEqual({ added: 1, replaced: 1 });
+    expect(await groupsOf('n5')).toEqual(['g2', 'g3']);
+  });
+
+  test('drizzle:pg (node-postgres): ids with quotes, backslashes, commas, braces and NULL round-trip through the array parameters', async () => {
+    const adapter = drizzleAdapter(db, {
+      users: {
+        model: schema.appUsers,
+        organizationId: 'scimOrganizationId',
+        userId: 'scimUserId',
+        fields: appFields,
+        active: 'isActive',
+        roles: 'roles',
+      },
+    });
+    const org = `org_${randomUUID()}`;
+    const ids = ['plain', 'a"b', 'c\\d', 'e,f', '{g}', 'NULL', 'null', '', 'sp ace', 'é漢', 'tab\there'];
+    const written = await adapter.advanceEntities(
+      org,
+      'user',
+      ids.map((id, i) => ({
+        id,
+        version: BigInt(i + 1),
+        deleted: false,
+        active: true,
+        fingerprint: i % 2 === 0 ? null : `f${id}`,
+        directoryRoles: i === 3 ? ['a"dmin'] : null,
+        eventId: null,
+      })),
+    );
+    expect([...written].sort()).toEqual([...ids].sort());
+    const states = await adapter.getEntities(org, 'user', ids);
+    expect(states.map((s) => s.id).sort()).toEqual([...ids].sort());
+    expect(states.find((s) => s.id === 'e,f')?.directoryRoles).toEqual(['a"dmin']);
+    expect(states.find((s) => s.id === 'NULL')?.fingerprint).toBe('fNULL');
+    expect(states.find((s) => s.id === 'null')?.fingerprint).toBeNull();
+    // Without a quote or a backslash anywhere, the arrays travel as literals built from JSON.
+    const plain = ['NULL', 'null', '', '{g}', 'e,f', 'sp ace', 'é漢'];
+    expect((await adapter.getEntities(org, 'user', plain)).map((s) => s.id).sort()).toEqual([...plain].sort());
+    await adapter.ensureGroups(org, [{ id: 'g"1', displayName: 'Quote "group"' }, { id: 'g,2' }]);
+    await adapter.replaceMemberships(org, [
+      { userId: 'a"b', groupIds: ['g"1', 'g,2'] },
+      { userId: 'NULL', groupIds: ['g,2'] },
+    ]);
+    const memberships = await adapter.listMemberships(org, { userIds: ['a"b', 'NULL'] });
+    expect(memberships.map((m) => `${m.userId}>${m.groupId}`).sort()).toEqual(['NULL>g,2', 'a"b>g"1', 'a"b>g,2']);
   });
 }

@@ -44,11 +44,11 @@ export function prismaAdapter<C extends PrismaClientLike, M extends PrismaModelN
     ...options.transactionOptions,
   };
 
-  const plain = new PrismaStore(prisma, provider, writer);
+  const plain = new PrismaStore(prisma, provider, writer, false);
 
   const transaction = async <T>(fn: (store: ScimStore) => Promise<T>): Promise<T> => {
     try {
-      return await prisma.$transaction((tx) => fn(new PrismaStore(tx, provider, writer)), transactionOptions);
+      return await prisma.$transaction((tx) => fn(new PrismaStore(tx, provider, writer, true)), transactionOptions);
     } catch (error) {
       throw translateError(error, 'transaction');
     }

@@ -84,11 +84,20 @@ const EVENT_COLUMNS = 'id, organization_id, type, occurred_at, received_at, stat
  * interactive transaction's client. Every multi-item method is a constant number of statements.
  */
 export class PrismaStore implements ScimStore {
+  /**
+   * PostgreSQL, in a transaction: users (organization, NUL, id) whose version record this transaction
+   * inserted. Their memberships need neither the anti-join delete nor ON CONFLICT (see replaceMemberships).
+   */
+  private readonly newUsers: Set<string> | undefined;
+
   constructor(
     private readonly db: PrismaQueryable,
     private readonly provider: PrismaProvider,
     private readonly users: UserWriter,
-  ) {}
+    inTransaction: boolean,
+  ) {
+    this.newUsers = inTransaction && provider === 'postgresql' ? new Set() : undefined;
+  }
 
   private sql(): SqlBuilder {
     return new SqlBuilder(this.provider);
@@ -173,6 +182,21 @@ export class PrismaStore implements ScimStore {
   // Versions and tombstones
 
   async getEntities(organizationId: string, kind: EntityKind, ids: readonly string[]): Promise<EntityState[]> {
+    if (this.provider === 'postgresql') {
+      if (ids.length === 0) return [];
+      // One primary-key lookup per id, whatever the statistics say: during a first sync the table grows
+      // from empty faster than autovacuum analyzes it, and `id = ANY(...)` is then planned as a scan of
+      // the organization's every record.
+      const sql = this.sql();
+      const rows = await this.query(
+        `SELECT e.* FROM unnest(${sql.param([...new Set(ids)], 'text[]')}) AS w(id)
+           CROSS JOIN LATERAL (SELECT ${ENTITY_COLUMNS} FROM scim_entities
+                                WHERE organization_id = ${sql.param(organizationId)} AND kind = ${sql.param(kind)}
+                                  AND id = w.id LIMIT 1) AS e`,
+        sql.values,
+      );
+      return rows.map(entityFromRow);
+    }
     const out: EntityState[] = [];
     for (const part of chunk([...new Set(ids)], listCost(this.provider))) {
       const sql = this.sql();
@@ -220,9 +244,13 @@ export class PrismaStore implements ScimStore {
        WHERE scim_entities.version < excluded.version
           OR (scim_entities.version = excluded.version AND scim_entities.event_id IS NOT NULL
               AND scim_entities.event_id = excluded.event_id)
-       RETURNING id`,
+       RETURNING id, xmax = 0 AS inserted`,
       sql.values,
     );
+    // A row this statement inserted has no xmax; one it updated carries this transaction's lock.
+    if (kind === 'user' && this.newUsers !== undefined) {
+      for (const row of returned) if (row.inserted === true) this.newUsers.add(`${organizationId}\u0000${row.id}`);
+    }
     return returned.map((row) => String(row.id));
   }
 
@@ -404,10 +432,18 @@ export class PrismaStore implements ScimStore {
     if (entries.length === 0) return;
     const groupsOf = new Map<string, Set<string>>();
     for (const entry of entries) groupsOf.set(entry.userId, new Set(entry.groupIds));
+    if (this.newUsers !== undefined) {
+      await this.addNewUsersMemberships(organizationId, this.newUsers, groupsOf);
+      if (groupsOf.size === 0) return;
+    }
     const pairs = [...groupsOf].flatMap(([userId, groupIds]) => [...groupIds].map((groupId) => [userId, groupId]));
     if (this.provider === 'postgresql') {
       // One statement: delete the memberships no longer wanted, add the missing ones. Both touch disjoint
       // rows, and memberships that stay are not rewritten (a re-sync of unchanged users writes nothing).
+      // The rows to delete are found by one primary-key probe per user (the lateral subquery, kept from
+      // being flattened into a join by OFFSET 0), then deleted by their row address: as
+      // `user_id = ANY(...)`, Prisma's statements (planned for their values each time) read the
+      // organization's every membership once its table outgrew its statistics.
       const sql = this.sql();
       const org = sql.param(organizationId);
       const users = sql.param([...groupsOf.keys()], 'text[]');
@@ -421,9 +457,12 @@ export class PrismaStore implements ScimStore {
       );
       await this.execute(
         `WITH wanted AS (SELECT w.user_id, w.group_id FROM unnest(${wantedUsers}, ${wantedGroups}) AS w(user_id, group_id)),
-              gone AS (DELETE FROM scim_memberships m
-                        WHERE m.organization_id = ${org} AND m.user_id = ANY(${users})
-                          AND NOT EXISTS (SELECT 1 FROM wanted w WHERE w.user_id = m.user_id AND w.group_id = m.group_id))
+              gone AS (DELETE FROM scim_memberships
+                        WHERE ctid = ANY(ARRAY(
+                          SELECT s.ctid FROM unnest(${users}) AS u(id)
+                           CROSS JOIN LATERAL (SELECT ctid, group_id FROM scim_memberships
+                                                WHERE organization_id = ${org} AND user_id = u.id OFFSET 0) AS s
+                           WHERE NOT EXISTS (SELECT 1 FROM wanted w WHERE w.user_id = u.id AND w.group_id = s.group_id))))
          INSERT INTO scim_memberships (organization_id, user_id, group_id)
          SELECT ${org}, w.user_id, w.group_id FROM wanted w
          ON CONFLICT (organization_id, user_id, group_id) DO NOTHING`,
@@ -448,6 +487,49 @@ export class PrismaStore implements ScimStore {
         sql.values,
       );
     }
+  }
+
+  /**
+   * PostgreSQL: the memberships of users whose version record this transaction has just inserted, taken
+   * out of `groupsOf` once written. They have none yet (memberships are only written under their user's
+   * version record, whose new row stays locked until commit), so a plain insert does, without the
+   * anti-join delete and ON CONFLICT (about a third of the statement). If some are there after all (rows
+   * the app wrote itself), nothing is inserted and the users stay in `groupsOf` for the general replace.
+   */
+  private async addNewUsersMemberships(
+    organizationId: string,
+    newUsers: Set<string>,
+    groupsOf: Map<string, Set<string>>,
+  ): Promise<void> {
+    const users: string[] = [];
+    const pairUsers: string[] = [];
+    const pairGroups: string[] = [];
+    for (const [userId, groupIds] of groupsOf) {
+      // Only the first write of a new user's memberships in this transaction can skip the checks.
+      if (!newUsers.delete(`${organizationId}\u0000${userId}`)) continue;
+      users.push(userId);
+      for (const groupId of groupIds) {
+        pairUsers.push(userId);
+        pairGroups.push(groupId);
+      }
+    }
+    if (users.length === 0) return;
+    const sql = this.sql();
+    const org = sql.param(organizationId);
+    const [answer] = await this.query(
+      // One primary-key probe per user: planned as `user_id = ANY(...)` with the statistics of a table
+      // that a first sync fills faster than autovacuum analyzes it, the check read every membership.
+      `WITH clash AS (SELECT EXISTS (SELECT 1 FROM unnest(${sql.param(users, 'text[]')}) AS u(id)
+                                      CROSS JOIN LATERAL (SELECT 1 FROM scim_memberships m
+                                       WHERE m.organization_id = ${org} AND m.user_id = u.id LIMIT 1) AS m) AS found),
+            added AS (INSERT INTO scim_memberships (organization_id, user_id, group_id)
+                      SELECT ${org}, w.user_id, w.group_id
+                        FROM unnest(${sql.param(pairUsers, 'text[]')}, ${sql.param(pairGroups, 'text[]')}) AS w(user_id, group_id)
+                       WHERE NOT (SELECT found FROM clash))
+       SELECT found AS clash FROM clash`,
+      sql.values,
+    );
+    if (answer?.clash === false) for (const userId of users) groupsOf.delete(userId);
   }
 
   async removeGroupMemberships(organizationId: string, groupIds: readonly string[]): Promise<Membership[]> {

@@ -1,3 +1,4 @@
+import { arrayLiteral } from './array-literal.js';
 import type { PrismaProvider } from './options.js';
 
 /** Bind parameters per statement, under every provider's limit (PostgreSQL and MySQL 65 535, SQLite 32 766). */
@@ -9,10 +10,17 @@ export class SqlBuilder {
 
   constructor(private readonly provider: PrismaProvider) {}
 
-  /** A placeholder for `value`; `cast` is a PostgreSQL type, ignored elsewhere. */
+  /**
+   * A placeholder for `value`; `cast` is a PostgreSQL type, ignored elsewhere. An array cast to an
+   * array type travels as its literal when it can (see `arrayLiteral`).
+   */
   param(value: unknown, cast?: string): string {
-    this.values.push(value);
-    if (this.provider !== 'postgresql') return '?';
+    if (this.provider !== 'postgresql') {
+      this.values.push(value);
+      return '?';
+    }
+    const literal = Array.isArray(value) && cast?.endsWith('[]') ? arrayLiteral(value) : null;
+    this.values.push(literal ?? value);
     return cast === undefined ? `$${this.values.length}` : `$${this.values.length}::${cast}`;
   }
 

@@ -55,22 +55,26 @@ export class UserWriter {
     return typeof mapping === 'function' ? mapping(active) : { [mapping]: active };
   }
 
-  private async rolesData(db: PrismaQueryable, roles: string[]): Promise<Row> {
+  /** How roles are written, settled once per call (the column's type may need a look-up). */
+  private async rolesData(db: PrismaQueryable): Promise<(roles: string[]) => Row> {
     const { roles: mapping } = this.mapping;
-    if (mapping === undefined) return {};
-    if (typeof mapping === 'function') return mapping(roles);
+    if (mapping === undefined) return () => ({});
+    if (typeof mapping === 'function') return mapping;
     const field = this.field(mapping);
-    if (field.type === 'Json') return { [mapping]: roles };
+    if (field.type === 'Json') return (roles) => ({ [mapping]: roles });
     if (this.provider === 'postgresql' && (await this.types(db)).get(field.column)?.endsWith('[]')) {
-      return { [mapping]: roles };
+      return (roles) => ({ [mapping]: roles });
     }
-    return { [mapping]: JSON.stringify(roles) };
+    return (roles) => ({ [mapping]: JSON.stringify(roles) });
   }
 
   /** Every defined value of `source` onto `target`, except the two key fields. */
   private merge(target: Row, source: Row): void {
-    for (const [key, value] of Object.entries(source)) {
-      if (value === undefined || key === this.model.organizationId.name || key === this.model.userId.name) continue;
+    const organizationKey = this.model.organizationId.name;
+    const userKey = this.model.userId.name;
+    for (const key in source) {
+      const value = source[key];
+      if (value === undefined || key === organizationKey || key === userKey) continue;
       target[key] = value;
     }
   }
@@ -78,11 +82,12 @@ export class UserWriter {
   async upsert(db: PrismaQueryable, organizationId: string, users: readonly UserWrite[]): Promise<void> {
     if (users.length === 0) return;
     const byId = new Map<string, { user: UserWrite; data: Row }>();
+    const rolesData = await this.rolesData(db);
     for (const user of users) {
       const data: Row = { ...byId.get(user.id)?.data };
       this.merge(data, this.mapping.fields(user));
       this.merge(data, this.activeData(user.active));
-      if (user.roles !== undefined) this.merge(data, await this.rolesData(db, user.roles));
+      if (user.roles !== undefined) this.merge(data, rolesData(user.roles));
       byId.set(user.id, { user, data });
     }
     const keys = (id: string) => ({ [this.model.organizationId.name]: organizationId, [this.model.userId.name]: id });
@@ -183,10 +188,11 @@ export class UserWriter {
 
   async patch(db: PrismaQueryable, organizationId: string, patches: readonly UserPatch[]): Promise<void> {
     const updates: { id: string; data: Row }[] = [];
+    const rolesData = await this.rolesData(db);
     for (const patch of patches) {
       const data: Row = {};
       if (patch.active !== undefined) this.merge(data, this.activeData(patch.active));
-      if (patch.roles !== undefined) this.merge(data, await this.rolesData(db, patch.roles));
+      if (patch.roles !== undefined) this.merge(data, rolesData(patch.roles));
       if (Object.keys(data).length > 0) updates.push({ id: patch.id, data });
     }
     await this.update(db, organizationId, updates);

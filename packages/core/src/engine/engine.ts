@@ -70,6 +70,7 @@ export function createScimEngine(options: ScimEngineOptions): ScimEngine {
   const now = options.now ?? (() => new Date());
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const roles = compileRoleMapping(options.groupRoles, options.defaultRoles);
+  const conflictRetries = options.conflictRetries ?? 3;
   const dispatcher = new Dispatcher({
     adapter,
     deprovision: options.deprovision ?? 'deactivate',
@@ -78,7 +79,7 @@ export function createScimEngine(options: ScimEngineOptions): ScimEngine {
     hooks: options.hooks ?? {},
     logger,
     now,
-    conflictRetries: options.conflictRetries ?? 3,
+    conflictRetries,
     batching: eventBatching(options.eventBatching),
   });
 
@@ -161,6 +162,7 @@ export function createScimEngine(options: ScimEngineOptions): ScimEngine {
     hooks: options.hooks ?? {},
     logger,
     now,
+    conflictRetries,
     settings: syncSettings(options.sync, adapter.capabilities.maxBatchSize),
   };
   const sync: ScimEngine['sync'] = (syncOptions) => new SyncRun(syncContext, syncOptions).run();
@@ -178,6 +180,9 @@ export function createScimEngine(options: ScimEngineOptions): ScimEngine {
 /** The sync's settings; a batch never exceeds what the adapter accepts in one call. */
 function syncSettings(given: SyncEngineOptions | undefined, maxBatchSize: number): Required<SyncEngineOptions> {
   const settings = { ...DEFAULT_SYNC_SETTINGS, ...given };
+  if (!Number.isInteger(settings.concurrency) || settings.concurrency < 1) {
+    throw new ScimError('CONFIGURATION_ERROR', 'sync.concurrency must be a whole number of at least 1');
+  }
   if (Number.isFinite(maxBatchSize) && maxBatchSize >= 1) {
     settings.batchSize = Math.max(1, Math.min(settings.batchSize, Math.floor(maxBatchSize)));
   }

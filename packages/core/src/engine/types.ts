@@ -126,7 +126,10 @@ export interface ScimEngineOptions {
   logger?: ScimLogger;
   /** Injectable clock, for tests. */
   now?: () => Date;
-  /** How many times a transaction that hit a conflict (deadlock, serialization failure) is retried. Default 3. */
+  /**
+   * How many times a transaction that hit a conflict (deadlock, serialization failure) is retried:
+   * an event's, or a sync batch's. Default 3.
+   */
   conflictRetries?: number;
   /**
    * Group commit of webhook events (adapters with transactions). At most `concurrency` transactions

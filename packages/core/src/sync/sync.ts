@@ -5,16 +5,19 @@ import { userFingerprint } from '../engine/fingerprint.js';
 import { decideDeprovision, mergeRoles } from '../engine/policies.js';
 import type { DeprovisionPolicy, ScimHooks } from '../engine/types.js';
 import { toUserWrite } from '../engine/user-write.js';
-import { ScimError } from '../errors.js';
+import { AdapterError, ScimError } from '../errors.js';
 import { dateToNanos } from '../events/timestamp.js';
 import type { DirectoryGroupRef, DirectoryUser } from '../events/types.js';
 import type { ScimLogger } from '../logger.js';
+import { BatchPipeline } from './batch-pipeline.js';
+import { PageFrontier } from './page-frontier.js';
 import { abortError, sleep, withRetries } from './retry.js';
 import { apiUserToDirectoryUser, apiVersion } from './source.js';
 import type {
   ApiDirectoryGroup,
   DirectoryApiClient,
   PlannedAction,
+  PlannedChange,
   SyncEngineOptions,
   SyncMode,
   SyncOptions,
@@ -30,11 +33,14 @@ export interface SyncContext {
   hooks: ScimHooks;
   logger: ScimLogger;
   now: () => Date;
+  /** Retries of a transaction that hit a deadlock or a serialization failure. */
+  conflictRetries: number;
   settings: Required<SyncEngineOptions>;
 }
 
 export const DEFAULT_SYNC_SETTINGS: Required<SyncEngineOptions> = {
   batchSize: 500,
+  concurrency: 2,
   pageSize: 30,
   includeDetail: true,
   maxDeprovisionShare: 0.25,
@@ -157,6 +163,14 @@ async function* readAhead<T>(fetch: (token: string) => Promise<Page<T>>, limit: 
   }
 }
 
+/**
+ * In id order: concurrent transactions then lock the rows they share (version records, new groups)
+ * in the same order, and cannot deadlock each other.
+ */
+function sortById<T extends { id: string }>(items: T[]): T[] {
+  return items.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
 function emptyReport(organizationId: string, directoryId: string, mode: SyncMode, dryRun: boolean, now: Date) {
   const report: SyncReport = {
     organizationId,
@@ -194,6 +208,8 @@ export class SyncRun {
   private leaseLost = false;
   private startedAtNs = 0n;
   private phase: SyncPhase = 'groups';
+  /** Hooks of user batches, chained: they run one at a time, in commit order. */
+  private userHooks: Promise<void> = Promise.resolve();
   /** The directory's sync state as last saved: this run holds the lease, so nobody else writes it. */
   private state: SyncState | null = null;
 
@@ -425,9 +441,27 @@ export class SyncRun {
     await this.saveState(change);
   }
 
+  /**
+   * Runs `fn` in one transaction, again from the start when it loses a race (a deadlock or a
+   * serialization failure, up to `conflictRetries` times): `fn` must keep nothing from a failed
+   * attempt, and whatever it counts is added to the report only after the commit.
+   */
   private async runInTransaction(fn: (store: ScimStore) => Promise<void>): Promise<void> {
-    if (this.ctx.adapter.capabilities.transactions) await this.ctx.adapter.transaction(fn);
-    else await fn(this.ctx.adapter);
+    const { adapter, conflictRetries } = this.ctx;
+    if (!adapter.capabilities.transactions) return fn(adapter);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await adapter.transaction(fn);
+      } catch (error) {
+        const conflict = error instanceof AdapterError && error.code === 'TRANSACTION_CONFLICT';
+        if (!conflict || attempt >= conflictRetries) throw error;
+        this.ctx.logger.debug('sync transaction conflict, retrying', {
+          organizationId: this.org,
+          attempt: attempt + 1,
+        });
+        await sleep(Math.random() * 5 * 2 ** attempt, this.signal);
+      }
+    }
   }
 
   private runEffects(effects: Effect[]): Promise<void> {
@@ -480,8 +514,12 @@ export class SyncRun {
   private async applyGroups(groups: ApiDirectoryGroup[]): Promise<void> {
     if (groups.length === 0) return;
     const effects: Effect[] = [];
+    const actions = new Map<string, PlannedAction>();
+    const written = new Set<string>();
     await this.runInTransaction(async (store) => {
       effects.length = 0;
+      actions.clear();
+      written.clear();
       const previous = new Map(
         (
           await store.getEntities(
@@ -492,7 +530,6 @@ export class SyncRun {
         ).map((s) => [s.id, s]),
       );
       const advances: EntityAdvance[] = [];
-      const actions = new Map<string, PlannedAction>();
       for (const group of groups) {
         const version = apiVersion(group.updatedAt, this.startedAtNs);
         const prev = previous.get(group.id);
@@ -505,7 +542,6 @@ export class SyncRun {
               ? 'unchanged'
               : 'update';
         actions.set(group.id, action);
-        this.plan('group', group.id, action);
         if (action === 'create' || action === 'update') {
           advances.push({
             id: group.id,
@@ -518,15 +554,8 @@ export class SyncRun {
           });
         }
       }
-      const count = (action: PlannedAction) => [...actions.values()].filter((a) => a === action).length;
-      if (this.dryRun || advances.length === 0) {
-        this.report.groups.created += count('create');
-        this.report.groups.updated += count('update');
-        this.report.groups.unchanged += count('unchanged');
-        this.report.groups.skipped += count('skip');
-        return;
-      }
-      const written = new Set(await store.advanceEntities(this.org, 'group', advances));
+      if (this.dryRun || advances.length === 0) return;
+      for (const id of await store.advanceEntities(this.org, 'group', sortById(advances))) written.add(id);
       const writes = groups.filter((g) => written.has(g.id));
       await store.upsertGroups(
         this.org,
@@ -538,27 +567,30 @@ export class SyncRun {
           version: apiVersion(g.updatedAt, this.startedAtNs),
         })),
       );
-      for (const group of groups) {
-        const action = actions.get(group.id)!;
-        const applied = written.has(group.id);
-        if (applied && action === 'create') this.report.groups.created++;
-        else if (applied && action === 'update') this.report.groups.updated++;
-        else if (action === 'unchanged') this.report.groups.unchanged++;
-        else this.report.groups.skipped++;
-        if (applied) {
-          const change = action === 'create' ? 'created' : 'updated';
-          effects.push(() =>
-            this.ctx.hooks.onGroupChanged?.({
-              organizationId: this.org,
-              change,
-              group: { id: group.id, organizationId: this.org, displayName: group.displayName || null },
-              affectedUserIds: [],
-              source: 'sync',
-            }),
-          );
-        }
+      for (const group of writes) {
+        const change = actions.get(group.id) === 'create' ? 'created' : 'updated';
+        effects.push(() =>
+          this.ctx.hooks.onGroupChanged?.({
+            organizationId: this.org,
+            change,
+            group: { id: group.id, organizationId: this.org, displayName: group.displayName || null },
+            affectedUserIds: [],
+            source: 'sync',
+          }),
+        );
       }
     });
+    // Counted once committed: a transaction retried after a conflict plans again from scratch.
+    for (const { id } of groups) {
+      const action = actions.get(id)!;
+      this.plan('group', id, action);
+      // A dry run counts what it would write; a real run what the version rule let through.
+      const applied = this.dryRun || written.has(id);
+      if (applied && action === 'create') this.report.groups.created++;
+      else if (applied && action === 'update') this.report.groups.updated++;
+      else if (action === 'unchanged') this.report.groups.unchanged++;
+      else this.report.groups.skipped++;
+    }
     await this.runEffects(effects);
   }
 
@@ -581,8 +613,10 @@ export class SyncRun {
     for (let i = 0; i < stale.length; i += this.ctx.settings.batchSize) {
       const batch = stale.slice(i, i + this.ctx.settings.batchSize);
       const effects: Effect[] = [];
+      let deleted = 0;
       await this.runInTransaction(async (store) => {
         effects.length = 0;
+        deleted = 0;
         const written = await store.advanceEntities(
           this.org,
           'group',
@@ -600,7 +634,7 @@ export class SyncRun {
         const removed = await store.removeGroupMemberships(this.org, written);
         const stored = await store.getGroups(this.org, written);
         await store.deleteGroups(this.org, written);
-        this.report.groups.deleted += written.length;
+        deleted = written.length;
         for (const group of stored) {
           effects.push(() =>
             this.ctx.hooks.onGroupChanged?.({
@@ -613,6 +647,7 @@ export class SyncRun {
           );
         }
       });
+      this.report.groups.deleted += deleted;
       await this.runEffects(effects);
     }
   }
@@ -645,47 +680,78 @@ export class SyncRun {
       return { items, next: answer.nextPageToken };
     }, this.readAheadPages());
     const resumeAfter = checkpoint.userPages;
-    let pageIndex = 0;
-    let batch: ListedUser[] = [];
-    for await (const users of pages) {
-      pageIndex++;
-      this.report.pages.users++;
-      this.report.users.listed += users.length;
-      for (const { user } of users) seen.add(user.id);
-      // Pages an interrupted run already committed are only listed again, to know who exists.
-      if (pageIndex <= resumeAfter) continue;
-      batch.push(...users);
-      if (batch.length >= this.ctx.settings.batchSize) {
-        await this.applyUserBatches(batch);
-        batch = [];
-        checkpoint.userPages = pageIndex;
+    const size = this.ctx.settings.batchSize;
+    const pipeline = new BatchPipeline(this.userConcurrency());
+    const frontier = new PageFrontier(resumeAfter);
+    // One checkpoint write at a time, each with the latest committed page: out of order, an older
+    // checkpoint could overwrite a newer one.
+    let saving: Promise<void> = Promise.resolve();
+    const saveCheckpoint = () => {
+      saving = saving.then(async () => {
+        const committed = frontier.committed();
+        if (committed <= checkpoint.userPages) return;
+        checkpoint.userPages = committed;
         await this.saveState({ checkpoint });
+      });
+      return saving;
+    };
+    const submit = async (users: ListedUser[]) => {
+      if (this.signal.aborted) throw abortError(this.signal);
+      const batch = frontier.startBatch(users.length);
+      return pipeline.submit(async () => {
+        await this.applyUsers(users);
+        frontier.commitBatch(batch);
+        await saveCheckpoint();
+      });
+    };
+    let pageIndex = 0;
+    let pending: ListedUser[] = [];
+    try {
+      for await (const users of pages) {
+        pageIndex++;
+        this.report.pages.users++;
+        this.report.users.listed += users.length;
+        for (const { user } of users) seen.add(user.id);
+        // Pages an interrupted run already committed are only listed again, to know who exists.
+        if (pageIndex <= resumeAfter) continue;
+        frontier.listPage(pageIndex, users.length);
+        for (const user of users) pending.push(user);
+        // Batches of exactly `batchSize` users (which the adapter's `maxBatchSize` bounds); a page
+        // may straddle two of them, and the checkpoint passes it once both have committed.
+        while (pending.length >= size) {
+          await submit(pending.slice(0, size));
+          pending = pending.slice(size);
+        }
+        this.progress();
       }
-      this.progress();
-    }
-    if (batch.length > 0) {
-      await this.applyUserBatches(batch);
-      checkpoint.userPages = pageIndex;
-      await this.saveState({ checkpoint });
+      if (pending.length > 0) await submit(pending);
+      await pipeline.drain();
+      await saveCheckpoint();
+    } finally {
+      // Whatever ended the listing, batches in flight finish (their commits are kept and counted)
+      // and the checkpoint records them before the failure is reported.
+      await pipeline.settle();
+      await saveCheckpoint().catch(() => undefined);
     }
   }
 
   /**
-   * Whole pages pile up past `batchSize`: each transaction takes at most `batchSize` users (which the
-   * adapter's `maxBatchSize` bounds). The checkpoint still moves by whole pages, after all of them.
+   * User batches written at once, each in its own transaction. One without transactions (each write
+   * then stands alone) and in a dry run (whose plan lists users in listing order).
    */
-  private async applyUserBatches(users: ListedUser[]): Promise<void> {
-    const size = this.ctx.settings.batchSize;
-    if (users.length <= size) return this.applyUsers(users);
-    for (let i = 0; i < users.length; i += size) await this.applyUsers(users.slice(i, i + size));
+  private userConcurrency(): number {
+    if (this.dryRun || !this.ctx.adapter.capabilities.transactions) return 1;
+    return this.ctx.settings.concurrency;
   }
 
   private async applyUsers(users: ListedUser[]): Promise<void> {
     if (this.signal.aborted) throw abortError(this.signal);
     const effects: Effect[] = [];
+    const changes: PlannedChange[] = [];
     const counts = { created: 0, updated: 0, reactivated: 0, unchanged: 0, skipped: 0, memberships: 0 };
     await this.runInTransaction(async (store) => {
       effects.length = 0;
+      changes.length = 0;
       for (const key of Object.keys(counts) as (keyof typeof counts)[]) counts[key] = 0;
       const previous = new Map(
         (
@@ -708,10 +774,12 @@ export class SyncRun {
       const planned: { user: DirectoryUser; version: bigint; action: PlannedAction; prev: EntityState | undefined }[] =
         [];
       const advances: EntityAdvance[] = [];
-      for (const { user, version } of users) {
-        if (deletedGroups.size > 0 && user.groups !== undefined) {
-          user.groups = user.groups.filter((g) => !deletedGroups.has(g.id));
-        }
+      for (const { user: listed, version } of users) {
+        // A copy: a retried attempt starts again from the user as listed.
+        const user =
+          deletedGroups.size > 0 && listed.groups !== undefined
+            ? { ...listed, groups: listed.groups.filter((g) => !deletedGroups.has(g.id)) }
+            : listed;
         const prev = previous.get(user.id);
         const active = user.active ?? true;
         const fingerprint = userFingerprint(user, active);
@@ -724,7 +792,7 @@ export class SyncRun {
         else if (prev.deleted || !prev.active) action = active ? 'reactivate' : 'unchanged';
         else if (prev.fingerprint === fingerprint) action = 'unchanged';
         else action = 'update';
-        this.plan('user', user.id, action);
+        if (action !== 'unchanged') changes.push({ kind: 'user', id: user.id, action });
         planned.push({ user, version, action, prev });
         if (action === 'create' || action === 'update' || action === 'reactivate') {
           advances.push({
@@ -749,11 +817,11 @@ export class SyncRun {
         return;
       }
 
-      const written = new Set(await store.advanceEntities(this.org, 'user', advances));
+      const written = new Set(await store.advanceEntities(this.org, 'user', sortById(advances)));
       const applied = planned.filter((p) => written.has(p.user.id));
       const refs = new Map<string, DirectoryGroupRef>();
       for (const { user } of applied) for (const g of user.groups ?? []) refs.set(g.id, g);
-      if (refs.size > 0) await store.ensureGroups(this.org, [...refs.values()]);
+      if (refs.size > 0) await store.ensureGroups(this.org, sortById([...refs.values()]));
       await store.replaceMemberships(
         this.org,
         applied.map(({ user }) => ({ userId: user.id, groupIds: (user.groups ?? []).map((g) => g.id) })),
@@ -795,7 +863,11 @@ export class SyncRun {
     this.report.users.unchanged += counts.unchanged;
     this.report.users.skipped += counts.skipped;
     this.report.memberships += counts.memberships;
-    await this.runEffects(effects);
+    this.report.plan?.push(...changes);
+    // Hooks run one at a time, as batches commit, whatever the number of batches in flight.
+    const hooks = this.userHooks.then(() => this.runEffects(effects));
+    this.userHooks = hooks;
+    await hooks;
   }
 
   /** Display names of groups as the store knows them (role mappings match on names). */

@@ -129,6 +129,13 @@ export interface SyncReport {
 export interface SyncEngineOptions {
   /** Users written per transaction. Default 500. */
   batchSize?: number;
+  /**
+   * User batches written at once, each in its own transaction, while the listing goes on: the
+   * database works on some while Node plans others. Default 2. Each takes a connection from the
+   * app's pool for the length of its transaction. An adapter without transactions, and a dry run,
+   * write one batch at a time.
+   */
+  concurrency?: number;
   /** Page size asked of the Directory API (at most 30). Default 30. */
   pageSize?: number;
   /** Ask for `userDetail` (names, titles, departments...). Default true. */
