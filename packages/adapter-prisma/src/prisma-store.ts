@@ -504,16 +504,21 @@ export class PrismaStore implements ScimStore {
     const users: string[] = [];
     const pairUsers: string[] = [];
     const pairGroups: string[] = [];
+    let others = false;
     for (const [userId, groupIds] of groupsOf) {
       // Only the first write of a new user's memberships in this transaction can skip the checks.
-      if (!newUsers.delete(`${organizationId}\u0000${userId}`)) continue;
+      if (!newUsers.delete(`${organizationId}\u0000${userId}`)) {
+        others = true;
+        continue;
+      }
       users.push(userId);
       for (const groupId of groupIds) {
         pairUsers.push(userId);
         pairGroups.push(groupId);
       }
     }
-    if (users.length === 0) return;
+    // With users to replace anyway, one statement for all beats two (a webhook batch mixes both).
+    if (users.length === 0 || others) return;
     const sql = this.sql();
     const org = sql.param(organizationId);
     const [answer] = await this.query(

@@ -417,7 +417,12 @@ export class PgStore implements ScimStore {
         rows.pairGroups.push(groupId);
       }
     }
-    if (added.users.length > 0) {
+    // With users to replace anyway, one statement for all beats two (a webhook batch mixes both).
+    if (added.users.length > 0 && replaced.users.length > 0) {
+      replaced.users.push(...added.users);
+      replaced.pairUsers.push(...added.pairUsers);
+      replaced.pairGroups.push(...added.pairGroups);
+    } else if (added.users.length > 0) {
       const [answer] = await INSERT_NEW_MEMBERSHIPS.run(this.db, [
         organizationId,
         arrayLiteral(added.users),
