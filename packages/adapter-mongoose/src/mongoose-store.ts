@@ -161,7 +161,11 @@ export class MongooseStore<TUser> implements ScimStore {
   finishEvents(entries: readonly InboxUpdate[]): Promise<void> {
     return this.run(async () => {
       const byStatus = new Map<InboxStatus, string[]>();
-      for (const { id, status } of entries) byStatus.set(status, [...(byStatus.get(status) ?? []), id]);
+      for (const { id, status } of entries) {
+        const ids = byStatus.get(status);
+        if (ids === undefined) byStatus.set(status, [id]);
+        else ids.push(id);
+      }
       for (const [status, ids] of byStatus) {
         await this.ctx.models.events.updateMany({ _id: { $in: ids } }, { $set: { status } }, this.options);
       }

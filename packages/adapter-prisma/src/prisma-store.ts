@@ -153,7 +153,11 @@ export class PrismaStore implements ScimStore {
   async finishEvents(entries: readonly InboxUpdate[]): Promise<void> {
     // One update per status (a batch has few).
     const byStatus = new Map<InboxStatus, string[]>();
-    for (const { id, status } of entries) byStatus.set(status, [...(byStatus.get(status) ?? []), id]);
+    for (const { id, status } of entries) {
+      const ids = byStatus.get(status);
+      if (ids === undefined) byStatus.set(status, [id]);
+      else ids.push(id);
+    }
     for (const [status, ids] of byStatus) {
       for (const part of chunk(ids, listCost(this.provider))) {
         const sql = this.sql();

@@ -256,17 +256,18 @@ export class Dispatcher {
   }
 
   /**
-   * The events of a batch in one transaction. Each is claimed (a repeated id in the batch is a
-   * duplicate, as it would be one after the other) and applied in arrival order; a run of user
-   * upserts of distinct users goes through the batched user path, one organization at a time
-   * (organizations share nothing). Events are claimed as applied; the others get their status in one
-   * write at the end.
+   * The events of a batch (one organization, as `takeBatch` forms them) in one transaction. Each is
+   * claimed (a repeated id in the batch is a duplicate, as it would be one after the other) and
+   * applied in arrival order; a run of user upserts and deletions of distinct users goes through the
+   * batched user paths. Events are claimed as applied; the others get their status in one write at
+   * the end.
    */
   private async applyBatchInTransaction(
     store: ScimStore,
     batch: readonly Queued[],
     effects: Effect[][],
   ): Promise<ApplyOutcome[]> {
+    const org = batch[0]!.event.organizationId;
     const outcomes: ApplyOutcome[] = batch.map(() => 'duplicate');
     const first = new Map<string, number>();
     batch.forEach(({ event }, i) => {
@@ -283,57 +284,55 @@ export class Dispatcher {
     // A group created or updated commutes with a run whose users do not name it (when no role mapping
     // reads group names), and an unknown event with anything: they do not end the run. Anything else
     // waits for the run to be applied first.
-    let run: number[] = [];
-    const inRun = new Set<string>();
-    const namedInRun = new Set<string>();
+    const upserts: number[] = [];
+    const deletes: number[] = [];
+    const usersInRun = new Set<string>();
+    const groupsNamedInRun = new Set<string>();
+    const settle = (indexes: readonly number[], results: readonly ChangeOutcome[]) =>
+      indexes.forEach((i, k) => {
+        outcomes[i] = results[k]!;
+      });
     const flush = async (): Promise<void> => {
-      const byOrg = new Map<string, { upserts: number[]; deletes: number[] }>();
-      for (const i of run) {
-        const event = batch[i]!.event;
-        let lists = byOrg.get(event.organizationId);
-        if (lists === undefined) {
-          lists = { upserts: [], deletes: [] };
-          byOrg.set(event.organizationId, lists);
-        }
-        (isUserUpsert(event) ? lists.upserts : lists.deletes).push(i);
-      }
-      for (const [org, { upserts, deletes }] of byOrg) {
-        if (upserts.length > 0) {
-          const results = await this.upsertUsers(
+      if (upserts.length > 0) {
+        const events = upserts.map((i) => batch[i]!.event as UserUpsertEvent);
+        settle(
+          upserts,
+          await this.upsertUsers(
             store,
             org,
-            upserts.map((i) => batch[i]!.event as UserUpsertEvent),
+            events,
             upserts.map((i) => effects[i]!),
-          );
-          upserts.forEach((i, k) => {
-            outcomes[i] = results[k]!;
-          });
-        }
-        if (deletes.length > 0) {
-          const results = await this.deleteUserEvents(
+          ),
+        );
+      }
+      if (deletes.length > 0) {
+        const events = deletes.map((i) => batch[i]!.event as UserDeletedEvent);
+        settle(
+          deletes,
+          await this.deleteUserEvents(
             store,
             org,
-            deletes.map((i) => batch[i]!.event as UserDeletedEvent),
+            events,
             deletes.map((i) => effects[i]!),
-          );
-          deletes.forEach((i, k) => {
-            outcomes[i] = results[k]!;
-          });
-        }
+          ),
+        );
       }
-      run = [];
-      inRun.clear();
-      namedInRun.clear();
+      upserts.length = 0;
+      deletes.length = 0;
+      usersInRun.clear();
+      groupsNamedInRun.clear();
     };
     for (const i of todo) {
       const event = batch[i]!.event;
       if (isUserUpsert(event) || event.type === 'organization.directory.user_deleted') {
-        const key = `${event.organizationId}\u0000${event.data.id}`;
-        if (inRun.has(key)) await flush();
-        run.push(i);
-        inRun.add(key);
-        if (isUserUpsert(event))
-          for (const g of event.data.groups ?? []) namedInRun.add(`${event.organizationId}\u0000${g.id}`);
+        if (usersInRun.has(event.data.id)) await flush();
+        usersInRun.add(event.data.id);
+        if (isUserUpsert(event)) {
+          upserts.push(i);
+          for (const g of event.data.groups ?? []) groupsNamedInRun.add(g.id);
+        } else {
+          deletes.push(i);
+        }
         continue;
       }
       const commutes =
@@ -341,11 +340,11 @@ export class Dispatcher {
         (this.config.roles === null &&
           (event.type === 'organization.directory.group_created' ||
             event.type === 'organization.directory.group_updated') &&
-          !namedInRun.has(`${event.organizationId}\u0000${event.data.id}`));
-      if (run.length > 0 && !commutes) await flush();
+          !groupsNamedInRun.has(event.data.id));
+      if (!commutes) await flush();
       outcomes[i] = await this.change(store, event, effects[i]!);
     }
-    if (run.length > 0) await flush();
+    await flush();
     const others = todo.filter((i) => outcomes[i] !== 'applied');
     if (others.length > 0) {
       await store.finishEvents(others.map((i) => ({ id: batch[i]!.event.id, status: outcomes[i] as ChangeOutcome })));
