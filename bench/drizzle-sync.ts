@@ -4,7 +4,8 @@
  *  - the naive loop: list a page, then await one Drizzle upsert per user (run on the first 5,000
  *    users, reported in users/s), and
  *  - the raw limit: the same 100,000 rows written straight into the app's table with batched
- *    `INSERT ... ON CONFLICT DO UPDATE` through node-postgres (no API, no bookkeeping).
+ *    `INSERT ... ON CONFLICT DO UPDATE` through node-postgres (no API, no bookkeeping), and
+ *  - the listing alone: every page through the SDK, nothing stored (the ceiling of any sync).
  * Own database `scim_bench_drizzle`, created afresh. Writes bench/results/drizzle-sync.json.
  *
  * Run: pnpm --filter @scim/bench drizzle  (after pnpm build).  BENCH_DRIZZLE_USERS=10000 for a short run,
@@ -159,7 +160,22 @@ if (count !== USERS || report.users.listed !== USERS) {
   throw new Error(`the sync wrote ${count} users and listed ${report.users.listed}, expected ${USERS}`);
 }
 
-// 3. The raw limit: the rows the sync wrote, written again into an empty table in batches.
+// 3. The listing alone: every page through the SDK, nothing done with the users. No sync, of any
+// adapter, can be faster than this.
+const listingStart = performance.now();
+let listed = 0;
+let listToken = '';
+do {
+  const page = await client.directory.listDirectoryUsers(organizationId, directoryId, {
+    pageSize: 30,
+    pageToken: listToken,
+  });
+  listed += page.users.length;
+  listToken = page.nextPageToken;
+} while (listToken !== '');
+const listingSeconds = (performance.now() - listingStart) / 1000;
+
+// 4. The raw limit: the rows the sync wrote, written again into an empty table in batches.
 const rows = (
   await pool.query<{ o: string; u: string; e: string | null; g: string | null; f: string | null; n: string | null }>(
     'select scim_organization_id o, scim_user_id u, email e, given_name g, family_name f, username n from app_users',
@@ -195,6 +211,7 @@ await pool.end();
 const oursRate = Math.round(USERS / oursSeconds);
 const naiveRate = Math.round(naiveUsers / naiveSeconds);
 const rawRate = Math.round(rows.length / rawSeconds);
+const listingRate = Math.round(listed / listingSeconds);
 const result = {
   benchmark: 'drizzle-sync',
   node: process.version,
@@ -209,6 +226,7 @@ const result = {
   },
   naive: { users: naiveUsers, usersPerSecond: naiveRate, seconds: Number(naiveSeconds.toFixed(2)) },
   raw: { users: rows.length, batch: RAW_BATCH, usersPerSecond: rawRate, seconds: Number(rawSeconds.toFixed(2)) },
+  listingAlone: { users: listed, usersPerSecond: listingRate, seconds: Number(listingSeconds.toFixed(2)) },
   oursOverNaive: Number((oursRate / naiveRate).toFixed(1)),
   oursOverRaw: Number((oursRate / rawRate).toFixed(3)),
 };
@@ -224,6 +242,9 @@ console.log(
 );
 console.log(
   `  raw:   ${fmt(rawRate)} users/s, ${rawSeconds.toFixed(2)} s (the same rows, INSERT ... ON CONFLICT in batches of ${RAW_BATCH}, no API, no bookkeeping)`,
+);
+console.log(
+  `  listing alone: ${fmt(listingRate)} users/s (every page through @scalekit-sdk/node, 30 users a page, nothing stored) = ${((100 * listingRate) / rawRate).toFixed(0)}% of raw, ${(listingRate / naiveRate).toFixed(1)}x naive: the ceiling of any sync here`,
 );
 console.log(
   `  ours / naive: ${result.oursOverNaive}x (target >= 10x);  ours / raw: ${(result.oursOverRaw * 100).toFixed(1)}% (target >= 50%)`,

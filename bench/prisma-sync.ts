@@ -3,7 +3,8 @@
  * into PostgreSQL through @scim/adapter-prisma, beside (a) the naive loop, one awaited
  * `prisma.user.upsert` per listed user, and (b) the database's own limit: a raw batched
  * `INSERT ... ON CONFLICT DO UPDATE` of the same rows through `pg`, with no listing at all.
- * For context it also times the same sync into the memory adapter: the listing and the engine alone.
+ * For context it also times the same sync into the memory adapter (the listing and the engine alone) and
+ * the listing alone (every page through the SDK, nothing stored): no sync, of any adapter, is faster.
  * Writes bench/results/prisma-sync.json.
  *
  * Run: pnpm --filter @scim/bench prisma  (after pnpm build; needs PostgreSQL, TEST_POSTGRES_URL).
@@ -228,11 +229,20 @@ async function memorySync(): Promise<{ seconds: number; listed: number }> {
   return { seconds: (performance.now() - t0) / 1000, listed: report.users.listed };
 }
 
+// The listing alone: every page through the SDK, nothing done with the users. No sync can be faster.
+async function listingAlone(): Promise<{ seconds: number; listed: number }> {
+  const t0 = performance.now();
+  let listed = 0;
+  for await (const _ of listUsers(Number.POSITIVE_INFINITY)) listed++;
+  return { seconds: (performance.now() - t0) / 1000, listed };
+}
+
 // Rounds interleave the scenarios, so that the load of a shared machine falls on all of them alike.
 const oursRounds: Awaited<ReturnType<typeof syncOurs>>[] = [];
 const naiveRounds: number[] = [];
 const rawRounds: number[] = [];
 const memoryRounds: number[] = [];
+const listingRounds: { seconds: number; listed: number }[] = [];
 let naiveCount = 0;
 let memoryListed = 0;
 for (let round = 0; round < ROUNDS; round++) {
@@ -244,6 +254,7 @@ for (let round = 0; round < ROUNDS; round++) {
   const m = await memorySync();
   memoryRounds.push(m.seconds);
   memoryListed = m.listed;
+  listingRounds.push(await listingAlone());
 }
 const oursSeconds = median(oursRounds.map((r) => r.seconds));
 const report = { users: { listed: oursRounds[0]!.listed, created: oursRounds[0]!.created } };
@@ -261,6 +272,8 @@ const ours = Math.round(report.users.listed / oursSeconds);
 const naive = Math.round(naiveCount / naiveSeconds);
 const raw = Math.round(all.length / rawSeconds);
 const engineAlone = Math.round(memoryReport.users.listed / memorySeconds);
+const listingSeconds = median(listingRounds.map((r) => r.seconds));
+const listing = Math.round(listingRounds[0]!.listed / listingSeconds);
 const fmt = (n: number) => n.toLocaleString('en-US');
 console.log(
   `full sync of ${fmt(USERS)} users into PostgreSQL through @scim/adapter-prisma (Prisma 7, @prisma/adapter-pg; sync.concurrency ${CONCURRENCY ?? 'default'}):`,
@@ -276,6 +289,9 @@ console.log(
 );
 console.log(
   `  listing + engine alone (memory adapter): ${fmt(engineAlone)} users/s, ${memorySeconds.toFixed(2)} s: the ceiling of any adapter here`,
+);
+console.log(
+  `  listing alone (every page through @scalekit-sdk/node, 30 users a page, nothing stored): ${fmt(listing)} users/s, ${listingSeconds.toFixed(2)} s = ${((100 * listing) / raw).toFixed(0)}% of raw, ${(listing / naive).toFixed(1)}x naive: the ceiling of any sync here`,
 );
 console.log(
   `  ours / naive = ${(ours / naive).toFixed(1)}x (target >= 10x); ours / raw = ${((100 * ours) / raw).toFixed(0)}% (target >= 50%)`,
@@ -294,6 +310,7 @@ writeFileSync(
       naive: { usersPerSecond: naive, users: naiveCount, seconds: naiveSeconds },
       raw: { usersPerSecond: raw, seconds: rawSeconds, batch: RAW_BATCH },
       memoryAdapter: { usersPerSecond: engineAlone, seconds: memorySeconds },
+      listingAlone: { usersPerSecond: listing, seconds: listingSeconds },
       rounds: ROUNDS,
       oursOverNaive: ours / naive,
       oursOverRaw: ours / raw,
