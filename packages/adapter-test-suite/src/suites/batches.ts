@@ -152,6 +152,61 @@ export const batchesSuite = defineSuite('batches', {
     await expectUser(ctx, 'diruser_7', { roles: ['member'] });
   },
 
+  'a slow hook holds back its own delivery and the later ones of its user, not the others of the batch': async (
+    ctx,
+  ) => {
+    const { events } = ctx;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    let started!: () => void;
+    const slowHookStarted = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const ran: string[] = [];
+    const { engine, transactions } = batchingEngine(ctx, {
+      hooks: {
+        onUserProvisioned: async ({ user }) => {
+          ran.push(`provisioned ${user.id}`);
+          if (user.id !== 'diruser_slow') return;
+          started();
+          await gate;
+        },
+        onUserUpdated: ({ user }) => void ran.push(`updated ${user.id}`),
+      },
+    });
+    const blocker = ctx.apply(events.userCreated(events.user('diruser_blocker')), engine);
+    const [slow, other, slowAgain] = [
+      events.userCreated(events.user('diruser_slow')),
+      events.userCreated(events.user('diruser_other')),
+      events.userUpdated({ id: 'diruser_slow', given_name: 'Later' }),
+    ].map((payload) => ctx.apply(payload, engine));
+    const settled = { slow: false, other: false };
+    void slow!.finally(() => {
+      settled.slow = true;
+    });
+    void other!.finally(() => {
+      settled.other = true;
+    });
+
+    // The batch is committed once the slow hook runs; the other user's answer then needs no I/O, only
+    // a few turns of the event loop (in arrival order it would wait for the gate).
+    await Promise.race([slowHookStarted, slow]);
+    for (let turn = 0; turn < 20 && !settled.other; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(settled.other, 'the other user is answered while the slow hook runs').toBe(true);
+    expect((await other!).outcome).toBe('applied');
+    expect(settled.slow).toBe(false);
+    expect(ran, 'the same user: its update hook waits for its provision hook').not.toContain('updated diruser_slow');
+    open();
+    expect((await slow!).outcome).toBe('applied');
+    expect((await slowAgain!).outcome).toBe('applied');
+    expect((await blocker).outcome).toBe('applied');
+    expect(transactions(), 'the first delivery alone, then the three together').toBe(2);
+    expect(ran.indexOf('provisioned diruser_slow')).toBeLessThan(ran.indexOf('updated diruser_slow'));
+    await expectUser(ctx, 'diruser_slow', { givenName: 'Later' });
+  },
+
   'events of several organizations are batched per organization and each land in their own': async (ctx) => {
     const { events } = ctx;
     const other = ctx.organization();

@@ -49,8 +49,23 @@ function isNewer(previous: EntityState | undefined, version: bigint, eventId: st
 
 type UserUpsertEvent = UserCreatedEvent | UserUpdatedEvent;
 
+function isUserEvent(event: DirectoryEvent): event is UserUpsertEvent | UserDeletedEvent {
+  return isUserUpsert(event) || event.type === 'organization.directory.user_deleted';
+}
+
 function isUserUpsert(event: DirectoryEvent): event is UserUpsertEvent {
   return event.type === 'organization.directory.user_created' || event.type === 'organization.directory.user_updated';
+}
+
+/** What the hooks of an event are ordered by: its entity (an unknown event stands alone). */
+function orderKey(event: DirectoryEvent): string {
+  if (event.type === 'unknown') return `event\u0000${event.id}`;
+  const kind = isUserEvent(event)
+    ? 'user'
+    : event.type.startsWith('organization.directory.group_')
+      ? 'group'
+      : 'directory';
+  return `${kind}\u0000${event.data.id}`;
 }
 
 /** An event waiting for a transaction, and how to answer its caller. */
@@ -146,14 +161,18 @@ export class Dispatcher {
       this.running--;
       if (this.queue.length > 0) this.schedule();
     }
-    for (let i = 0; i < batch.length; i++) {
-      const { event, type, resolve, reject } = batch[i]!;
-      try {
-        resolve(await this.answer(event, type, committed[i]!));
-      } catch (error) {
-        reject(error);
-      }
-    }
+    // Hooks run in arrival order per user, group or directory; those of different ones do not wait for
+    // each other, so a slow hook holds back only its own delivery and the later ones of the same entity.
+    const tails = new Map<string, Promise<void>>();
+    const answered = batch.map(({ event, type, resolve, reject }, i) => {
+      const key = orderKey(event);
+      const answer = (tails.get(key) ?? Promise.resolve())
+        .then(() => this.answer(event, type, committed[i]!))
+        .then(resolve, reject);
+      tails.set(key, answer);
+      return answer;
+    });
+    await Promise.all(answered);
   }
 
   /** Commits the batch in one transaction, or its events one by one if that fails. Never throws. */
@@ -324,7 +343,7 @@ export class Dispatcher {
     };
     for (const i of todo) {
       const event = batch[i]!.event;
-      if (isUserUpsert(event) || event.type === 'organization.directory.user_deleted') {
+      if (isUserEvent(event)) {
         if (usersInRun.has(event.data.id)) await flush();
         usersInRun.add(event.data.id);
         if (isUserUpsert(event)) {
