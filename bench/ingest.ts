@@ -2,6 +2,8 @@
  * Webhook ingest over real HTTP into PostgreSQL, 32 concurrent senders, beside the naive handler of Scalekit's docs:
  *  - Express 5 + @scim/http-express, and Fastify 5 + @scim/http-fastify, both on the engine with
  *    @scim/adapter-drizzle over a pg.Pool (inbox claim, versions, tombstones, groups, memberships, one transaction),
+ *  - the same Express 5 app with `scimRouter` served in front of it on the node:http server (the webhook never runs
+ *    through Express's stack; every other request goes on to the app),
  *  - naive: Express 5, `express.raw()`, the SDK's `verifyWebhookPayload`, one `INSERT ... ON CONFLICT DO UPDATE` of
  *    the user row through `pg`, group events acknowledged and dropped (no inbox, no versions).
  * Each server runs in its own process; this process signs and sends. Every target gets the same deliveries (a seeded
@@ -29,6 +31,7 @@ const POOL_SIZE = Number(process.env.BENCH_INGEST_POOL ?? 10);
 const DATABASE = 'scim_bench_ingest';
 const TARGETS = {
   express: 'Express 5 + @scim/http-express',
+  expressFront: 'Express 5 app, @scim/http-express in front',
   fastify: 'Fastify 5 + @scim/http-fastify',
   naive: 'naive (Express 5, SDK verify, pg upsert)',
 } as const;
@@ -263,6 +266,7 @@ function summarize(key: TargetKey): Summary {
 }
 const summary: Record<TargetKey, Summary> = {
   express: summarize('express'),
+  expressFront: summarize('expressFront'),
   fastify: summarize('fastify'),
   naive: summarize('naive'),
 };
@@ -336,6 +340,7 @@ writeFileSync(
       results: summary,
       ratios: {
         expressOverNaive: Number((summary.express.eventsPerSecond / naiveRate).toFixed(3)),
+        expressFrontOverNaive: Number((summary.expressFront.eventsPerSecond / naiveRate).toFixed(3)),
         fastifyOverNaive: Number((summary.fastify.eventsPerSecond / naiveRate).toFixed(3)),
       },
     },

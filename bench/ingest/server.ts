@@ -4,6 +4,7 @@
  * over IPC, answers `{ cmd: 'cpu' }` with its CPU time and the statements it sent PostgreSQL so far, and closes on `{ cmd: 'close' }`.
  *
  *  - express: Express 5 + `scimRouter` from @scim/http-express, the engine on @scim/adapter-drizzle over a pg.Pool
+ *  - expressFront: the same Express 5 app, with `scimRouter` in front of it on the node:http server
  *  - fastify: Fastify 5 + `scimWebhookPlugin` from @scim/http-fastify, the same engine
  *  - naive:   the handler as Scalekit's docs show it: Express 5, `express.raw()`, the SDK's `verifyWebhookPayload`,
  *             then one `INSERT ... ON CONFLICT DO UPDATE` of the user row through `pg` (no inbox, no versions)
@@ -150,6 +151,20 @@ async function start(): Promise<{ url: string; close(): Promise<void> }> {
       const app = express();
       app.use('/webhooks/scalekit', scimRouter(engine(), { logger: silentLogger }));
       return listen(createServer(app));
+    }
+    case 'expressFront': {
+      // The app stays an Express app; the webhook is answered before Express sees the request.
+      const app = express();
+      app.use(express.json());
+      const webhook = scimRouter(engine(), { path: '/webhooks/scalekit', logger: silentLogger });
+      return listen(
+        createServer((req, res) =>
+          webhook(req, res, (error?: unknown) => {
+            if (error === undefined) app(req, res);
+            else res.writeHead(500).end();
+          }),
+        ),
+      );
     }
     case 'fastify': {
       const app = Fastify({ logger: false });

@@ -338,6 +338,42 @@ describe('scimWebhook on a route of its own', () => {
     expect((await send(`${server.url}/hook`, delivery)).status).toBe(201);
   });
 
+  it.each(majors)(
+    'serves the webhook in front of a whole $name app on node:http, and hands the rest to the app',
+    async (major) => {
+      const secret = generateWebhookSecret();
+      const adapter = memoryAdapter();
+      const { logger } = capturingLogger();
+      const engine = createScimEngine({ adapter, webhookSecret: secret, logger, now: () => NOW });
+      const app = major.app();
+      app.use(major.json()); // the app's own parser runs for its routes only: the webhook never reaches it
+      app.post('/api/echo', (req: { body: unknown }, res: { json(body: unknown): void }) =>
+        res.json({ echoed: req.body }),
+      );
+      const webhook = scimRouter(engine, { path: '/webhooks/scalekit', healthPath: '/webhooks/health', logger });
+      const server = await listen((req, res) =>
+        webhook(req, res, (error?: unknown) => {
+          if (error === undefined) app(req, res);
+          else res.writeHead(500).end();
+        }),
+      );
+      running.push(server);
+
+      const delivery = signedDelivery(secret, userCreated());
+      expect((await send(`${server.url}/webhooks/scalekit`, delivery)).status).toBe(201);
+      expect((await send(`${server.url}/webhooks/scalekit?from=scalekit`, delivery)).json).toMatchObject({
+        status: 'duplicate',
+      });
+      expect(adapter.inspect.user('org_1', 'diruser_1')?.email).toBe('ada@example.com');
+      expect((await send(`${server.url}/webhooks/health`, { method: 'GET' })).json).toEqual({ ok: true });
+      const echoed = await send(`${server.url}/api/echo`, {
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from('{"hello":"world"}'),
+      });
+      expect(echoed).toMatchObject({ status: 200, json: { echoed: { hello: 'world' } } });
+    },
+  );
+
   it("is accepted by each major's own typings, on apps and routers", () => {
     const engine = createScimEngine({ adapter: memoryAdapter(), webhookSecret: generateWebhookSecret() });
     // No casts here: this compiles only if both majors' @types accept the handlers.
