@@ -19,6 +19,7 @@ import { createScimEngine, silentLogger } from '@scim/core';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import { createDrizzleDatabase } from './databases.js';
 import * as schema from './drizzle-schema.js';
 
 const USERS = Number(process.env.BENCH_DRIZZLE_USERS ?? 100_000);
@@ -51,27 +52,7 @@ function next<T>(child: ChildProcess, predicate: (message: Record<string, unknow
   });
 }
 
-/** A fresh database with the app's table and the SDK's tables, as drizzle-kit would migrate them. */
-async function createDatabase(): Promise<string> {
-  const base = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`drop database if exists ${DATABASE} with (force)`);
-  await admin.query(`create database ${DATABASE}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${DATABASE}`;
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  const { generateDrizzleJson, generateMigration } = await import('drizzle-kit/api');
-  for (const statement of await generateMigration(generateDrizzleJson({}), generateDrizzleJson(schema))) {
-    await client.query(statement);
-  }
-  await client.end();
-  return url.toString();
-}
-
-const url = await createDatabase();
+const url = await createDrizzleDatabase(DATABASE);
 // Room for the batches in flight, the checkpoint writes and the lease renewals.
 const pool = new pg.Pool({ connectionString: url, max: Math.max(4, (CONCURRENCY ?? 2) + 2) });
 const db = drizzle(pool, { schema });

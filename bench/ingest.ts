@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { generateWebhookSecret } from '@scim/core';
 import pg from 'pg';
-import * as schema from './drizzle-schema.js';
+import { createDrizzleDatabase } from './databases.js';
 import { checkAll, checkUsers, type FullCheck, type UserCheck } from './ingest/check.js';
 import { ingestPlan } from './ingest/events.js';
 import { type LoadResult, load, percentile, sign } from './ingest/load.js';
@@ -37,26 +37,6 @@ const TARGETS = {
 } as const;
 type TargetKey = keyof typeof TARGETS;
 const GOALS = { eventsPerSecond: 2000, p99Ms: 50, overNaive: 0.8 };
-
-/** A fresh database with the app's table and the SDK's tables, as drizzle-kit would migrate them. */
-async function createDatabase(): Promise<string> {
-  const base = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`drop database if exists ${DATABASE} with (force)`);
-  await admin.query(`create database ${DATABASE}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${DATABASE}`;
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  const { generateDrizzleJson, generateMigration } = await import('drizzle-kit/api');
-  for (const statement of await generateMigration(generateDrizzleJson({}), generateDrizzleJson(schema))) {
-    await client.query(statement);
-  }
-  await client.end();
-  return url.toString();
-}
 
 function startServer(target: TargetKey, databaseUrl: string, secret: string) {
   const child: ChildProcess = fork(new URL('./ingest/server.ts', import.meta.url), [target], {
@@ -123,7 +103,7 @@ function median(values: readonly number[]): number {
 
 const plan = ingestPlan(DELIVERIES);
 const secret = generateWebhookSecret();
-const databaseUrl = await createDatabase();
+const databaseUrl = await createDrizzleDatabase(DATABASE);
 const admin = new pg.Pool({ connectionString: databaseUrl, max: 2 });
 const postgresVersion = (await admin.query<{ server_version: string }>('show server_version')).rows[0]!.server_version;
 const truncate = () =>

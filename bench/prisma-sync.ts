@@ -11,14 +11,14 @@
  * BENCH_PRISMA_USERS (default 100000), BENCH_PRISMA_NAIVE_USERS (default 5000), BENCH_PRISMA_ROUNDS (default 3),
  * BENCH_SYNC_CONCURRENCY (`sync.concurrency`, default the engine's).
  */
-import { type ChildProcess, fork, spawnSync } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { ScalekitClient } from '@scalekit-sdk/node';
 import { prismaAdapter } from '@scim/adapter-prisma';
 import { createScimEngine, memoryAdapter, silentLogger } from '@scim/core';
 import pg from 'pg';
+import { createPrismaDatabase } from './databases.js';
 
 const USERS = Number(process.env.BENCH_PRISMA_USERS ?? 100_000);
 const NAIVE_USERS = Math.min(USERS, Number(process.env.BENCH_PRISMA_NAIVE_USERS ?? 5_000));
@@ -29,22 +29,11 @@ const ROUNDS = Number(process.env.BENCH_PRISMA_ROUNDS ?? 3);
 const CONCURRENCY =
   process.env.BENCH_SYNC_CONCURRENCY === undefined ? undefined : Number(process.env.BENCH_SYNC_CONCURRENCY);
 const here = new URL('.', import.meta.url);
-const adapterPackage = new URL('../packages/adapter-prisma/', here);
 
-// The adapter package's test client (the test app's User model + the shipped fragment) and its database
-// helper, which applies the shipped migrations the way `prisma migrate deploy` would.
-const generate = spawnSync(process.execPath, [new URL('scripts/generate.mjs', adapterPackage).pathname], {
-  stdio: 'inherit',
-});
-if (generate.status !== 0) process.exit(generate.status ?? 1);
-const { PrismaClient } = await import('../packages/adapter-prisma/test/generated/postgresql/client/client.js');
-const { createDatabase } = await import('../packages/adapter-prisma/test/databases.js');
-
-const url = await createDatabase('postgresql', 'scim_bench_prisma');
-// Room for the batches in flight, the checkpoint writes and the lease renewals.
-const prisma = new PrismaClient({
-  adapter: new PrismaPg({ connectionString: url, max: Math.max(4, (CONCURRENCY ?? 2) + 2) }),
-});
+// The adapter package's test client (the test app's User model + the shipped fragment), on a database
+// migrated the way `prisma migrate deploy` would; room for the batches in flight, the checkpoint writes and the
+// lease renewals.
+const { url, prisma } = await createPrismaDatabase('scim_bench_prisma', Math.max(4, (CONCURRENCY ?? 2) + 2));
 const pool = new pg.Pool({ connectionString: url, max: 4 });
 
 async function truncate(): Promise<void> {

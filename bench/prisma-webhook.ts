@@ -8,24 +8,14 @@
  * Run: pnpm --filter @scim/bench prisma-webhook  (after pnpm build; needs PostgreSQL, TEST_POSTGRES_URL).
  * BENCH_PRISMA_WEBHOOK_DELIVERIES (default 3000).
  */
-import { spawnSync } from 'node:child_process';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { prismaAdapter } from '@scim/adapter-prisma';
 import { createScimEngine, generateWebhookSecret, silentLogger } from '@scim/core';
+import { createPrismaDatabase } from './databases.js';
 import { ingestPlan } from './ingest/events.js';
 import { sign } from './ingest/load.js';
 
 const DELIVERIES = Number(process.env.BENCH_PRISMA_WEBHOOK_DELIVERIES ?? 3000);
-const adapterPackage = new URL('../packages/adapter-prisma/', import.meta.url);
-const generate = spawnSync(process.execPath, [new URL('scripts/generate.mjs', adapterPackage).pathname], {
-  stdio: 'inherit',
-});
-if (generate.status !== 0) process.exit(generate.status ?? 1);
-const { PrismaClient } = await import('../packages/adapter-prisma/test/generated/postgresql/client/client.js');
-const { createDatabase } = await import('../packages/adapter-prisma/test/databases.js');
-
-const url = await createDatabase('postgresql', 'scim_bench_prisma_webhook');
-const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+const { prisma } = await createPrismaDatabase('scim_bench_prisma_webhook', 10);
 const secret = generateWebhookSecret();
 const adapter = prismaAdapter(prisma, {
   users: {

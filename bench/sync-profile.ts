@@ -11,17 +11,17 @@
  * Run: pnpm --filter @scim/bench sync-profile  (after pnpm build; needs PostgreSQL, TEST_POSTGRES_URL)
  * BENCH_PROFILE_ADAPTER=drizzle|prisma|memory, BENCH_PROFILE_USERS (50000), BENCH_SYNC_CONCURRENCY.
  */
-import { type ChildProcess, fork, spawnSync } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { ScalekitClient } from '@scalekit-sdk/node';
 import { drizzleAdapter } from '@scim/adapter-drizzle';
 import { prismaAdapter } from '@scim/adapter-prisma';
 import { createScimEngine, memoryAdapter, type ScimAdapter, type ScimStore, silentLogger } from '@scim/core';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import { BASE_URL, createDrizzleDatabase, createPrismaDatabase } from './databases.js';
 import * as schema from './drizzle-schema.js';
 
 const USERS = Number(process.env.BENCH_PROFILE_USERS ?? 50_000);
@@ -31,7 +31,6 @@ const CONCURRENCY =
 // The batches in flight, the checkpoint writes and the lease renewals each take a connection.
 const POOL = Math.max(4, (CONCURRENCY ?? 2) + 2);
 const here = new URL('.', import.meta.url);
-const BASE_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 if (!['drizzle', 'prisma', 'memory'].includes(ADAPTER)) throw new Error(`unknown adapter ${ADAPTER}`);
 
@@ -39,24 +38,6 @@ if (!['drizzle', 'prisma', 'memory'].includes(ADAPTER)) throw new Error(`unknown
 function runNs(pid: number): number {
   const file = `/proc/${pid}/schedstat`;
   return existsSync(file) ? Number(readFileSync(file, 'utf8').split(' ')[0]) : 0;
-}
-
-async function createDrizzleDatabase(name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: BASE_URL });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(BASE_URL);
-  url.pathname = `/${name}`;
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  const { generateDrizzleJson, generateMigration } = await import('drizzle-kit/api');
-  for (const statement of await generateMigration(generateDrizzleJson({}), generateDrizzleJson(schema))) {
-    await client.query(statement);
-  }
-  await client.end();
-  return url.toString();
 }
 
 /** The adapter under test, and the database its backends serve (undefined for the memory adapter). */
@@ -83,17 +64,8 @@ async function adapterUnderTest(): Promise<{ adapter: ScimAdapter; database?: st
     });
     return { adapter, database, close: () => pool.end() };
   }
-  // As prisma-sync.ts: the adapter package's test client and its migrations.
-  const adapterPackage = new URL('../packages/adapter-prisma/', here);
-  const generate = spawnSync(process.execPath, [new URL('scripts/generate.mjs', adapterPackage).pathname], {
-    stdio: 'inherit',
-  });
-  if (generate.status !== 0) process.exit(generate.status ?? 1);
-  const { PrismaClient } = await import('../packages/adapter-prisma/test/generated/postgresql/client/client.js');
-  const { createDatabase } = await import('../packages/adapter-prisma/test/databases.js');
   const database = 'scim_bench_profile_prisma';
-  const url = await createDatabase('postgresql', database);
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: POOL }) });
+  const { prisma } = await createPrismaDatabase(database, POOL);
   const adapter = prismaAdapter(prisma, {
     users: {
       model: 'User',
