@@ -1,4 +1,5 @@
 import type { EntityState, InboxRecord, InboxStatus, ScimAdapter, ScimStore } from '../adapter/contract.js';
+import { readEntities } from '../adapter/read-entities.js';
 import { AdapterError, isScimError, ScimError } from '../errors.js';
 import type {
   DirectoryEvent,
@@ -428,14 +429,11 @@ export class Dispatcher {
     effects: readonly Effect[][],
   ): Promise<ChangeOutcome[]> {
     const outcomes: ChangeOutcome[] = events.map(() => 'stale');
-    const previous = new Map(
-      (
-        await store.getEntities(
-          org,
-          'user',
-          events.map((e) => e.data.id),
-        )
-      ).map((s) => [s.id, s]),
+    const previous = await readEntities(
+      store,
+      org,
+      'user',
+      events.map((e) => e.data.id),
     );
     interface Planned {
       index: number;
@@ -677,14 +675,11 @@ export class Dispatcher {
     effects: readonly Effect[][],
   ): Promise<ChangeOutcome[]> {
     const outcomes: ChangeOutcome[] = events.map(() => 'stale');
-    const previous = new Map(
-      (
-        await store.getEntities(
-          org,
-          'user',
-          events.map((e) => e.data.id),
-        )
-      ).map((s) => [s.id, s]),
+    const previous = await readEntities(
+      store,
+      org,
+      'user',
+      events.map((e) => e.data.id),
     );
     const planned: {
       index: number;

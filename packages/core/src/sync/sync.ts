@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityAdvance, EntityState, ScimAdapter, ScimStore, SyncState, UserWrite } from '../adapter/contract.js';
+import { readEntities } from '../adapter/read-entities.js';
 import { type Effect, runEffects } from '../engine/effects.js';
 import { userFingerprint } from '../engine/fingerprint.js';
 import { decideDeprovision, mergeRoles } from '../engine/policies.js';
@@ -520,14 +521,11 @@ export class SyncRun {
       effects.length = 0;
       actions.clear();
       written.clear();
-      const previous = new Map(
-        (
-          await store.getEntities(
-            this.org,
-            'group',
-            groups.map((g) => g.id),
-          )
-        ).map((s) => [s.id, s]),
+      const previous = await readEntities(
+        store,
+        this.org,
+        'group',
+        groups.map((g) => g.id),
       );
       const advances: EntityAdvance[] = [];
       for (const group of groups) {
@@ -753,14 +751,11 @@ export class SyncRun {
       effects.length = 0;
       changes.length = 0;
       for (const key of Object.keys(counts) as (keyof typeof counts)[]) counts[key] = 0;
-      const previous = new Map(
-        (
-          await store.getEntities(
-            this.org,
-            'user',
-            users.map((u) => u.user.id),
-          )
-        ).map((s) => [s.id, s]),
+      const previous = await readEntities(
+        store,
+        this.org,
+        'user',
+        users.map((u) => u.user.id),
       );
       const groupIdSet = new Set<string>();
       for (const { user } of users) if (user.groups !== undefined) for (const g of user.groups) groupIdSet.add(g.id);
