@@ -12,6 +12,7 @@ import { adapterBehaviour } from './support/adapter-behaviour.js';
 import { rawBackdoor } from './support/backdoor.js';
 import { drizzleKitMigrations, recreatePostgres, testDatabase, unreachable } from './support/databases.js';
 import { activeMapping, appFields } from './support/mapping.js';
+import { pgAppUsers } from './support/pg-users.js';
 
 async function prepare() {
   let url: string;
@@ -74,31 +75,13 @@ if (typeof ready === 'string') {
     reader,
     exec: (query) => primaryExec(query),
     counted: {
-      adapter: drizzleAdapter(countedDb, {
-        users: {
-          model: schema.appUsers,
-          organizationId: 'scimOrganizationId',
-          userId: 'scimUserId',
-          fields: appFields,
-          active: 'isActive',
-          roles: 'roles',
-        },
-      }),
+      adapter: drizzleAdapter(countedDb, { users: pgAppUsers }),
       statements,
     },
   }));
 
   test('drizzle:pg (node-postgres): the webhook path prepares its statements once per connection', async () => {
-    const adapter = drizzleAdapter(singleDb, {
-      users: {
-        model: schema.appUsers,
-        organizationId: 'scimOrganizationId',
-        userId: 'scimUserId',
-        fields: appFields,
-        active: 'isActive',
-        roles: 'roles',
-      },
-    });
+    const adapter = drizzleAdapter(singleDb, { users: pgAppUsers });
     const apply = (org: string, event: string, groupIds: string[]) =>
       adapter.transaction(async (store) => {
         const receivedAt = new Date();
@@ -157,16 +140,7 @@ if (typeof ready === 'string') {
   test('drizzle:pg (node-postgres): the memberships of a new user are inserted without the checks, and only then', async () => {
     const texts: string[] = [];
     const logged = drizzle(pools[0]!, { schema, logger: { logQuery: (query) => void texts.push(query) } });
-    const adapter = drizzleAdapter(logged, {
-      users: {
-        model: schema.appUsers,
-        organizationId: 'scimOrganizationId',
-        userId: 'scimUserId',
-        fields: appFields,
-        active: 'isActive',
-        roles: 'roles',
-      },
-    });
+    const adapter = drizzleAdapter(logged, { users: pgAppUsers });
     const org = `org_${randomUUID()}`;
     await adapter.ensureGroups(org, [{ id: 'g1' }, { id: 'g2' }, { id: 'g3' }]);
     const advance = (ids: string[], version: bigint) => ({
@@ -251,16 +225,7 @@ if (typeof ready === 'string') {
   });
 
   test('drizzle:pg (node-postgres): ids with quotes, backslashes, commas, braces and NULL round-trip through the array parameters', async () => {
-    const adapter = drizzleAdapter(db, {
-      users: {
-        model: schema.appUsers,
-        organizationId: 'scimOrganizationId',
-        userId: 'scimUserId',
-        fields: appFields,
-        active: 'isActive',
-        roles: 'roles',
-      },
-    });
+    const adapter = drizzleAdapter(db, { users: pgAppUsers });
     const org = `org_${randomUUID()}`;
     const ids = ['plain', 'a"b', 'c\\d', 'e,f', '{g}', 'NULL', 'null', '', 'sp ace', 'é漢', 'tab\there'];
     const written = await adapter.advanceEntities(

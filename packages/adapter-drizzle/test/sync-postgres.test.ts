@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { drizzleAdapter } from '../src/index.js';
 import * as schema from './app/pg-schema.js';
 import { drizzleKitMigrations, recreatePostgres, testDatabase, unreachable } from './support/databases.js';
-import { appFields } from './support/mapping.js';
+import { pgAppUsers } from './support/pg-users.js';
 
 /**
  * Full syncs from the simulator, through the real ScalekitClient, into PostgreSQL with several user
@@ -68,16 +68,7 @@ if (typeof ready === 'string') {
    */
   function engine(): { engine: ScimEngine; provisioned: Map<string, number>; overlap: { start(): void } } {
     const provisioned = new Map<string, number>();
-    const adapter = drizzleAdapter(db, {
-      users: {
-        model: schema.appUsers,
-        organizationId: 'scimOrganizationId',
-        userId: 'scimUserId',
-        fields: appFields,
-        active: 'isActive',
-        roles: 'roles',
-      },
-    });
+    const adapter = drizzleAdapter(db, { users: pgAppUsers });
     let held: { resolve: () => void } | 'next' | undefined;
     const overlap = {
       start: () => {
