@@ -86,7 +86,7 @@ async function listAll(): Promise<number> {
   let token = '';
   do {
     const page = await client.directory.listDirectoryUsers(organizationId, directoryId, {
-      pageSize: 30,
+      pageSize: 100,
       pageToken: token,
     });
     count += page.users.length;
@@ -101,7 +101,7 @@ let naiveUsers = 0;
 const naiveStart = performance.now();
 let pageToken = '';
 do {
-  const page = await client.directory.listDirectoryUsers(organizationId, directoryId, { pageSize: 30, pageToken });
+  const page = await client.directory.listDirectoryUsers(organizationId, directoryId, { pageSize: 100, pageToken });
   for (const user of page.users) {
     if (naiveUsers >= NAIVE_USERS) break;
     const row = {

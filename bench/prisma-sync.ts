@@ -87,7 +87,7 @@ async function* listUsers(limit: number): AsyncGenerator<Listed> {
   let pageToken = '';
   let count = 0;
   do {
-    const page = await client.directory.listDirectoryUsers(organizationId, directoryId, { pageSize: 30, pageToken });
+    const page = await client.directory.listDirectoryUsers(organizationId, directoryId, { pageSize: 100, pageToken });
     for (const user of page.users) {
       if (count++ >= limit) return;
       yield user;

@@ -119,7 +119,7 @@ const client = new ScalekitClient(seeded.url, seeded.credentials.clientId, seede
 let token = '';
 do {
   const page = await client.directory.listDirectoryUsers(seeded.organizationId, seeded.directoryId, {
-    pageSize: 30,
+    pageSize: 100,
     pageToken: token,
   });
   token = page.nextPageToken;

@@ -35,7 +35,7 @@ async function run(job: Job) {
     let listed = 0;
     let pageToken = '';
     do {
-      const page = await client.directory.listDirectoryUsers(organizationId, directoryId, { pageSize: 30, pageToken });
+      const page = await client.directory.listDirectoryUsers(organizationId, directoryId, { pageSize: 100, pageToken });
       for (const user of page.users) {
         const write: UserWrite = {
           id: user.id,

@@ -1,5 +1,5 @@
 export * from './api/api-controls.js';
-export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './api/directory-service.js';
+export { DEFAULT_PAGE_SIZE, MAX_GROUP_PAGE_SIZE, MAX_USER_PAGE_SIZE } from './api/directory-service.js';
 export * from './errors.js';
 export type { SeedOptions, SeedResult } from './generator/seed-options.js';
 export { ID_PREFIX, MAX_ORGANIZATION_ID_LENGTH } from './ids.js';

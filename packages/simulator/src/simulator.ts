@@ -121,7 +121,7 @@ function checkOptions(options: SimulatorOptions): void {
  * const sim = await startSimulator({ seed: 42, timeScale: 0.001 });
  * const { organization, directory } = sim.state.seed({ users: 1000, groups: 20 });
  * const scalekit = new ScalekitClient(sim.url, sim.credentials.clientId, sim.credentials.clientSecret);
- * await scalekit.directory.listDirectoryUsers(organization.id, directory.id, { pageSize: 30 });
+ * await scalekit.directory.listDirectoryUsers(organization.id, directory.id, { pageSize: 100 });
  * await sim.close();
  */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {

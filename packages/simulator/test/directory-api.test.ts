@@ -231,10 +231,15 @@ describe('listDirectoryUsers', () => {
   it('enforces the page size limit and rejects foreign page tokens', async () => {
     const client = clientOf(sim);
     const { org, dir } = ids();
-    expect(await grpcStatusOf(client.directory.listDirectoryUsers(org, dir, { pageSize: 31 }))).toBe(
+    // Scalekit's limits, as the SDK's doc comments give them: 100 users, 30 groups a page.
+    expect(await grpcStatusOf(client.directory.listDirectoryUsers(org, dir, { pageSize: 101 }))).toBe(
       Code.InvalidArgument,
     );
-    expect((await client.directory.listDirectoryUsers(org, dir, { pageSize: 30 })).users).toHaveLength(30);
+    expect((await client.directory.listDirectoryUsers(org, dir, { pageSize: 100 })).users).toHaveLength(100);
+    expect(await grpcStatusOf(client.directory.listDirectoryGroups(org, dir, { pageSize: 31 }))).toBe(
+      Code.InvalidArgument,
+    );
+    expect((await client.directory.listDirectoryGroups(org, dir, { pageSize: 30 })).groups).toHaveLength(20);
     expect((await client.directory.listDirectoryUsers(org, dir, {})).users).toHaveLength(10);
     const groups = await client.directory.listDirectoryGroups(org, dir, { pageSize: 5 });
     expect(await grpcStatusOf(client.directory.listDirectoryUsers(org, dir, { pageToken: groups.nextPageToken }))).toBe(

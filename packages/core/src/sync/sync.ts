@@ -42,7 +42,8 @@ export interface SyncContext {
 export const DEFAULT_SYNC_SETTINGS: Required<SyncEngineOptions> = {
   batchSize: 500,
   concurrency: 2,
-  pageSize: 30,
+  pageSize: 100,
+  groupPageSize: 30,
   includeDetail: true,
   maxDeprovisionShare: 0.25,
   guardMinUsers: 20,
@@ -479,7 +480,7 @@ export class SyncRun {
     return readAhead<ApiDirectoryGroup>(async (pageToken) => {
       const answer = await this.call(() =>
         client.directory.listDirectoryGroups(this.org, this.directoryId, {
-          pageSize: this.ctx.settings.pageSize,
+          pageSize: this.ctx.settings.groupPageSize,
           pageToken,
           ...(updatedAfter === undefined ? {} : { updatedAfter }),
         }),

@@ -136,8 +136,10 @@ export interface SyncEngineOptions {
    * write one batch at a time.
    */
   concurrency?: number;
-  /** Page size asked of the Directory API (at most 30). Default 30. */
+  /** Users per page asked of the Directory API (at most 100, Scalekit's limit). Default 100. */
   pageSize?: number;
+  /** Groups per page asked of the Directory API (at most 30, Scalekit's limit). Default 30. */
+  groupPageSize?: number;
   /** Ask for `userDetail` (names, titles, departments...). Default true. */
   includeDetail?: boolean;
   /**

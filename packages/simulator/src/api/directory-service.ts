@@ -19,8 +19,9 @@ import { directoryMessage, groupMessage, usersResponse } from './messages.js';
 import { decodePageToken, encodePageToken, type PageCursor } from './page-token.js';
 import { keysetPage } from './paging.js';
 
-/** Scalekit's server-side limit on `pageSize`. */
-export const MAX_PAGE_SIZE = 30;
+/** Scalekit's server-side limits on `pageSize` (the SDK's doc comments): 100 users, 30 groups a page. */
+export const MAX_USER_PAGE_SIZE = 100;
+export const MAX_GROUP_PAGE_SIZE = 30;
 /** The page size of a request that sets none. */
 export const DEFAULT_PAGE_SIZE = 10;
 
@@ -83,9 +84,9 @@ export function createDirectoryApi(context: ServiceContext): DirectoryApi {
     return found;
   };
 
-  const pageSize = (requested: number): number => {
-    if (requested < 0 || requested > MAX_PAGE_SIZE) {
-      throw invalid(`page_size must be between 1 and ${MAX_PAGE_SIZE}`);
+  const pageSize = (requested: number, max: number): number => {
+    if (requested < 0 || requested > max) {
+      throw invalid(`page_size must be between 1 and ${max}`);
     }
     return requested === 0 ? DEFAULT_PAGE_SIZE : requested;
   };
@@ -115,7 +116,7 @@ export function createDirectoryApi(context: ServiceContext): DirectoryApi {
   ): Promise<ListDirectoryUsersResponse> => {
     await admit('listDirectoryUsers', authorization);
     const found = directory(request.organizationId, request.directoryId);
-    const size = pageSize(request.pageSize);
+    const size = pageSize(request.pageSize, MAX_USER_PAGE_SIZE);
     const position = cursor(request.pageToken, 'users', found.id);
     const since = after(request.updatedAfter);
     let group: GroupRecord | null | undefined = null;
@@ -181,7 +182,7 @@ export function createDirectoryApi(context: ServiceContext): DirectoryApi {
       async listDirectoryGroups(request, ctx) {
         await admitContext(ctx);
         const found = directory(request.organizationId, request.directoryId);
-        const size = pageSize(request.pageSize);
+        const size = pageSize(request.pageSize, MAX_GROUP_PAGE_SIZE);
         const position = cursor(request.pageToken, 'groups', found.id);
         const since = after(request.updatedAfter);
         const match = since === null ? null : (group: GroupRecord) => group.version > since;
