@@ -29,7 +29,8 @@ describe('full sync through the real ScalekitClient', () => {
     expect(report).toMatchObject({ organizationId: org, directoryId: dir, mode: 'full', dryRun: false });
     expect(report.users).toMatchObject({ listed: 1000, created: 1000, deactivated: 0 });
     expect(report.groups).toMatchObject({ listed: 20, created: 20 });
-    expect(report.pages.users).toBe(Math.ceil(1000 / 30));
+    // 100 users a page, Scalekit's limit.
+    expect(report.pages.users).toBe(Math.ceil(1000 / 100));
     expectMirror(sim, adapter, org, dir);
 
     // A second full sync finds nothing to do.
@@ -188,7 +189,8 @@ describe('incremental sync', () => {
     expect(report.mode).toBe('incremental');
     expect(report.users.listed).toBe(50);
     expect(report.users).toMatchObject({ created: 15, updated: 35 });
-    expect((sim.api.stats().callsByMethod.listDirectoryUsers ?? 0) - callsBefore).toBe(2);
+    // The 50 changed users fit in one page of 100.
+    expect((sim.api.stats().callsByMethod.listDirectoryUsers ?? 0) - callsBefore).toBe(1);
     expectMirror(sim, adapter, org, dir);
   });
 
@@ -297,9 +299,11 @@ describe('interruption, concurrency and faults', () => {
   });
 
   it('survives rate limits, transient failures and token revocation', async () => {
-    const { engine, adapter } = engineFor(sim);
-    // At most 3 calls in any half second: a sync of 35 pages hits it however slow the machine is.
-    sim.api.setFaults({ rateLimit: { requests: 3, windowMs: 500 }, tokenTtlSeconds: 1 });
+    // Retries enough to outwait the window however the calls fall.
+    const { engine, adapter } = engineFor(sim, { sync: { retryBaseMs: 5, maxRetries: 30 } });
+    // At most 4 calls a second: the sync's 12 calls (a directory, a group page, 10 user pages) would
+    // have to spread over 3 seconds to miss it, however slow the machine is.
+    sim.api.setFaults({ rateLimit: { requests: 4, windowMs: 1000 }, tokenTtlSeconds: 1 });
     let revoked = false;
     const report: SyncReport = await engine.sync({
       organizationId: org,

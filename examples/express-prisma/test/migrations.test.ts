@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -12,7 +13,8 @@ import { migratePostgres, migrateSqlite, type Provider, readMigrations } from '.
 const exampleDir = fileURLToPath(new URL('..', import.meta.url));
 const adapterDir = dirname(createRequire(import.meta.url).resolve('@scim/adapter-prisma/package.json'));
 const postgresUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const DATABASE = 'scim_example_express_prisma_migrations';
+// This checkout's own database: other checkouts run the same test against the same server.
+const DATABASE = `scim_example_express_prisma_migrations_${createHash('sha1').update(exampleDir).digest('hex').slice(0, 10)}`;
 
 async function freshPostgresDatabase(): Promise<string | undefined> {
   const admin = new pg.Client({ connectionString: postgresUrl });

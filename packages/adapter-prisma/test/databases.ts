@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,11 +66,20 @@ export function mysqlOptions(url: string): mariadb.ConnectionConfig {
 }
 
 /**
+ * This checkout's own name for a database: other checkouts of the repository (worktrees, CI) run the
+ * same tests against the same servers at the same time, and must not drop each other's databases.
+ */
+function checkoutDatabase(base: string): string {
+  return `${base}_${createHash('sha1').update(packageRoot).digest('hex').slice(0, 10)}`;
+}
+
+/**
  * Creates the database afresh and applies the shipped migrations through the driver, the way
  * `prisma migrate deploy` would apply them. Resolves what a Prisma driver adapter needs.
  */
-export async function createDatabase(provider: Provider, name: string): Promise<string> {
+export async function createDatabase(provider: Provider, base: string): Promise<string> {
   const sql = schemaSql(provider);
+  const name = provider === 'sqlite' ? base : checkoutDatabase(base);
   if (provider === 'postgresql') {
     const admin = new pg.Client({ connectionString: POSTGRES_URL });
     await admin.connect();

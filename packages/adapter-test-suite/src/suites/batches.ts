@@ -112,8 +112,9 @@ export const batchesSuite = defineSuite('batches', {
 
     expect(outcomes(results)).toEqual(['applied', 'rejected', 'applied']);
     const failure = results[1] as PromiseRejectedResult;
+    // The app's policy threw: a configuration mistake, not a storage failure.
     expect(failure.reason).toMatchObject({
-      code: 'STORAGE_FAILURE',
+      code: 'CONFIGURATION_ERROR',
       cause: expect.objectContaining({ message: 'policy refuses' }),
     });
     // The first delivery; the batch of three, rolled back; then each of the three alone.

@@ -1,3 +1,5 @@
+import { ScimError } from '../errors.js';
+import { describeError } from '../log-error.js';
 import type { ScimLogger } from '../logger.js';
 import { sleep } from './retry.js';
 import type { ScheduleOptions, SyncOptions, SyncReport, SyncSchedule } from './types.js';
@@ -12,7 +14,7 @@ export function scheduleSyncs(
   options: ScheduleOptions,
   logger: ScimLogger,
 ): SyncSchedule {
-  if (!(options.intervalMs > 0)) throw new RangeError('scheduleSync needs intervalMs > 0');
+  if (!(options.intervalMs > 0)) throw new ScimError('CONFIGURATION_ERROR', 'scheduleSync needs intervalMs > 0');
   const controller = new AbortController();
   const { signal } = controller;
 
@@ -33,11 +35,7 @@ export function scheduleSyncs(
         if (signal.aborted) return;
         if (options.onError) options.onError(error, organizationId);
         else {
-          logger.error('scheduled sync failed', {
-            organizationId,
-            code: (error as { code?: string }).code,
-            error: error instanceof Error ? error.name : typeof error,
-          });
+          logger.error('scheduled sync failed', { organizationId, ...describeError(error) });
         }
       }
     }
@@ -46,9 +44,7 @@ export function scheduleSyncs(
   const loop = (async () => {
     if (options.runImmediately === false) await sleep(options.intervalMs, signal).catch(() => undefined);
     while (!signal.aborted) {
-      await round().catch((error) =>
-        logger.error('scheduled sync round failed', { error: error instanceof Error ? error.name : typeof error }),
-      );
+      await round().catch((error) => logger.error('scheduled sync round failed', describeError(error)));
       await sleep(options.intervalMs, signal).catch(() => undefined);
     }
   })();

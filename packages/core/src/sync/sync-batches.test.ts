@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ScimStore } from '../adapter/contract.js';
 import { type MemoryAdapter, memoryAdapter } from '../adapter/memory-adapter.js';
-import { createScimEngine } from '../engine/engine.js';
-import type { ScimEngineOptions } from '../engine/types.js';
+import { createScimEngine } from '../create-engine.js';
+import type { ScimEngineOptions } from '../engine-options.js';
 import { AdapterError, ScimError } from '../errors.js';
 import { silentLogger } from '../logger.js';
 import type { ApiDirectoryGroup, ApiDirectoryUser, DirectoryApiClient, SyncOptions } from './types.js';
@@ -202,8 +202,9 @@ describe('sync with batches in flight at once', () => {
 
     const failure = await sync(engine, { onProgress: control.onProgress }).catch((error: unknown) => error);
 
-    expect(failure).toBeInstanceOf(Error);
-    expect((failure as Error).message).toBe('disk full');
+    // A failure that is not the SDK's own is reported as a STORAGE_FAILURE that keeps it as its cause.
+    expect(failure).toBeInstanceOf(ScimError);
+    expect(failure).toMatchObject({ code: 'STORAGE_FAILURE', cause: { message: 'disk full' } });
     // The batch in flight finished and was counted; the failed one left nothing.
     expect(control.committed).toContain(1);
     expect(control.committed).not.toContain(2);

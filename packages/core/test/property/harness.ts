@@ -1,8 +1,9 @@
 import type { EntityKind } from '../../src/adapter/contract.js';
 import type { MemoryAdapter } from '../../src/adapter/memory-adapter.js';
-import { createScimEngine } from '../../src/engine/engine.js';
-import type { ScimEngine, ScimEngineOptions, WebhookResponse } from '../../src/engine/types.js';
+import { createScimEngine } from '../../src/create-engine.js';
+import type { ScimEngine, ScimEngineOptions } from '../../src/engine-options.js';
 import type { LogFields, ScimLogger } from '../../src/logger.js';
+import type { WebhookResponse } from '../../src/webhook/handle-webhook.js';
 import { signWebhook } from '../../src/webhook/verify.js';
 
 export const NOW = new Date('2026-11-29T10:00:00Z');

@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { memoryAdapter } from '../adapter/memory-adapter.js';
-import { AdapterError } from '../errors.js';
-import type { LogFields, ScimLogger } from '../logger.js';
-import { generateWebhookSecret, signWebhook } from '../webhook/verify.js';
-import { createScimEngine } from './engine.js';
-import type { ScimEngineOptions } from './types.js';
+import { memoryAdapter } from './adapter/memory-adapter.js';
+import { createScimEngine } from './create-engine.js';
+import type { ScimEngineOptions } from './engine-options.js';
+import { AdapterError } from './errors.js';
+import type { LogFields, ScimLogger } from './logger.js';
+import { generateWebhookSecret, signWebhook } from './webhook/verify.js';
 
 const NOW = new Date('2026-11-29T10:00:00Z');
 const nowSeconds = Math.floor(NOW.getTime() / 1000);

@@ -1,13 +1,17 @@
-import { ScimError } from '../errors.js';
-import { parseDirectoryEventJson } from '../events/parse.js';
-import { consoleLogger } from '../logger.js';
-import { scheduleSyncs } from '../sync/schedule.js';
-import { DEFAULT_SYNC_SETTINGS, SyncRun } from '../sync/sync.js';
-import type { DirectoryApiClient, SyncEngineOptions } from '../sync/types.js';
-import { createWebhookVerifier } from '../webhook/verify.js';
-import { Dispatcher } from './dispatcher.js';
-import { compileRoleMapping } from './policies.js';
-import type { ScimEngine, ScimEngineOptions, WebhookRequest, WebhookResponse } from './types.js';
+import { Applier } from './apply/applier.js';
+import { compileRoleMapping } from './apply/policies.js';
+import { tableUserLayer } from './apply/user-layer.js';
+import { Dispatcher } from './engine/dispatcher.js';
+import type { ScimEngine, ScimEngineOptions } from './engine-options.js';
+import { ScimError } from './errors.js';
+import { consoleLogger } from './logger.js';
+import { registerSecret } from './redact.js';
+import { scheduleSyncs } from './sync/schedule.js';
+import type { SyncContext } from './sync/scope.js';
+import { DEFAULT_SYNC_SETTINGS, SyncRun } from './sync/sync.js';
+import type { DirectoryApiClient, SyncEngineOptions } from './sync/types.js';
+import { createWebhookHandler } from './webhook/handle-webhook.js';
+import { createWebhookVerifier } from './webhook/verify.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -43,16 +47,6 @@ async function clientFromEnvironment(): Promise<DirectoryApiClient> {
 }
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function byteLength(body: string | Uint8Array): number {
-  return typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
-}
-
-function failure(status: number, code: string, message: string, eventId?: string): WebhookResponse {
-  return { status, body: { status: 'error', code, message, ...(eventId === undefined ? {} : { eventId }) } };
-}
-
 /**
  * Creates the engine: webhook handling and event application over one storage adapter.
  *
@@ -69,14 +63,20 @@ export function createScimEngine(options: ScimEngineOptions): ScimEngine {
   const logger = options.logger ?? consoleLogger();
   const now = options.now ?? (() => new Date());
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const roles = compileRoleMapping(options.groupRoles, options.defaultRoles);
   const conflictRetries = options.conflictRetries ?? 3;
+  const maxBatchSize = batchLimit(adapter.capabilities.maxBatchSize);
+  const applier = new Applier({
+    deprovision: deprovisionPolicy(options.deprovision),
+    roles: compileRoleMapping(options.groupRoles, options.defaultRoles),
+    hooks: options.hooks ?? {},
+    logger,
+    directoryDisabled: options.directoryDisabled ?? 'record',
+    users: tableUserLayer(maxBatchSize),
+    maxBatchSize,
+  });
   const dispatcher = new Dispatcher({
     adapter,
-    deprovision: options.deprovision ?? 'deactivate',
-    roles,
-    directoryDisabled: options.directoryDisabled ?? 'record',
-    hooks: options.hooks ?? {},
+    applier,
     logger,
     now,
     conflictRetries,
@@ -84,6 +84,11 @@ export function createScimEngine(options: ScimEngineOptions): ScimEngine {
   });
 
   const secret = options.webhookSecret ?? process.env.SCALEKIT_WEBHOOK_SECRET;
+  for (const value of [secret ?? []].flat()) {
+    registerSecret(value);
+    registerSecret(value.startsWith('whsec_') ? value.slice('whsec_'.length) : undefined);
+  }
+  registerSecret(process.env.SCALEKIT_CLIENT_SECRET);
   // Built once: the secret is decoded a single time, and a bad secret fails at startup.
   const verify =
     secret === undefined || secret === '' || (Array.isArray(secret) && secret.length === 0)
@@ -94,53 +99,12 @@ export function createScimEngine(options: ScimEngineOptions): ScimEngine {
           now: () => now().getTime(),
         });
 
-  async function handleWebhook(request: WebhookRequest): Promise<WebhookResponse> {
-    const { headers, rawBody } = request;
-    if (verify === null) {
-      logger.error('webhook received but no webhook secret is configured (SCALEKIT_WEBHOOK_SECRET)');
-      return failure(500, 'CONFIGURATION_ERROR', 'The webhook secret is not configured');
-    }
-    if (typeof rawBody !== 'string' && !(rawBody instanceof Uint8Array)) {
-      logger.error('webhook body is not raw: pass the bytes as received, before any JSON parser');
-      return failure(500, 'CONFIGURATION_ERROR', 'The raw request body is not available');
-    }
-    if (byteLength(rawBody) > maxBodyBytes) {
-      logger.warn('webhook rejected', { reason: 'PAYLOAD_TOO_LARGE', bytes: byteLength(rawBody) });
-      return failure(413, 'PAYLOAD_TOO_LARGE', `The body exceeds ${maxBodyBytes} bytes`);
-    }
-    const verdict = verify(headers, rawBody);
-    if (!verdict.ok) {
-      logger.warn('webhook rejected', { reason: verdict.reason });
-      return failure(400, 'INVALID_SIGNATURE', verdict.message);
-    }
-    let event: ReturnType<typeof parseDirectoryEventJson>;
-    try {
-      const text = typeof rawBody === 'string' ? rawBody : utf8.decode(rawBody);
-      event = parseDirectoryEventJson(text);
-    } catch (error) {
-      const message = error instanceof ScimError ? error.message : 'The body is not valid UTF-8';
-      logger.warn('webhook rejected', { reason: 'INVALID_PAYLOAD', webhookId: verdict.id });
-      return failure(400, 'INVALID_PAYLOAD', message);
-    }
-    try {
-      const result = await dispatcher.apply(event);
-      const status = result.outcome === 'applied' ? 201 : 200;
-      return {
-        status,
-        body: { status: result.outcome === 'applied' ? 'processed' : result.outcome, eventId: event.id },
-      };
-    } catch (error) {
-      const code = error instanceof ScimError ? error.code : 'STORAGE_FAILURE';
-      logger.error('webhook could not be committed; Scalekit will retry', {
-        eventId: event.id,
-        type: event.type,
-        organizationId: event.organizationId,
-        code,
-        error: error instanceof Error ? error.name : typeof error,
-      });
-      return failure(500, code, 'The change could not be committed; retry later', event.id);
-    }
-  }
+  const handleWebhook = createWebhookHandler({
+    verify,
+    maxBodyBytes,
+    logger,
+    apply: (event) => dispatcher.apply(event),
+  });
 
   let client: Promise<DirectoryApiClient> | undefined;
   const getClient = () => {
@@ -154,16 +118,14 @@ export function createScimEngine(options: ScimEngineOptions): ScimEngine {
     }
     return client;
   };
-  const syncContext = {
+  const syncContext: SyncContext = {
     adapter,
+    applier,
     client: getClient,
-    deprovision: options.deprovision ?? 'deactivate',
-    roles,
-    hooks: options.hooks ?? {},
     logger,
     now,
     conflictRetries,
-    settings: syncSettings(options.sync, adapter.capabilities.maxBatchSize),
+    settings: syncSettings(options.sync, maxBatchSize),
   };
   const sync: ScimEngine['sync'] = (syncOptions) => new SyncRun(syncContext, syncOptions).run();
 
@@ -177,15 +139,40 @@ export function createScimEngine(options: ScimEngineOptions): ScimEngine {
   };
 }
 
-/** The sync's settings; a batch never exceeds what the adapter accepts in one call. */
+/** The adapter's largest call, as a whole number of at least 1 (no limit when it declares none). */
+function batchLimit(maxBatchSize: number): number {
+  return Number.isFinite(maxBatchSize) && maxBatchSize >= 1 ? Math.floor(maxBatchSize) : Number.MAX_SAFE_INTEGER;
+}
+
+function deprovisionPolicy(policy: ScimEngineOptions['deprovision']): NonNullable<ScimEngineOptions['deprovision']> {
+  if (policy === undefined) return 'deactivate';
+  if (policy === 'deactivate' || policy === 'delete' || typeof policy === 'function') return policy;
+  throw new ScimError('CONFIGURATION_ERROR', `deprovision must be 'deactivate', 'delete' or a function`);
+}
+
+/** The sync's settings, checked; a batch never exceeds what the adapter accepts in one call. */
 function syncSettings(given: SyncEngineOptions | undefined, maxBatchSize: number): Required<SyncEngineOptions> {
   const settings = { ...DEFAULT_SYNC_SETTINGS, ...given };
-  if (!Number.isInteger(settings.concurrency) || settings.concurrency < 1) {
-    throw new ScimError('CONFIGURATION_ERROR', 'sync.concurrency must be a whole number of at least 1');
+  const whole = (name: keyof SyncEngineOptions, min: number, max = Number.MAX_SAFE_INTEGER) => {
+    const value = settings[name];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      throw new ScimError(
+        'CONFIGURATION_ERROR',
+        `sync.${name} must be a whole number from ${min} to ${max} (got ${String(value)})`,
+      );
+    }
+  };
+  whole('concurrency', 1);
+  whole('batchSize', 1);
+  // Scalekit's own limits: 100 users and 30 groups a page.
+  whole('pageSize', 1, 100);
+  whole('groupPageSize', 1, 30);
+  whole('maxRetries', 0);
+  whole('guardMinUsers', 0);
+  if (!(settings.maxDeprovisionShare >= 0 && settings.maxDeprovisionShare <= 1)) {
+    throw new ScimError('CONFIGURATION_ERROR', 'sync.maxDeprovisionShare must be between 0 and 1');
   }
-  if (Number.isFinite(maxBatchSize) && maxBatchSize >= 1) {
-    settings.batchSize = Math.max(1, Math.min(settings.batchSize, Math.floor(maxBatchSize)));
-  }
+  settings.batchSize = Math.min(settings.batchSize, maxBatchSize);
   return settings;
 }
 

@@ -1,0 +1,324 @@
+import type { EntityAdvance, EntityState, UserWrite } from '../adapter/contract.js';
+import type { DirectoryGroupRef, DirectoryUser } from '../events/types.js';
+import { type UserChange, userIdOf } from './changes.js';
+import { userFingerprint } from './fingerprint.js';
+import { mergeRoles, type RoleMapper } from './policies.js';
+import type { DeprovisionAction, DeprovisionReason, ProvisionChange } from './types.js';
+import { toUserWrite } from './user-write.js';
+import { isNewer, unique } from './versions.js';
+
+/**
+ * The user rules, as pure functions: from the stored version records, what the store knows of the
+ * groups, the incoming changes and the deprovision policy's answers, which writes to make and which
+ * hooks to fire. Every source goes through here: a webhook event, a page of a sync, a user a full
+ * sync no longer finds.
+ *
+ * Two passes, because the policy may be the app's own (async) function: `classifyUsers` says which
+ * users the policy must decide, the caller asks it, and `planUsers` finishes the plan.
+ */
+
+/** What the store knows of the groups a batch's users name, read before planning. */
+export interface GroupFacts {
+  /** Groups with a tombstone: a user change sent before their deletion must not bring them back. */
+  deleted: ReadonlySet<string>;
+  /** Groups with a live version record: their row exists, so `ensureGroups` can skip them. */
+  live: ReadonlySet<string>;
+  /** Display names as the store knows them (read only for a role mapping, which matches on names). */
+  names: ReadonlyMap<string, string | null>;
+  /** Versions of the groups' live records: a change newer than a group's record knows its newer name. */
+  versions: ReadonlyMap<string, bigint>;
+}
+
+export interface UserPlanInput {
+  changes: readonly UserChange[];
+  /** Version records of the changes' users, by id. */
+  previous: ReadonlyMap<string, EntityState>;
+  groups: GroupFacts;
+  /** Stored group ids of users whose change names no groups (read only when a role mapping needs them). */
+  storedGroups: ReadonlyMap<string, readonly string[]>;
+  roles: RoleMapper | null;
+}
+
+/**
+ * - `create`: the user is new to the app (or comes back after its row was deleted) and is written.
+ * - `update`: its directory record changed, its access did not.
+ * - `reactivate`: inactive or deleted before, active now.
+ * - `deactivate`: active before, inactive now (the row stays).
+ * - `delete`: the app's row is deleted.
+ * - `keep`: the policy said to leave the app's user as it is; only the bookkeeping follows.
+ * - `unchanged`: nothing of the app's user changes (the version record may still advance).
+ * - `stale`: an older or repeated change; nothing is written.
+ */
+export type UserAction = 'create' | 'update' | 'reactivate' | 'deactivate' | 'delete' | 'keep' | 'unchanged' | 'stale';
+
+export type UserHook =
+  | { kind: 'provisioned'; change: ProvisionChange }
+  | { kind: 'updated' }
+  | { kind: 'deprovisioned'; action: Exclude<DeprovisionAction, 'keep'>; reason: DeprovisionReason };
+
+export interface ClassifiedUser {
+  /** Position of the change in the input. */
+  index: number;
+  userId: string;
+  change: UserChange;
+  previous: EntityState | undefined;
+  /** Passes the version rule (and is the newest change of its user in the batch). */
+  newer: boolean;
+  /** A version record that is not a tombstone. */
+  live: boolean;
+  /**
+   * The same event again (same version, same event id): its first attempt was interrupted after the
+   * version record was written (possible only without transactions). Its writes are all made again.
+   */
+  retry: boolean;
+  /** Upserts: the user, its groups deleted since left out. */
+  effective: DirectoryUser | undefined;
+  /** Upserts: whether the user is active after the change. */
+  active: boolean;
+  fingerprint: string | null;
+  /** The stored record already holds this content: nothing of the app's user changes. */
+  sameContent: boolean;
+  /** Set when the deprovision policy must decide this change. */
+  deprovision: DeprovisionReason | null;
+}
+
+export interface UserStep {
+  index: number;
+  userId: string;
+  action: UserAction;
+  /** The version record to write; null for a stale change. Every other write depends on it being written. */
+  advance: EntityAdvance | null;
+  /** The user's groups after the change (deleted groups left out); undefined leaves memberships as they are. */
+  groups: DirectoryGroupRef[] | undefined;
+  /** Of those, the groups without a live version record, whose rows may not exist yet (`ensureGroups`). */
+  newGroups: DirectoryGroupRef[];
+  /** The user as written to the app (`create`, `update`, `reactivate`, `deactivate` of an upsert). */
+  write: UserWrite | undefined;
+  /** A removal that only marks the app's user inactive. */
+  deactivate: boolean;
+  /** The app's user is deleted. */
+  remove: boolean;
+  hook: UserHook | null;
+  /** A stale change whose content the store already holds (the same version, or the same fingerprint). */
+  upToDate: boolean;
+}
+
+/** First pass: which changes are newer, what each user's content and state become, who the policy must decide. */
+export function classifyUsers(input: UserPlanInput): ClassifiedUser[] {
+  const { changes, previous, groups } = input;
+  // Of several changes to one user in a batch, only the newest can apply (the later one on a tie).
+  const winner = new Map<string, number>();
+  changes.forEach((change, index) => {
+    const id = userIdOf(change);
+    const current = winner.get(id);
+    if (current === undefined || changes[current]!.version <= change.version) winner.set(id, index);
+  });
+  return changes.map((change, index) => {
+    const userId = userIdOf(change);
+    const prev = previous.get(userId);
+    const live = prev !== undefined && !prev.deleted;
+    const newer = winner.get(userId) === index && isNewer(prev, change.version, change.eventId);
+    const retry = newer && prev !== undefined && prev.version === change.version;
+    if (change.type === 'user-removed') {
+      return {
+        index,
+        userId,
+        change,
+        previous: prev,
+        newer,
+        live,
+        retry,
+        effective: undefined,
+        active: false,
+        fingerprint: null,
+        sameContent: false,
+        deprovision: newer && (live || retry) ? 'deleted' : null,
+      };
+    }
+    const effective = withoutDeletedGroups(change.user, groups.deleted);
+    const active = effective.active ?? (live ? prev.active : true);
+    const fingerprint = userFingerprint(effective, active);
+    // Not for a retry of the same event: its first attempt may have written the version record and
+    // failed before the user, and the retry must write the user.
+    const sameContent = live && !retry && prev.fingerprint === fingerprint;
+    return {
+      index,
+      userId,
+      change,
+      previous: prev,
+      newer,
+      live,
+      retry,
+      effective,
+      active,
+      fingerprint,
+      sameContent,
+      deprovision: newer && !sameContent && !active ? 'deactivated' : null,
+    };
+  });
+}
+
+/** Second pass: the steps, given the policy's answer for every change `classifyUsers` flagged. */
+export function planUsers(
+  input: UserPlanInput,
+  classified: readonly ClassifiedUser[],
+  decisions: ReadonlyMap<number, DeprovisionAction>,
+): UserStep[] {
+  return classified.map((c) => {
+    if (!c.newer) {
+      const upToDate =
+        c.previous !== undefined &&
+        (c.previous.version === c.change.version || (c.live && c.previous.fingerprint === c.fingerprint));
+      return { ...step(c, 'stale', null), upToDate };
+    }
+    if (c.change.type === 'user-removed') return planRemoval(c, decision(c, decisions));
+    return planUpsert(input, c, c.deprovision === null ? null : decision(c, decisions));
+  });
+}
+
+function decision(c: ClassifiedUser, decisions: ReadonlyMap<number, DeprovisionAction>): DeprovisionAction | null {
+  if (c.deprovision === null) return null;
+  const action = decisions.get(c.index);
+  if (action === undefined) throw new Error(`no deprovision decision for change ${c.index} (user ${c.userId})`);
+  return action;
+}
+
+function step(c: ClassifiedUser, action: UserAction, advance: EntityAdvance | null): UserStep {
+  return {
+    index: c.index,
+    userId: c.userId,
+    action,
+    advance,
+    groups: undefined,
+    newGroups: [],
+    write: undefined,
+    deactivate: false,
+    remove: false,
+    hook: null,
+    upToDate: false,
+  };
+}
+
+function planRemoval(c: ClassifiedUser, action: DeprovisionAction | null): UserStep {
+  const prev = c.previous;
+  const wasActive = c.live && prev!.active;
+  const advance: EntityAdvance = {
+    id: c.userId,
+    version: c.change.version,
+    deleted: true,
+    active: action === 'keep' ? wasActive : false,
+    fingerprint: null,
+    directoryRoles: null,
+    eventId: c.change.eventId,
+  };
+  // Never seen, or already deleted: only the tombstone moves.
+  if (action === null) return { ...step(c, 'unchanged', advance), groups: [] };
+  if (action === 'keep') return { ...step(c, 'keep', advance), groups: [] };
+  if (action === 'delete') {
+    return {
+      ...step(c, 'delete', advance),
+      groups: [],
+      remove: true,
+      hook: c.live ? { kind: 'deprovisioned', action: 'delete', reason: 'deleted' } : null,
+    };
+  }
+  if (!wasActive) return { ...step(c, 'unchanged', advance), groups: [], deactivate: c.retry };
+  return {
+    ...step(c, 'deactivate', advance),
+    groups: [],
+    deactivate: true,
+    hook: { kind: 'deprovisioned', action: 'deactivate', reason: 'deleted' },
+  };
+}
+
+function planUpsert(input: UserPlanInput, c: ClassifiedUser, action: DeprovisionAction | null): UserStep {
+  const user = c.effective!;
+  const prev = c.previous;
+  const directoryRoles = user.roles !== undefined ? unique(user.roles) : (prev?.directoryRoles ?? null);
+  const advance: EntityAdvance = {
+    id: c.userId,
+    version: c.change.version,
+    deleted: false,
+    active: c.active,
+    fingerprint: c.fingerprint,
+    directoryRoles,
+    eventId: c.change.eventId,
+  };
+  if (c.sameContent) return step(c, 'unchanged', { ...advance, active: prev!.active });
+  const wasActive = c.live && prev!.active;
+  if (action === 'keep') {
+    return {
+      ...step(c, 'keep', { ...advance, active: c.live ? prev!.active : false }),
+      groups: user.groups,
+      newGroups: newGroupsOf(input, user),
+    };
+  }
+  if (action === 'delete') {
+    return {
+      ...step(c, 'delete', { ...advance, deleted: true }),
+      groups: [],
+      remove: true,
+      hook: c.live ? { kind: 'deprovisioned', action: 'delete', reason: 'deactivated' } : null,
+    };
+  }
+  const write = toUserWrite(user, c.active, c.change.version, rolesOf(input, user, directoryRoles, c.change.version));
+  const base: UserStep = {
+    ...step(c, 'update', advance),
+    groups: user.groups,
+    newGroups: newGroupsOf(input, user),
+    write,
+  };
+  if (!c.active) {
+    // action === 'deactivate': the row is written, inactive.
+    if (wasActive) {
+      return {
+        ...base,
+        action: 'deactivate',
+        hook: { kind: 'deprovisioned', action: 'deactivate', reason: 'deactivated' },
+      };
+    }
+    // Never had access: the row is written (or updated) inactive, and no hook tells of a change of access.
+    return c.live ? { ...base, hook: { kind: 'updated' } } : { ...base, action: 'create' };
+  }
+  if (wasActive) return { ...base, hook: { kind: 'updated' } };
+  if (prev === undefined) return { ...base, action: 'create', hook: { kind: 'provisioned', change: 'created' } };
+  return { ...base, action: 'reactivate', hook: { kind: 'provisioned', change: 'reactivated' } };
+}
+
+/**
+ * Roles = the directory's own roles (from this change, or the last one that gave them) plus the
+ * mapped ones. A change that gives neither roles nor groups leaves the stored roles (undefined).
+ */
+function rolesOf(
+  input: UserPlanInput,
+  user: DirectoryUser,
+  directoryRoles: string[] | null,
+  version: bigint,
+): string[] | undefined {
+  if (user.roles === undefined && user.groups === undefined) return undefined;
+  const mapping = input.roles;
+  if (mapping === null) return directoryRoles ?? [];
+  const refs: DirectoryGroupRef[] = user.groups ?? (input.storedGroups.get(user.id) ?? []).map((id) => ({ id }));
+  const groups = refs.map((g) => ({ id: g.id, displayName: nameOf(input.groups, g, version) }));
+  return mergeRoles(directoryRoles ?? undefined, mapping(user, groups));
+}
+
+/**
+ * A group's name as the mapping sees it: the one the change carries when the change is newer than the
+ * group's own record (the group was renamed since that record), else the stored one.
+ */
+function nameOf(facts: GroupFacts, ref: DirectoryGroupRef, version: bigint): string | null {
+  const recorded = facts.versions.get(ref.id);
+  if (ref.displayName != null && (recorded === undefined || recorded < version)) return ref.displayName;
+  return facts.names.get(ref.id) ?? ref.displayName ?? null;
+}
+
+function newGroupsOf(input: UserPlanInput, user: DirectoryUser): DirectoryGroupRef[] {
+  return user.groups === undefined ? [] : user.groups.filter((g) => !input.groups.live.has(g.id));
+}
+
+/** The user without the groups deleted since; the same object when there are none. */
+function withoutDeletedGroups(user: DirectoryUser, deleted: ReadonlySet<string>): DirectoryUser {
+  if (deleted.size === 0 || user.groups === undefined || !user.groups.some((g) => deleted.has(g.id))) return user;
+  return { ...user, groups: user.groups.filter((g) => !deleted.has(g.id)) };
+}

@@ -1,0 +1,81 @@
+import type { ScimAdapter } from './adapter/contract.js';
+import type { DeprovisionPolicy, GroupRoleMapping, ScimHooks } from './apply/types.js';
+import type { ApplyResult } from './engine/types.js';
+import type { DirectoryEvent } from './events/types.js';
+import type { ScimLogger } from './logger.js';
+import type {
+  DirectoryApiClient,
+  ScheduleOptions,
+  SyncEngineOptions,
+  SyncOptions,
+  SyncReport,
+  SyncSchedule,
+} from './sync/types.js';
+import type { WebhookRequest, WebhookResponse } from './webhook/handle-webhook.js';
+
+export interface ScimEngineOptions {
+  adapter: ScimAdapter;
+  /**
+   * The webhook signing secret(s) (`whsec_...`); several during a rotation. Defaults to
+   * `SCALEKIT_WEBHOOK_SECRET`. Only needed for `handleWebhook`.
+   */
+  webhookSecret?: string | readonly string[];
+  /** Accepted clock difference for `webhook-timestamp`, both ways. Default 300 s. */
+  webhookToleranceSeconds?: number;
+  /** Largest accepted webhook body. Default 1 MiB. */
+  maxBodyBytes?: number;
+  deprovision?: DeprovisionPolicy;
+  groupRoles?: GroupRoleMapping;
+  /** Roles given to a user none of whose groups maps to a role. */
+  defaultRoles?: readonly string[];
+  /** On `directory_disabled`: only record it (default), or also deactivate the organization's users. */
+  directoryDisabled?: 'record' | 'deactivate-users';
+  hooks?: ScimHooks;
+  /** Defaults to warnings and errors on the console. */
+  logger?: ScimLogger;
+  /** Injectable clock, for tests. */
+  now?: () => Date;
+  /**
+   * How many times a transaction that hit a conflict (deadlock, serialization failure) is retried:
+   * an event's, or a sync batch's. Default 3.
+   */
+  conflictRetries?: number;
+  /**
+   * Group commit of webhook events (adapters with transactions). At most `concurrency` transactions
+   * apply events at once (default 4); while some run, events that arrive in the same turn of the
+   * event loop, or while they are all busy, are applied together, one organization per transaction, up
+   * to `maxEvents` (default 64), each still claimed, version-checked and answered on its own, and
+   * acknowledged only after that commit. An event that finds nothing running starts at once. `false`
+   * applies every event in a transaction of its own, as many at once as arrive.
+   */
+  eventBatching?: false | { concurrency?: number; maxEvents?: number };
+  /**
+   * The Directory API client for `sync`: a `ScalekitClient` from `@scalekit-sdk/node`. Without it,
+   * one is built on first use from `SCALEKIT_ENVIRONMENT_URL`, `SCALEKIT_CLIENT_ID` and
+   * `SCALEKIT_CLIENT_SECRET`.
+   */
+  scalekit?: DirectoryApiClient;
+  /** Tuning of `sync`: batch size, guard threshold, retries, lease. */
+  sync?: SyncEngineOptions;
+}
+
+export interface ScimEngine {
+  readonly adapter: ScimAdapter;
+  /** The largest webhook body `handleWebhook` accepts, in bytes: HTTP bindings stop reading past it. */
+  readonly maxBodyBytes: number;
+  /** Verifies, parses and applies one webhook delivery; never throws. */
+  handleWebhook(request: WebhookRequest): Promise<WebhookResponse>;
+  /** Applies an already verified and parsed event. Throws `ScimError` when it could not be committed. */
+  applyEvent(event: DirectoryEvent): Promise<ApplyResult>;
+  /**
+   * Reconciles an organization's directory against the Directory API: streams users and groups page
+   * by page, plans creates/updates/reactivations/deprovisions, and applies them in batches through
+   * the same version rules as webhooks. A full sync deprovisions users the directory no longer lists,
+   * but never after an incomplete listing and never more than the guard allows unless `force`. One
+   * sync per directory runs at a time across instances (a lease); an interrupted sync resumes from
+   * its checkpoint. `dryRun` returns the plan and writes nothing.
+   */
+  sync(options: SyncOptions): Promise<SyncReport>;
+  /** Runs syncs on an interval until `stop()`. */
+  scheduleSync(options: ScheduleOptions): SyncSchedule;
+}

@@ -1,0 +1,108 @@
+import type { ScimStore } from '../adapter/contract.js';
+import type { Applier } from '../apply/applier.js';
+import type { UserChange } from '../apply/changes.js';
+import type { Effect } from '../apply/effects.js';
+import type { DirectoryEvent } from '../events/types.js';
+import type { ScimLogger } from '../logger.js';
+import { type EventChange, eventChange } from './event-changes.js';
+import type { ApplyOutcome } from './types.js';
+
+export type ChangeOutcome = Extract<ApplyOutcome, 'applied' | 'stale' | 'ignored' | 'unknown_type'>;
+
+interface RunItem {
+  event: DirectoryEvent;
+  /** The event's hooks are added here, to run after the commit. */
+  effects: Effect[];
+}
+
+/**
+ * Claimed events of one organization applied in arrival order within one transaction. A run of user
+ * changes of distinct users goes to the apply path as one batch. A group created or updated commutes
+ * with a run whose users do not name it (when no role mapping reads group names), and an unknown event
+ * with anything: they do not end the run. Anything else waits for the run to be applied first.
+ */
+export class EventRun {
+  constructor(
+    private readonly store: ScimStore,
+    private readonly applier: Applier,
+    private readonly logger: ScimLogger,
+  ) {}
+
+  async apply(items: readonly RunItem[]): Promise<ChangeOutcome[]> {
+    const outcomes: ChangeOutcome[] = items.map(() => 'stale');
+    const pending: { index: number; change: UserChange }[] = [];
+    const usersInRun = new Set<string>();
+    const groupsNamedInRun = new Set<string>();
+    const flush = async (): Promise<void> => {
+      if (pending.length === 0) return;
+      const org = items[pending[0]!.index]!.event.organizationId;
+      const applied = await this.applier.users(
+        this.store,
+        org,
+        pending.map((p) => p.change),
+        'webhook',
+      );
+      pending.forEach(({ index }, k) => {
+        outcomes[index] = applied.written[k] ? 'applied' : 'stale';
+        items[index]!.effects.push(...applied.effects[k]!);
+      });
+      pending.length = 0;
+      usersInRun.clear();
+      groupsNamedInRun.clear();
+    };
+    for (let index = 0; index < items.length; index++) {
+      const { event, effects } = items[index]!;
+      const change = eventChange(event);
+      if (change.kind === 'user') {
+        const userId = change.change.type === 'user' ? change.change.user.id : change.change.userId;
+        if (usersInRun.has(userId)) await flush();
+        usersInRun.add(userId);
+        if (change.change.type === 'user') for (const g of change.change.user.groups ?? []) groupsNamedInRun.add(g.id);
+        pending.push({ index, change: change.change });
+        continue;
+      }
+      if (!this.commutes(change, groupsNamedInRun)) await flush();
+      outcomes[index] = await this.applyOne(change, effects);
+    }
+    await flush();
+    return outcomes;
+  }
+
+  private commutes(change: EventChange, groupsNamedInRun: ReadonlySet<string>): boolean {
+    if (change.kind === 'unknown') return true;
+    return (
+      !this.applier.mapsRoles &&
+      change.kind === 'group' &&
+      change.change.type === 'group' &&
+      !groupsNamedInRun.has(change.change.group.id)
+    );
+  }
+
+  private async applyOne(change: Exclude<EventChange, { kind: 'user' }>, effects: Effect[]): Promise<ChangeOutcome> {
+    switch (change.kind) {
+      case 'group': {
+        const org = change.change.event!.organizationId;
+        const applied = await this.applier.groups(this.store, org, [change.change], 'webhook');
+        effects.push(...applied.effects[0]!);
+        return applied.written[0] ? 'applied' : 'stale';
+      }
+      case 'directory': {
+        const applied = await this.applier.directory(this.store, change.change);
+        effects.push(...applied.effects);
+        return applied.written ? 'applied' : 'stale';
+      }
+      case 'unknown': {
+        const { event } = change;
+        this.logger.info('unknown event type recorded', {
+          eventId: event.id,
+          type: event.rawType,
+          organizationId: event.organizationId,
+        });
+        effects.push(() =>
+          this.applier.hooks.onUnknownEvent?.({ organizationId: event.organizationId, type: event.rawType, event }),
+        );
+        return 'unknown_type';
+      }
+    }
+  }
+}

@@ -1,0 +1,56 @@
+export interface Page<T> {
+  items: T[];
+  next: string;
+}
+
+/**
+ * Pages of a listing, read ahead: a background loop keeps fetching (the next page token comes only
+ * with each answer, so pages arrive one at a time) while the caller applies earlier ones, up to
+ * `limit` pages held at once, which bounds memory. A failed fetch surfaces, after the pages read
+ * before it, as the error of the iteration.
+ */
+export async function* readAhead<T>(fetch: (token: string) => Promise<Page<T>>, limit: number): AsyncGenerator<T[]> {
+  const queue: T[][] = [];
+  let finished = false;
+  let stopped = false;
+  let failure: { error: unknown } | undefined;
+  let wakeConsumer: (() => void) | undefined;
+  let wakeProducer: (() => void) | undefined;
+  const producer = (async () => {
+    try {
+      let token = '';
+      do {
+        while (queue.length >= limit && !stopped) await new Promise<void>((resolve) => (wakeProducer = resolve));
+        if (stopped) return;
+        const page = await fetch(token);
+        queue.push(page.items);
+        token = page.next;
+        wakeConsumer?.();
+      } while (token !== '');
+    } catch (error) {
+      failure = { error };
+    } finally {
+      finished = true;
+      wakeConsumer?.();
+    }
+  })();
+  try {
+    for (;;) {
+      const items = queue.shift();
+      if (items !== undefined) {
+        wakeProducer?.();
+        yield items;
+        continue;
+      }
+      if (finished) {
+        if (failure !== undefined) throw failure.error;
+        return;
+      }
+      await new Promise<void>((resolve) => (wakeConsumer = resolve));
+    }
+  } finally {
+    stopped = true;
+    wakeProducer?.();
+    await producer;
+  }
+}
