@@ -7,16 +7,8 @@
  * Run: pnpm --filter @scim/bench dispatch  (after pnpm build; --expose-gc lets rounds start on a clean heap)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import {
-  createScimEngine,
-  type DirectoryEvent,
-  generateWebhookSecret,
-  memoryAdapter,
-  nanosToRfc3339,
-  parseDirectoryEvent,
-  signWebhook,
-  silentLogger,
-} from '@scim/core';
+import { createScimEngine, type DirectoryEvent, memoryAdapter, parseDirectoryEvent, silentLogger } from '@scim/core';
+import { generateWebhookSecret, nanosToRfc3339, signWebhook } from '@scim/core/testing';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);

@@ -7,14 +7,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  createScimEngine,
-  generateWebhookSecret,
-  memoryAdapter,
-  type ScimEngine,
-  signWebhook,
-  silentLogger,
-} from '@scim/core';
+import { createScimEngine, memoryAdapter, type ScimEngine, silentLogger } from '@scim/core';
+import { generateWebhookSecret, signWebhook } from '@scim/core/testing';
 import { scimRouter } from '@scim/http-express';
 import { scimWebhookPlugin } from '@scim/http-fastify';
 import express5 from 'express';

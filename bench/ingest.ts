@@ -17,7 +17,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { generateWebhookSecret } from '@scim/core';
+import { generateWebhookSecret } from '@scim/core/testing';
 import pg from 'pg';
 import { createDrizzleDatabase } from './databases.js';
 import { checkAll, checkUsers, type FullCheck, type UserCheck } from './ingest/check.js';

@@ -9,7 +9,8 @@
  * BENCH_PRISMA_WEBHOOK_DELIVERIES (default 3000).
  */
 import { prismaAdapter } from '@scim/adapter-prisma';
-import { createScimEngine, generateWebhookSecret, silentLogger } from '@scim/core';
+import { createScimEngine, silentLogger } from '@scim/core';
+import { generateWebhookSecret } from '@scim/core/testing';
 import { createPrismaDatabase } from './databases.js';
 import { ingestPlan } from './ingest/events.js';
 import { sign } from './ingest/load.js';

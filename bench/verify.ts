@@ -10,7 +10,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { ScalekitClient } from '@scalekit-sdk/node';
-import { createWebhookVerifier, generateWebhookSecret, signWebhook } from '@scim/core';
+import { createWebhookVerifier } from '@scim/core';
+import { generateWebhookSecret, signWebhook } from '@scim/core/testing';
 
 const WARMUP_OPS = 20_000;
 const OPS_PER_ROUND = 10_000;

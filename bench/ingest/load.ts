@@ -4,7 +4,7 @@
  * with a 5xx is sent again at once, as Scalekit's first retry is immediate; each attempt is a timed request.
  */
 import { Agent, request } from 'node:http';
-import { signWebhook } from '@scim/core';
+import { signWebhook } from '@scim/core/testing';
 import type { Delivery } from './events.js';
 
 export interface LoadResult {

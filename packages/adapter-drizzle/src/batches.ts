@@ -1,4 +1,5 @@
-import type { EntityAdvance, InboxStatus, InboxUpdate } from '@scim/core';
+import type { InboxStatus } from '@scim/core';
+import type { EntityAdvance, InboxUpdate } from '@scim/core/adapter';
 
 /**
  * Bound parameters per statement. Under PostgreSQL's and MySQL's 65,535 and SQLite's default 32,766,

@@ -1,4 +1,5 @@
-import { AdapterError, type ScimAdapter, type ScimStore } from '@scim/core';
+import type { ScimAdapter } from '@scim/core';
+import { retryOnConflict, type ScimStore } from '@scim/core/adapter';
 import { translateError } from './errors.js';
 
 export interface AdapterParts {
@@ -51,17 +52,8 @@ export function buildAdapter(parts: AdapterParts): ScimAdapter {
     }
   };
 
-  const single = async <T>(fn: (store: ScimStore) => Promise<T>): Promise<T> => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await transaction(fn);
-      } catch (error) {
-        const conflict = error instanceof AdapterError && error.code === 'TRANSACTION_CONFLICT';
-        if (!conflict || attempt >= parts.conflictRetries) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));
-      }
-    }
-  };
+  const single = <T>(fn: (store: ScimStore) => Promise<T>): Promise<T> =>
+    retryOnConflict(() => transaction(fn), { retries: parts.conflictRetries });
 
   const methods = Object.fromEntries(
     STORE_METHODS.map((method) => [

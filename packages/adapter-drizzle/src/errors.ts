@@ -1,4 +1,4 @@
-import { AdapterError } from '@scim/core';
+import { AdapterError } from '@scim/core/adapter';
 
 type Code = 'UNIQUE_VIOLATION' | 'TRANSACTION_CONFLICT' | 'STORAGE_FAILURE';
 

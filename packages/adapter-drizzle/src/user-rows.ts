@@ -1,4 +1,5 @@
-import type { UserPatch, UserWrite } from '@scim/core';
+import type { UserWrite } from '@scim/core';
+import type { UserPatch } from '@scim/core/adapter';
 import { type Column, getTableColumns, type Table } from 'drizzle-orm';
 import type { UserMapping } from './options.js';
 

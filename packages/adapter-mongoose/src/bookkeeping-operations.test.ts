@@ -1,4 +1,4 @@
-import type { EntityAdvance } from '@scim/core';
+import type { EntityAdvance } from '@scim/core/adapter';
 import siftModule from 'sift';
 import { describe, expect, test } from 'vitest';
 import {

@@ -1,14 +1,5 @@
-import type {
-  DirectoryGroupRef,
-  DirectoryWrite,
-  EntityAdvance,
-  EntityKind,
-  EntityState,
-  GroupWrite,
-  InboxRecord,
-  LeaseRequest,
-  SyncState,
-} from '@scim/core';
+import type { DirectoryGroupRef, EntityKind, EntityState, InboxRecord, SyncState } from '@scim/core';
+import type { DirectoryWrite, EntityAdvance, GroupWrite, LeaseRequest } from '@scim/core/adapter';
 import type { DirectoryDoc, EntityDoc, EventDoc, GroupDoc, LeaseDoc, MembershipDoc } from './documents.js';
 
 /**

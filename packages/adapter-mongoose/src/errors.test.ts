@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { AdapterError } from '@scim/core';
+import { AdapterError } from '@scim/core/adapter';
 import { type BulkWriteResult, MongoBulkWriteError, MongoServerError, type WriteError } from 'mongodb';
 import { describe, expect, test } from 'vitest';
 import {

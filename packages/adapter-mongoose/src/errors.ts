@@ -1,4 +1,4 @@
-import { AdapterError } from '@scim/core';
+import { AdapterError } from '@scim/core/adapter';
 
 /** E11000 and its legacy spellings (11001 on old servers, 12582 from mongos). */
 const DUPLICATE_KEY_CODES = new Set([11000, 11001, 12582]);

@@ -1,4 +1,5 @@
-import { type AdapterCapabilities, AdapterError, type ScimAdapter, type ScimStore } from '@scim/core';
+import type { ScimAdapter } from '@scim/core';
+import { type AdapterCapabilities, AdapterError, type ScimStore } from '@scim/core/adapter';
 import type { ClientSession, Connection } from 'mongoose';
 import { type HelloResult, transactionsFromHello } from './capabilities.js';
 import { hasErrorLabel, translateMongoError } from './errors.js';

@@ -4,7 +4,8 @@
  * place of a server; these tests only check that the operations survive Mongoose's casting (strict
  * schemas, bigint versions, the app's timestamps) in the shape the rules need.
  */
-import type { EntityAdvance, UserWrite } from '@scim/core';
+import type { UserWrite } from '@scim/core';
+import type { EntityAdvance } from '@scim/core/adapter';
 import mongoose, { type Model } from 'mongoose';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { appUserMapping, appUserModel } from '../test/app-user.js';

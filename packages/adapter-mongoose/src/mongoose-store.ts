@@ -1,24 +1,26 @@
+import type {
+  DirectoryGroupRef,
+  EntityKind,
+  EntityState,
+  InboxRecord,
+  InboxStatus,
+  StoredGroup,
+  SyncState,
+  UserWrite,
+} from '@scim/core';
 import {
   AdapterError,
-  type DirectoryGroupRef,
   type DirectoryWrite,
   type EntityAdvance,
-  type EntityKind,
-  type EntityState,
   type GroupWrite,
-  type InboxRecord,
-  type InboxStatus,
   type InboxUpdate,
   type LeaseRequest,
   type ListPage,
   type Membership,
   type ScimStore,
   type StoredDirectory,
-  type StoredGroup,
-  type SyncState,
   type UserPatch,
-  type UserWrite,
-} from '@scim/core';
+} from '@scim/core/adapter';
 import type { ClientSession, Model } from 'mongoose';
 import {
   claimUpdate,

@@ -1,4 +1,5 @@
-import type { EntityState, InboxRecord, StoredDirectory, StoredGroup, SyncState } from '@scim/core';
+import type { EntityState, InboxRecord, StoredGroup, SyncState } from '@scim/core';
+import type { StoredDirectory } from '@scim/core/adapter';
 import type { DirectoryDoc, EntityDoc, EventDoc, GroupDoc, SyncStateDoc } from './documents.js';
 
 /**

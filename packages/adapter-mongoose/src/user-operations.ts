@@ -1,4 +1,5 @@
-import type { UserPatch, UserWrite } from '@scim/core';
+import type { UserWrite } from '@scim/core';
+import type { UserPatch } from '@scim/core/adapter';
 import type { MongooseUserMapping, UserFields } from './options.js';
 
 /** A plain update document; Mongoose casts it through the app's schema. */

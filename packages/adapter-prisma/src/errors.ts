@@ -1,4 +1,5 @@
-import { AdapterError, isScimError } from '@scim/core';
+import { isScimError } from '@scim/core';
+import { AdapterError } from '@scim/core/adapter';
 
 interface DriverAdapterCause {
   kind?: string;

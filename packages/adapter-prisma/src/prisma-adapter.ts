@@ -1,4 +1,5 @@
-import { AdapterError, type ScimAdapter, type ScimStore } from '@scim/core';
+import type { ScimAdapter } from '@scim/core';
+import { retryOnConflict, type ScimStore } from '@scim/core/adapter';
 import { translateError } from './errors.js';
 import type { PrismaAdapterOptions, PrismaClientLike, PrismaModelName, PrismaTransactionOptions } from './options.js';
 import { PrismaStore } from './prisma-store.js';
@@ -57,16 +58,10 @@ export function prismaAdapter<C extends PrismaClientLike, M extends PrismaModelN
   /** A write outside `transaction()`: atomic on its own, and retried when it loses a race. */
   const write =
     <A extends unknown[], R>(pick: (store: ScimStore) => (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await transaction((store) => pick(store).apply(store, args));
-        } catch (error) {
-          const conflict = error instanceof AdapterError && error.code === 'TRANSACTION_CONFLICT';
-          if (!conflict || attempt >= AUTO_TRANSACTION_ATTEMPTS) throw error;
-        }
-      }
-    };
+    (...args: A): Promise<R> =>
+      retryOnConflict(() => transaction((store) => pick(store).apply(store, args)), {
+        retries: AUTO_TRANSACTION_ATTEMPTS - 1,
+      });
 
   /**
    * A call that is one statement (atomic by itself) outside `transaction()`. Not on SQLite: there every

@@ -1,24 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import type {
   DirectoryGroupRef,
-  DirectoryWrite,
-  EntityAdvance,
   EntityKind,
   EntityState,
-  GroupWrite,
   InboxRecord,
   InboxStatus,
+  StoredGroup,
+  SyncState,
+  UserWrite,
+} from '@scim/core';
+import type {
+  DirectoryWrite,
+  EntityAdvance,
+  GroupWrite,
   InboxUpdate,
   LeaseRequest,
   ListPage,
   Membership,
   ScimStore,
   StoredDirectory,
-  StoredGroup,
-  SyncState,
   UserPatch,
-  UserWrite,
-} from '@scim/core';
+} from '@scim/core/adapter';
 import { isUniqueViolation } from './errors.js';
 import type { PrismaProvider, PrismaQueryable } from './options.js';
 import { chunk, listCost, SqlBuilder, toBigInt, toBoolean, toDate, toDateOrNull, toStringOrNull } from './sql.js';

@@ -1,4 +1,5 @@
-import { ScimError, type UserPatch, type UserWrite } from '@scim/core';
+import { ScimError, type UserWrite } from '@scim/core';
+import type { UserPatch } from '@scim/core/adapter';
 import type { PrismaProvider, PrismaQueryable } from './options.js';
 import { chunk, listCost, quoteIdentifier, SqlBuilder } from './sql.js';
 import type { ModelField, UserModel } from './user-model.js';

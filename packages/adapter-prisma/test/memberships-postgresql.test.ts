@@ -1,4 +1,4 @@
-import type { ScimStore } from '@scim/core';
+import type { ScimStore } from '@scim/core/adapter';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { prismaAdapter } from '../src/index.js';
 import { type PostgresPrisma, postgresClient } from './clients.js';

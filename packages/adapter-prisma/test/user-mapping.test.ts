@@ -1,4 +1,5 @@
-import { AdapterError, type UserWrite } from '@scim/core';
+import type { UserWrite } from '@scim/core';
+import { AdapterError } from '@scim/core/adapter';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { prismaAdapter, translateError } from '../src/index.js';
 import { type AnyPrisma, clientFor } from './clients.js';

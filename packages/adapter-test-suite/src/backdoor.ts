@@ -1,4 +1,5 @@
-import type { EntityKind, EntityState, InboxRecord, StoredDirectory, StoredGroup, SyncState } from '@scim/core';
+import type { EntityKind, EntityState, InboxRecord, StoredGroup, SyncState } from '@scim/core';
+import type { StoredDirectory } from '@scim/core/adapter';
 
 export type Awaitable<T> = T | Promise<T>;
 

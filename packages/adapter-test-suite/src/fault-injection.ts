@@ -1,4 +1,5 @@
-import type { ScimAdapter, ScimStore } from '@scim/core';
+import type { ScimAdapter } from '@scim/core';
+import type { ScimStore } from '@scim/core/adapter';
 
 export type StoreMethod = Exclude<keyof ScimStore, symbol>;
 

@@ -1,4 +1,4 @@
-import { nanosToRfc3339 } from '@scim/core';
+import { nanosToRfc3339 } from '@scim/core/testing';
 import { randomEventId, randomToken } from './ids.js';
 
 /**

@@ -1,4 +1,5 @@
-import { type MemoryAdapter, memoryAdapter, type ScimAdapter, type ScimStore } from '@scim/core';
+import { type MemoryAdapter, memoryAdapter, type ScimAdapter } from '@scim/core';
+import type { ScimStore } from '@scim/core/adapter';
 import { describe, expect, test } from 'vitest';
 import { createContext } from '../src/context.js';
 import { CONFORMANCE_SUITES, type ConformanceBackdoor, type ConformanceTestId } from '../src/index.js';

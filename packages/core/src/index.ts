@@ -1,16 +1,92 @@
-export * from './adapter/contract.js';
-export * from './adapter/memory-adapter.js';
-export * from './apply/types.js';
-export * from './create-engine.js';
-export * from './engine/types.js';
-export * from './engine-options.js';
-export * from './errors.js';
-export * from './events/parse.js';
-export * from './events/timestamp.js';
-export * from './events/types.js';
-export * from './logger.js';
+// The app's surface: what an app uses to follow its customers' directories. What only an adapter
+// author needs is in `@scim/core/adapter`; what a test of a webhook route needs in `@scim/core/testing`.
+export type {
+  EntityKind,
+  EntityState,
+  InboxRecord,
+  InboxStatus,
+  ScimAdapter,
+  StoredGroup,
+  SyncState,
+  UserWrite,
+} from './adapter/contract.js';
+export {
+  type MemoryAdapter,
+  type MemoryAdapterInspector,
+  type MemoryUser,
+  memoryAdapter,
+} from './adapter/memory-adapter.js';
+export type {
+  DeprovisionAction,
+  DeprovisionContext,
+  DeprovisionPolicy,
+  DeprovisionReason,
+  DirectoryChangedPayload,
+  GroupChangedPayload,
+  GroupRoleMapping,
+  ProvisionChange,
+  RoleMappingContext,
+  ScimHooks,
+  UserDeprovisionedPayload,
+  UserHookPayload,
+  UserProvisionedPayload,
+  WriteSource,
+} from './apply/types.js';
+export { createScimEngine, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE_SECONDS } from './create-engine.js';
+export type { ApplyOutcome, ApplyResult } from './engine/types.js';
+export type { ScimEngine, ScimEngineOptions } from './engine-options.js';
+export { isScimError, ScimError, type ScimErrorCode, type ScimErrorOptions } from './errors.js';
+export { parseDirectoryEvent, parseDirectoryEventJson } from './events/parse.js';
+export {
+  type DeletedDirectoryUser,
+  DIRECTORY_EVENT_TYPES,
+  type Directory,
+  type DirectoryDisabledEvent,
+  type DirectoryEnabledEvent,
+  type DirectoryEvent,
+  type DirectoryEventBase,
+  type DirectoryGroup,
+  type DirectoryGroupRef,
+  type DirectoryStateEvent,
+  type DirectoryUser,
+  type GroupCreatedEvent,
+  type GroupDeletedEvent,
+  type GroupEvent,
+  type GroupUpdatedEvent,
+  type KnownDirectoryEventType,
+  type UnknownDirectoryEvent,
+  type UserCreatedEvent,
+  type UserDeletedEvent,
+  type UserEvent,
+  type UserUpdatedEvent,
+} from './events/types.js';
+export { consoleLogger, type LogFields, type ScimLogger, silentLogger } from './logger.js';
 export { SyncGuardError } from './sync/guard.js';
-export * from './sync/types.js';
-export * from './webhook/handle-webhook.js';
-export * from './webhook/headers.js';
-export * from './webhook/verify.js';
+export { DirectoryApiError, type GrpcStatusName } from './sync/retry.js';
+export type {
+  ApiDirectory,
+  ApiDirectoryGroup,
+  ApiDirectoryUser,
+  ApiTimestamp,
+  DirectoryApiClient,
+  PlannedAction,
+  PlannedChange,
+  ScheduleOptions,
+  SyncEngineOptions,
+  SyncMode,
+  SyncOptions,
+  SyncPhase,
+  SyncProgress,
+  SyncReport,
+  SyncSchedule,
+} from './sync/types.js';
+export type { WebhookRequest, WebhookResponse, WebhookResponseBody } from './webhook/handle-webhook.js';
+export type { HeadersLike } from './webhook/headers.js';
+export {
+  createWebhookVerifier,
+  verifyWebhook,
+  type WebhookVerification,
+  type WebhookVerificationFailure,
+  type WebhookVerifier,
+  type WebhookVerifierOptions,
+} from './webhook/verify.js';

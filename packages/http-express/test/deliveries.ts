@@ -3,7 +3,8 @@
  * binding's tests import this file too.
  */
 import { type IncomingHttpHeaders, request } from 'node:http';
-import { type LogFields, type ScimLogger, signWebhook } from '@scim/core';
+import type { LogFields, ScimLogger } from '@scim/core';
+import { signWebhook } from '@scim/core/testing';
 
 export const NOW = new Date('2026-11-29T10:00:00Z');
 export const NOW_SECONDS = Math.floor(NOW.getTime() / 1000);

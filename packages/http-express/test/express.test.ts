@@ -1,12 +1,12 @@
 import { type IncomingMessage, request, type ServerResponse } from 'node:http';
 import {
   createScimEngine,
-  generateWebhookSecret,
   type MemoryAdapter,
   memoryAdapter,
   type ScimEngineOptions,
   type ScimError,
 } from '@scim/core';
+import { generateWebhookSecret } from '@scim/core/testing';
 import express5 from 'express';
 import express4 from 'express4';
 import { afterEach, describe, expect, it, vi } from 'vitest';

@@ -3,7 +3,7 @@
  * reliability suite (`reliability/`), which runs it over real HTTP and counts it per category. Each one must
  * be refused with the given status and write nothing.
  */
-import { generateWebhookSecret, signWebhook } from '@scim/core';
+import { generateWebhookSecret, signWebhook } from '@scim/core/testing';
 import { type RequestHeaders, signedDelivery, userCreated } from './deliveries.js';
 
 export type HostileCategory =

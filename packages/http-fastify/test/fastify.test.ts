@@ -2,12 +2,12 @@ import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import {
   createScimEngine,
-  generateWebhookSecret,
   type MemoryAdapter,
   memoryAdapter,
   type ScimEngineOptions,
   type ScimError,
 } from '@scim/core';
+import { generateWebhookSecret } from '@scim/core/testing';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 // The request corpus and delivery helpers live with the Express binding's tests; both bindings run the same ones.

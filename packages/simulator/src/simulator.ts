@@ -2,7 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type http from 'node:http';
 import type http2 from 'node:http2';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
-import { generateWebhookSecret } from '@scim/core';
+import { generateWebhookSecret } from '@scim/core/testing';
 import type { ApiControls, ApiFaults } from './api/api-controls.js';
 import { ApiRuntime } from './api/api-runtime.js';
 import { createDirectoryApi } from './api/directory-service.js';

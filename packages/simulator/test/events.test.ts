@@ -2,7 +2,8 @@
  * The events every change produces: Scalekit's shapes, accepted by `parseDirectoryEvent`, with versions that
  * match the Directory API's `updatedAt`; and the seeded generator.
  */
-import { type DirectoryEvent, parseDirectoryEvent, parseDirectoryEventJson, rfc3339ToNanos } from '@scim/core';
+import { type DirectoryEvent, parseDirectoryEvent, parseDirectoryEventJson } from '@scim/core';
+import { rfc3339ToNanos } from '@scim/core/adapter';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Simulator, SimulatorEvent } from '../src/index.js';
 import { simulator } from './helpers.js';

@@ -1,5 +1,6 @@
 import { ScalekitClient } from '@scalekit-sdk/node';
-import { createScimEngine, generateWebhookSecret, memoryAdapter, silentLogger } from '@scim/core';
+import { createScimEngine, memoryAdapter, silentLogger } from '@scim/core';
+import { generateWebhookSecret } from '@scim/core/testing';
 import { startSimulator } from '@scim/simulator';
 import { BINDINGS, startApp } from '../apps.js';
 import { NOW, NOW_SECONDS, send, signedDelivery, userCreated } from '../fixtures.js';

@@ -1,4 +1,5 @@
-import { createWebhookVerifier, generateWebhookSecret, signWebhook } from '@scim/core';
+import { createWebhookVerifier } from '@scim/core';
+import { generateWebhookSecret, signWebhook } from '@scim/core/testing';
 import type { Scenario } from '../scenario.js';
 
 const ROUNDS = 15;

@@ -1,4 +1,5 @@
-import { createScimEngine, generateWebhookSecret, memoryAdapter, type ScimError } from '@scim/core';
+import { createScimEngine, memoryAdapter, type ScimError } from '@scim/core';
+import { generateWebhookSecret } from '@scim/core/testing';
 import { BINDINGS, startApp } from '../apps.js';
 import {
   capturingLogger,

@@ -1,12 +1,12 @@
 import { ScalekitClient } from '@scalekit-sdk/node';
 import {
-  AdapterError,
   createScimEngine,
   createWebhookVerifier,
   type MemoryAdapter,
   memoryAdapter,
   type ScimAdapter,
 } from '@scim/core';
+import { AdapterError } from '@scim/core/adapter';
 import { startSimulator } from '@scim/simulator';
 import { BINDINGS, startApp } from '../apps.js';
 import { Capture } from '../capture.js';

@@ -1,4 +1,5 @@
-import { createScimEngine, generateWebhookSecret, memoryAdapter, silentLogger } from '@scim/core';
+import { createScimEngine, memoryAdapter, silentLogger } from '@scim/core';
+import { generateWebhookSecret } from '@scim/core/testing';
 import { BINDINGS, type RunningApp, startApp } from '../apps.js';
 import { send, signedDelivery } from '../fixtures.js';
 import type { Scenario } from '../scenario.js';

@@ -1,24 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type {
   DirectoryGroupRef,
-  DirectoryWrite,
-  EntityAdvance,
   EntityKind,
   EntityState,
-  GroupWrite,
   InboxRecord,
   InboxStatus,
+  StoredGroup,
+  SyncState,
+  UserWrite,
+} from '@scim/core';
+import type {
+  DirectoryWrite,
+  EntityAdvance,
+  GroupWrite,
   InboxUpdate,
   LeaseRequest,
   ListPage,
   Membership,
   ScimStore,
   StoredDirectory,
-  StoredGroup,
-  SyncState,
   UserPatch,
-  UserWrite,
-} from '@scim/core';
+} from '@scim/core/adapter';
 import { and, asc, type Column, eq, getTableColumns, gt, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type {
   MySqlDatabase,

@@ -1,23 +1,25 @@
 import type {
   DirectoryGroupRef,
-  DirectoryWrite,
-  EntityAdvance,
   EntityKind,
   EntityState,
-  GroupWrite,
   InboxRecord,
   InboxStatus,
+  StoredGroup,
+  SyncState,
+  UserWrite,
+} from '@scim/core';
+import type {
+  DirectoryWrite,
+  EntityAdvance,
+  GroupWrite,
   InboxUpdate,
   LeaseRequest,
   ListPage,
   Membership,
   ScimStore,
   StoredDirectory,
-  StoredGroup,
-  SyncState,
   UserPatch,
-  UserWrite,
-} from '@scim/core';
+} from '@scim/core/adapter';
 import { and, asc, type Column, eq, getTableColumns, gt, lt, or, type SQL, sql, type Table } from 'drizzle-orm';
 import type {
   PgColumn,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AdapterError, type ScimAdapter, type UserWrite } from '@scim/core';
+import type { ScimAdapter, UserWrite } from '@scim/core';
+import { AdapterError } from '@scim/core/adapter';
 import { type SQL, sql } from 'drizzle-orm';
 import { describe, expect, test } from 'vitest';
 import { translateError } from '../../src/errors.js';

@@ -1,4 +1,5 @@
-import { AdapterError, type ScimEngineOptions } from '@scim/core';
+import type { ScimEngineOptions } from '@scim/core';
+import { AdapterError } from '@scim/core/adapter';
 import { expect } from 'vitest';
 import type { ConformanceContext } from '../context.js';
 import { defineSuite } from '../define-suite.js';

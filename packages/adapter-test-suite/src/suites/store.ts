@@ -1,4 +1,5 @@
-import type { EntityAdvance, InboxRecord } from '@scim/core';
+import type { InboxRecord } from '@scim/core';
+import type { EntityAdvance } from '@scim/core/adapter';
 import { expect } from 'vitest';
 import { defineSuite } from '../define-suite.js';
 import { expectEntity, expectNoUser, expectUser, groupsOf, membersOf } from '../expect-state.js';

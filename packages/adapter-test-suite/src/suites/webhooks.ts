@@ -1,4 +1,4 @@
-import { generateWebhookSecret, signWebhook } from '@scim/core';
+import { generateWebhookSecret, signWebhook } from '@scim/core/testing';
 import { expect } from 'vitest';
 import { defineSuite } from '../define-suite.js';
 import { expectInbox, expectNoInbox, expectUser } from '../expect-state.js';

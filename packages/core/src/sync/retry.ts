@@ -9,7 +9,7 @@ const UNAUTHENTICATED = 16;
 const RETRYABLE_GRPC = new Set([DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, UNAVAILABLE, UNAUTHENTICATED]);
 const RETRYABLE_NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED']);
 
-const GRPC_NAMES = [
+const GRPC_NAMES: readonly GrpcStatusName[] = [
   'OK',
   'CANCELLED',
   'UNKNOWN',
@@ -27,9 +27,27 @@ const GRPC_NAMES = [
   'UNAVAILABLE',
   'DATA_LOSS',
   'UNAUTHENTICATED',
-] as const;
+];
 
-export type GrpcStatusName = (typeof GRPC_NAMES)[number];
+/** A gRPC status, by the name the gRPC specification gives it. */
+export type GrpcStatusName =
+  | 'OK'
+  | 'CANCELLED'
+  | 'UNKNOWN'
+  | 'INVALID_ARGUMENT'
+  | 'DEADLINE_EXCEEDED'
+  | 'NOT_FOUND'
+  | 'ALREADY_EXISTS'
+  | 'PERMISSION_DENIED'
+  | 'RESOURCE_EXHAUSTED'
+  | 'FAILED_PRECONDITION'
+  | 'ABORTED'
+  | 'OUT_OF_RANGE'
+  | 'UNIMPLEMENTED'
+  | 'INTERNAL'
+  | 'UNAVAILABLE'
+  | 'DATA_LOSS'
+  | 'UNAUTHENTICATED';
 
 /**
  * The gRPC status of a Directory API failure: the SDK's `grpcStatus`, a `ConnectError`'s numeric

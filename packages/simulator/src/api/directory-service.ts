@@ -10,7 +10,7 @@ import {
   type ListDirectoryUsersResponse,
   ToggleDirectoryResponseSchema,
 } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/directories/directories_pb.js';
-import { timestampToNanos } from '@scim/core';
+import { timestampToNanos } from '@scim/core/adapter';
 import { hasPrefix, MAX_ORGANIZATION_ID_LENGTH } from '../ids.js';
 import type { DirectoryRecord, GroupRecord, OrganizationRecord, UserRecord } from '../state/records.js';
 import type { StateStore } from '../state/store.js';

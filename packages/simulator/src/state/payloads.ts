@@ -1,4 +1,4 @@
-import { nanosToRfc3339 } from '@scim/core';
+import { nanosToRfc3339 } from '@scim/core/testing';
 import type { DirectoryRecord, GroupRecord, UserRecord } from './records.js';
 
 /**

@@ -1,4 +1,4 @@
-import { nanosToRfc3339 } from '@scim/core';
+import { nanosToRfc3339 } from '@scim/core/testing';
 import type { EventClock } from '../clock.js';
 import { SimulatorError } from '../errors.js';
 import { generateDirectory } from '../generator/generate.js';

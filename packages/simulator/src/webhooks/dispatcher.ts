@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { signWebhook } from '@scim/core';
+import { signWebhook } from '@scim/core/testing';
 import { SimulatorError } from '../errors.js';
 import type { Random } from '../random.js';
 import type { SimulatorEvent } from '../state/types.js';

@@ -1,0 +1,28 @@
+// `@scim/core/adapter`: what an adapter author needs: the storage contract, the error to throw, the
+// shared conflict-retry policy, and the time helpers versions are written with.
+
+export { AdapterError, type ScimError, type ScimErrorCode, type ScimErrorOptions } from '../errors.js';
+export { dateToNanos, nanosToDate, nanosToRfc3339, rfc3339ToNanos, timestampToNanos } from '../events/timestamp.js';
+export type { DirectoryGroupRef, DirectoryUser } from '../events/types.js';
+export { type ConflictRetryOptions, isConflict, retryOnConflict } from './conflict-retry.js';
+export type {
+  AdapterCapabilities,
+  DirectoryWrite,
+  EntityAdvance,
+  EntityKind,
+  EntityState,
+  GroupWrite,
+  InboxRecord,
+  InboxStatus,
+  InboxUpdate,
+  LeaseRequest,
+  ListPage,
+  Membership,
+  ScimAdapter,
+  ScimStore,
+  StoredDirectory,
+  StoredGroup,
+  SyncState,
+  UserPatch,
+  UserWrite,
+} from './contract.js';
