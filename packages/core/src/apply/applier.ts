@@ -5,6 +5,7 @@ import { markSensitive, stringsOf } from '../redact.js';
 import { inChunks, readInChunks } from './batching.js';
 import type { DirectoryChange, GroupChange, UserChange } from './changes.js';
 import type { Effect } from './effects.js';
+import { groupHookCalls, userHookCalls } from './hook-calls.js';
 import { loadUserFacts, readStates } from './load.js';
 import { type GroupStep, planGroups, remappedRoles } from './plan-groups.js';
 import { type ClassifiedUser, classifyUsers, planUsers, type UserStep } from './plan-users.js';
@@ -72,7 +73,9 @@ export class Applier {
     try {
       const steps = await this.planUsers(store, org, changes, source);
       const written = await this.writeUsers(store, org, steps);
-      const effects = steps.map((step, i) => (written[i] ? this.userEffects(org, step, changes[i]!, source) : []));
+      const effects = steps.map((step, i) =>
+        written[i] ? userHookCalls(this.config.hooks, org, step, changes[i]!, source) : [],
+      );
       return { steps, written, effects };
     } catch (error) {
       // A driver's error may quote the rows it refused: whoever logs it must not repeat them.
@@ -147,29 +150,14 @@ export class Applier {
       await this.remapRoles(store, org, unique(members.map((m) => m.userId)));
     }
 
-    const { hooks } = this.config;
-    const effects = steps.map((step, i): Effect[] => {
-      if (!appliedSet.has(step) || hooks.onGroupChanged === undefined) return [];
-      const change = changes[i]!;
-      const group =
-        change.type === 'group'
-          ? change.group
-          : (change.group ?? stored.get(step.groupId) ?? { id: step.groupId, organizationId: org });
-      const payload = {
-        organizationId: org,
-        change:
-          step.action === 'delete'
-            ? ('deleted' as const)
-            : step.action === 'create'
-              ? ('created' as const)
-              : ('updated' as const),
-        group,
-        affectedUserIds: affected.get(step.groupId) ?? [],
-        source,
-        ...(change.event === undefined ? {} : { event: change.event }),
-      };
-      return [() => hooks.onGroupChanged?.(payload)];
-    });
+    const effects = steps.map((step, i): Effect[] =>
+      appliedSet.has(step)
+        ? groupHookCalls(this.config.hooks, org, step, changes[i]!, source, {
+            stored: stored.get(step.groupId),
+            affectedUserIds: affected.get(step.groupId) ?? [],
+          })
+        : [],
+    );
     return { steps, written: steps.map((s) => appliedSet.has(s)), effects };
   }
 
@@ -323,31 +311,6 @@ export class Applier {
     await inChunks(memberships, maxBatchSize, (entries) => store.replaceMemberships(org, entries));
     await this.config.users.apply(store, org, ops);
     return written;
-  }
-
-  private userEffects(org: string, step: UserStep, change: UserChange, source: WriteSource): Effect[] {
-    const { hooks } = this.config;
-    const hook = step.hook;
-    if (hook === null) return [];
-    const event = change.event === undefined ? {} : { event: change.event };
-    if (hook.kind === 'deprovisioned') {
-      const payload = {
-        organizationId: org,
-        userId: step.userId,
-        action: hook.action,
-        reason: hook.reason,
-        source,
-        ...event,
-      };
-      return hooks.onUserDeprovisioned ? [() => hooks.onUserDeprovisioned?.(payload)] : [];
-    }
-    const user = step.write!;
-    if (hook.kind === 'provisioned') {
-      const payload = { organizationId: org, user, change: hook.change, source, ...event };
-      return hooks.onUserProvisioned ? [() => hooks.onUserProvisioned?.(payload)] : [];
-    }
-    const payload = { organizationId: org, user, source, ...event };
-    return hooks.onUserUpdated ? [() => hooks.onUserUpdated?.(payload)] : [];
   }
 }
 
