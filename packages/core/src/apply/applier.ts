@@ -35,6 +35,8 @@ export interface Applied<Step> {
   effects: Effect[][];
 }
 
+const NO_DECISIONS: ReadonlyMap<number, DeprovisionAction> = new Map();
+
 /** Users deactivated by a disabled directory are read and written this many at a time (at most). */
 const DIRECTORY_PAGE = 500;
 
@@ -259,8 +261,9 @@ export class Applier {
     organizationId: string,
     classified: readonly ClassifiedUser[],
     source: WriteSource,
-  ): Promise<Map<number, DeprovisionAction>> {
+  ): Promise<ReadonlyMap<number, DeprovisionAction>> {
     const asked = classified.filter((c) => c.deprovision !== null);
+    if (asked.length === 0) return NO_DECISIONS;
     const answers = await Promise.all(
       asked.map((c) =>
         decideDeprovision(this.config.deprovision, {

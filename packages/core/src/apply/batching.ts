@@ -15,6 +15,11 @@ export async function inChunks<T>(
   size: number,
   write: (chunk: readonly T[]) => Promise<unknown>,
 ): Promise<void> {
+  if (items.length === 0) return;
+  if (items.length <= size) {
+    await write(items);
+    return;
+  }
   for (const chunk of chunks(items, size)) await write(chunk);
 }
 
@@ -24,9 +29,10 @@ export async function readInChunks<T, R>(
   size: number,
   read: (chunk: readonly T[]) => Promise<readonly R[]>,
 ): Promise<R[]> {
-  const parts = chunks(items, size);
-  if (parts.length === 1) return [...(await read(parts[0]!))];
+  if (items.length === 0) return [];
+  // The common case, one call: its answer as it comes (the store hands out arrays of its own).
+  if (items.length <= size) return (await read(items)) as R[];
   const out: R[] = [];
-  for (const chunk of parts) out.push(...(await read(chunk)));
+  for (const chunk of chunks(items, size)) out.push(...(await read(chunk)));
   return out;
 }

@@ -6,7 +6,7 @@ import { type Effect, runEffects } from '../apply/effects.js';
 import { isScimError, ScimError } from '../errors.js';
 import type { DirectoryEvent } from '../events/types.js';
 import type { ScimLogger } from '../logger.js';
-import { eventChange, orderKey } from './event-changes.js';
+import { type EventChange, eventChange, orderKey } from './event-changes.js';
 import { type ChangeOutcome, EventRun } from './event-run.js';
 import type { ApplyOutcome, ApplyResult } from './types.js';
 
@@ -23,10 +23,15 @@ export interface DispatcherConfig {
 /** An event waiting for a transaction, and how to answer its caller. */
 interface Queued {
   event: DirectoryEvent;
+  /** What the event changes, worked out once. */
+  change: EventChange;
   type: string;
   resolve(result: ApplyResult): void;
   reject(error: unknown): void;
 }
+
+/** An event on its way to a transaction. */
+type Item = Pick<Queued, 'event' | 'change' | 'type'>;
 
 /** What a committed event leaves to do: its answer and its hooks. */
 type Committed = { outcome: ApplyOutcome; effects: Effect[] } | { error: unknown };
@@ -51,11 +56,12 @@ export class Dispatcher {
 
   apply(event: DirectoryEvent): Promise<ApplyResult> {
     const type = event.type === 'unknown' ? event.rawType : event.type;
+    const change = eventChange(event);
     if (this.config.batching === null || !this.config.adapter.capabilities.transactions) {
-      return this.commitAlone(event, type).then((committed) => this.answer(event, type, committed));
+      return this.commitAlone({ event, change, type }).then((committed) => this.answer(event, type, committed));
     }
     return new Promise<ApplyResult>((resolve, reject) => {
-      this.queue.push({ event, type, resolve, reject });
+      this.queue.push({ event, change, type, resolve, reject });
       // Idle, the event starts at once; busy, it waits for the end of this turn.
       if (this.running === 0 && this.queue.length === 1 && !this.scheduled) this.pump();
       else this.schedule();
@@ -114,8 +120,8 @@ export class Dispatcher {
     // Hooks run in arrival order per user, group or directory; those of different ones do not wait for
     // each other, so a slow hook holds back only its own delivery and the later ones of the same entity.
     const tails = new Map<string, Promise<void>>();
-    const answered = batch.map(({ event, type, resolve, reject }, i) => {
-      const key = orderKey(eventChange(event));
+    const answered = batch.map(({ event, change, type, resolve, reject }, i) => {
+      const key = orderKey(change);
       const answer = (tails.get(key) ?? Promise.resolve())
         .then(() => this.answer(event, type, committed[i]!))
         .then(resolve, reject);
@@ -144,9 +150,9 @@ export class Dispatcher {
       }
     }
     const committed: Committed[] = [];
-    for (const { event, type } of batch) {
+    for (const item of batch) {
       try {
-        committed.push(await this.commitAlone(event, type));
+        committed.push(await this.commitAlone(item));
       } catch (error) {
         committed.push({ error });
       }
@@ -182,15 +188,13 @@ export class Dispatcher {
     }
   }
 
-  private commitAlone(event: DirectoryEvent, type: string): Promise<{ outcome: ApplyOutcome; effects: Effect[] }> {
+  private commitAlone(item: Item): Promise<{ outcome: ApplyOutcome; effects: Effect[] }> {
     const { adapter } = this.config;
-    return this.withRetries(event, async () => {
+    return this.withRetries(item.event, async () => {
       const effects: Effect[] = [];
       const outcome = adapter.capabilities.transactions
-        ? await adapter.transaction(
-            async (store) => (await this.applyBatchInTransaction(store, [{ event, type }], [effects]))[0]!,
-          )
-        : await this.applyWithoutTransaction(adapter, event, type, effects);
+        ? await adapter.transaction(async (store) => (await this.applyBatchInTransaction(store, [item], [effects]))[0]!)
+        : await this.applyWithoutTransaction(adapter, item, effects);
       return { outcome, effects };
     });
   }
@@ -215,7 +219,7 @@ export class Dispatcher {
    */
   private async applyBatchInTransaction(
     store: ScimStore,
-    batch: readonly Pick<Queued, 'event' | 'type'>[],
+    batch: readonly Item[],
     effects: Effect[][],
   ): Promise<ApplyOutcome[]> {
     const { maxBatchSize } = this.config.adapter.capabilities;
@@ -228,7 +232,9 @@ export class Dispatcher {
     const claimed = new Set(await readInChunks(records, maxBatchSize, (chunk) => store.claimEvents(chunk)));
     const todo = [...first.values()].filter((i) => claimed.has(batch[i]!.event.id));
     const run = new EventRun(store, this.config.applier, this.config.logger);
-    const results = await run.apply(todo.map((i) => ({ event: batch[i]!.event, effects: effects[i]! })));
+    const results = await run.apply(
+      todo.map((i) => ({ event: batch[i]!.event, change: batch[i]!.change, effects: effects[i]! })),
+    );
     todo.forEach((i, k) => {
       outcomes[i] = results[k]!;
     });
@@ -243,15 +249,13 @@ export class Dispatcher {
    * Without transactions the claim comes last: a change interrupted half-way is not in the inbox,
    * and its redelivery passes the version gate again (same version, same event id) and completes it.
    */
-  private async applyWithoutTransaction(
-    adapter: ScimAdapter,
-    event: DirectoryEvent,
-    type: string,
-    effects: Effect[],
-  ): Promise<ApplyOutcome> {
+  private async applyWithoutTransaction(adapter: ScimAdapter, item: Item, effects: Effect[]): Promise<ApplyOutcome> {
+    const { event, type } = item;
     const existing = await adapter.getEvent(event.id);
     if (existing !== null && existing.status !== 'pending') return 'duplicate';
-    const [outcome] = await new EventRun(adapter, this.config.applier, this.config.logger).apply([{ event, effects }]);
+    const [outcome] = await new EventRun(adapter, this.config.applier, this.config.logger).apply([
+      { event, change: item.change, effects },
+    ]);
     if (existing !== null) {
       await adapter.finishEvents([{ id: event.id, status: outcome! }]);
       return outcome!;

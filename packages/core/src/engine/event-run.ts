@@ -4,13 +4,14 @@ import type { UserChange } from '../apply/changes.js';
 import type { Effect } from '../apply/effects.js';
 import type { DirectoryEvent } from '../events/types.js';
 import type { ScimLogger } from '../logger.js';
-import { type EventChange, eventChange } from './event-changes.js';
+import type { EventChange } from './event-changes.js';
 import type { ApplyOutcome } from './types.js';
 
 export type ChangeOutcome = Extract<ApplyOutcome, 'applied' | 'stale' | 'ignored' | 'unknown_type'>;
 
 interface RunItem {
   event: DirectoryEvent;
+  change: EventChange;
   /** The event's hooks are added here, to run after the commit. */
   effects: Effect[];
 }
@@ -51,8 +52,7 @@ export class EventRun {
       groupsNamedInRun.clear();
     };
     for (let index = 0; index < items.length; index++) {
-      const { event, effects } = items[index]!;
-      const change = eventChange(event);
+      const { change, effects } = items[index]!;
       if (change.kind === 'user') {
         const userId = change.change.type === 'user' ? change.change.user.id : change.change.userId;
         if (usersInRun.has(userId)) await flush();
