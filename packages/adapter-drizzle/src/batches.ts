@@ -1,4 +1,4 @@
-import type { EntityAdvance, InboxStatus, InboxUpdate } from '@scim/core';
+import type { InboxStatus, InboxUpdate } from '@scim/core';
 
 /**
  * Bound parameters per statement. Under PostgreSQL's and MySQL's 65,535 and SQLite's default 32,766,
@@ -12,26 +12,6 @@ export function chunkRows<T>(rows: readonly T[], parametersPerRow: number): T[][
   const out: T[][] = [];
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
   return out;
-}
-
-/**
- * One advance per id, as if the items were applied in order: a later item replaces an earlier one
- * only where it would advance over it. A multi-row upsert must not name one key twice (PostgreSQL
- * refuses to touch a row twice in one statement).
- */
-export function dedupeAdvances(items: readonly EntityAdvance[]): EntityAdvance[] {
-  const byId = new Map<string, EntityAdvance>();
-  for (const item of items) {
-    const stored = byId.get(item.id);
-    if (
-      stored === undefined ||
-      stored.version < item.version ||
-      (stored.version === item.version && item.eventId !== null && stored.eventId === item.eventId)
-    ) {
-      byId.set(item.id, item);
-    }
-  }
-  return [...byId.values()];
 }
 
 /** Distinct values, order kept. */
