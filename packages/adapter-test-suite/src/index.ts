@@ -4,6 +4,7 @@ export type { ConformanceSuite, ConformanceTest } from './define-suite.js';
 export { type FaultyAdapter, injectFault, type StoreMethod } from './fault-injection.js';
 export type { ConformanceOptions, ConformancePeer, ConformanceSetup } from './options.js';
 export { runAdapterConformance } from './run-adapter-conformance.js';
+export { type ConformanceTestResult, runConformanceTest } from './run-conformance-test.js';
 export {
   type EventOptions,
   type RawDeletedUserData,
