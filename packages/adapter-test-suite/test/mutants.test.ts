@@ -1,13 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import { type ConformanceTestId, runConformanceTest } from '../src/index.js';
 import { contractMutants } from './contract-mutants.js';
+import { keyMutants } from './key-mutants.js';
 import { type Mutant, patched } from './mutant-adapter.js';
 
 /**
  * The suite checks itself: each mutant is the memory adapter with one contract rule broken, and
  * the listed conformance tests must fail against it. A test that cannot fail would pass here.
  */
-const mutants: Mutant[] = contractMutants;
+const mutants: Mutant[] = [...contractMutants, ...keyMutants];
 
 async function failureOf(id: ConformanceTestId, make: Mutant['make']): Promise<unknown> {
   const result = await runConformanceTest(id, { setup: make });
