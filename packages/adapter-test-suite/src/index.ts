@@ -2,6 +2,15 @@ export type { Awaitable, BackdoorMembership, BackdoorUser, ConformanceBackdoor }
 export type { ConformanceContext, EngineOverrides, LogEntry } from './context.js';
 export type { ConformanceSuite, ConformanceTest } from './define-suite.js';
 export { type FaultyAdapter, injectFault, type StoreMethod } from './fault-injection.js';
+export {
+  type DirectoryCall,
+  type DirectoryMethod,
+  MAX_GROUP_PAGE_SIZE,
+  MAX_USER_PAGE_SIZE,
+  type MemoryDirectory,
+  type MemoryDirectoryOptions,
+  memoryDirectory,
+} from './memory-directory.js';
 export type { ConformanceOptions, ConformancePeer, ConformanceSetup } from './options.js';
 export { runAdapterConformance } from './run-adapter-conformance.js';
 export { type ConformanceTestResult, runConformanceTest } from './run-conformance-test.js';

@@ -3,7 +3,7 @@ import { type Mutant, patched } from './mutant-adapter.js';
 
 /**
  * Mistakes that passed the suite until issue 14 (a custom adapter written from the docs made them):
- * kinds, order and repeated ids.
+ * kinds, order, repeated ids, and stores that only a sync exercises.
  */
 
 function lastOfEach<T>(items: readonly T[], key: (item: T) => string): T[] {
@@ -147,5 +147,26 @@ export const keyMutants: Mutant[] = [
     breaks: [
       'store/repeated ids: upsertGroups applies in order, ensureGroups keeps the first, deletions take an id once',
     ],
+  },
+  {
+    name: 'saveSyncState drops the watermark',
+    make: patched((s) => ({ saveSyncState: (state) => s.saveSyncState({ ...state, watermark: null }) })),
+    breaks: [
+      'sync/an incremental sync lists only what changed since the last sync, and applies it',
+      'sync/a full sync writes every listed user and group, their memberships and version records',
+    ],
+  },
+  {
+    name: 'getSyncState finds nothing',
+    make: patched(() => ({ getSyncState: async () => null })),
+    breaks: [
+      'sync/an incremental sync lists only what changed since the last sync, and applies it',
+      'sync/an interrupted sync keeps what it committed and the next one resumes from its checkpoint',
+    ],
+  },
+  {
+    name: 'deleteGroups does nothing',
+    make: patched(() => ({ deleteGroups: async () => {} })),
+    breaks: ['sync/a full sync deactivates the users the directory no longer lists and deletes its removed groups'],
   },
 ];

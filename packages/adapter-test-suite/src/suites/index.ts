@@ -9,6 +9,7 @@ import { hooksSuite } from './hooks.js';
 import { inboxSuite } from './inbox.js';
 import { membershipsSuite } from './memberships.js';
 import { storeSuite } from './store.js';
+import { syncSuite } from './sync.js';
 import { syncStateSuite } from './sync-state.js';
 import { tenancySuite } from './tenancy.js';
 import { tombstonesSuite } from './tombstones.js';
@@ -34,6 +35,7 @@ export const CONFORMANCE_SUITES = [
   concurrencySuite,
   batchesSuite,
   syncStateSuite,
+  syncSuite,
 ] as const;
 
 /** A suite name (`'concurrency'`) or one test of it (`'concurrency/<test name>'`), as `skip` takes them. */
