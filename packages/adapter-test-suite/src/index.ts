@@ -32,3 +32,4 @@ export {
   type ConformanceTestId,
   conformanceTestIds,
 } from './suites/index.js';
+export { withoutErrorTranslation } from './without-error-translation.js';

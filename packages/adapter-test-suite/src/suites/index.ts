@@ -1,6 +1,7 @@
 import type { TestIdOf } from '../define-suite.js';
 import { batchesSuite } from './batches.js';
 import { concurrencySuite } from './concurrency.js';
+import { conflictsSuite } from './conflicts.js';
 import { deprovisionSuite } from './deprovision.js';
 import { directoriesSuite } from './directories.js';
 import { failuresSuite } from './failures.js';
@@ -33,6 +34,7 @@ export const CONFORMANCE_SUITES = [
   webhooksSuite,
   failuresSuite,
   concurrencySuite,
+  conflictsSuite,
   batchesSuite,
   syncStateSuite,
   syncSuite,
