@@ -1,4 +1,5 @@
 export type { Awaitable, BackdoorMembership, BackdoorUser, ConformanceBackdoor } from './backdoor.js';
+export { type RecordedCall, type RecordingAdapter, recordCalls } from './call-recorder.js';
 export type { ConformanceContext, EngineOverrides, LogEntry } from './context.js';
 export type { ConformanceSuite, ConformanceTest } from './define-suite.js';
 export { type FaultyAdapter, injectFault, type StoreMethod } from './fault-injection.js';

@@ -1,4 +1,5 @@
 import type { TestIdOf } from '../define-suite.js';
+import { batchSizeSuite } from './batch-size.js';
 import { batchesSuite } from './batches.js';
 import { concurrencySuite } from './concurrency.js';
 import { conflictsSuite } from './conflicts.js';
@@ -36,6 +37,7 @@ export const CONFORMANCE_SUITES = [
   concurrencySuite,
   conflictsSuite,
   batchesSuite,
+  batchSizeSuite,
   syncStateSuite,
   syncSuite,
 ] as const;
@@ -44,6 +46,17 @@ export const CONFORMANCE_SUITES = [
 export type ConformanceTestId = TestIdOf<(typeof CONFORMANCE_SUITES)[number]>;
 
 export type ConformanceSuiteName = (typeof CONFORMANCE_SUITES)[number]['name'];
+
+/**
+ * Tests that today's `@scim/core` fails, whatever the adapter: they run inverted (`test.fails`), so
+ * they report at once when core is fixed; then delete them here. Issue 14: group commit, the
+ * directory-disabled path and a sync's group references send more items than `maxBatchSize`.
+ */
+export const KNOWN_CORE_GAPS: ReadonlySet<string> = new Set<ConformanceTestId>([
+  'batch-size/group commit: no store call carries more than maxBatchSize items',
+  "batch-size/directoryDisabled 'deactivate-users': no store call carries more than maxBatchSize items",
+  'batch-size/a sync: no store call carries more than maxBatchSize items',
+]);
 
 /** Every id `skip` accepts. */
 export function conformanceTestIds(): ConformanceTestId[] {
