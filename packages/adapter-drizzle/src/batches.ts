@@ -1,5 +1,5 @@
 import type { InboxStatus } from '@scim/core';
-import type { EntityAdvance, InboxUpdate } from '@scim/core/adapter';
+import type { InboxUpdate } from '@scim/core/adapter';
 
 /**
  * Bound parameters per statement. Under PostgreSQL's and MySQL's 65,535 and SQLite's default 32,766,
@@ -13,26 +13,6 @@ export function chunkRows<T>(rows: readonly T[], parametersPerRow: number): T[][
   const out: T[][] = [];
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
   return out;
-}
-
-/**
- * One advance per id, as if the items were applied in order: a later item replaces an earlier one
- * only where it would advance over it. A multi-row upsert must not name one key twice (PostgreSQL
- * refuses to touch a row twice in one statement).
- */
-export function dedupeAdvances(items: readonly EntityAdvance[]): EntityAdvance[] {
-  const byId = new Map<string, EntityAdvance>();
-  for (const item of items) {
-    const stored = byId.get(item.id);
-    if (
-      stored === undefined ||
-      stored.version < item.version ||
-      (stored.version === item.version && item.eventId !== null && stored.eventId === item.eventId)
-    ) {
-      byId.set(item.id, item);
-    }
-  }
-  return [...byId.values()];
 }
 
 /** Distinct values, order kept. */

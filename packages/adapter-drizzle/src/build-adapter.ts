@@ -1,6 +1,7 @@
 import type { ScimAdapter } from '@scim/core';
 import { retryOnConflict, type ScimStore } from '@scim/core/adapter';
 import { translateError } from './errors.js';
+import { inOrder } from './in-order.js';
 
 export interface AdapterParts {
   name: string;
@@ -46,7 +47,7 @@ const STORE_METHODS = Object.keys(METHODS) as (keyof ScimStore)[];
 export function buildAdapter(parts: AdapterParts): ScimAdapter {
   const transaction = async <T>(fn: (store: ScimStore) => Promise<T>): Promise<T> => {
     try {
-      return await parts.transaction(fn);
+      return await parts.transaction((store) => fn(inOrder(store)));
     } catch (error) {
       throw translateError(error);
     }

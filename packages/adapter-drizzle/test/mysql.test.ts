@@ -8,6 +8,7 @@ import { drizzleAdapter } from '../src/index.js';
 import * as schema from './app/mysql-schema.js';
 import { adapterBehaviour } from './support/adapter-behaviour.js';
 import { rawBackdoor } from './support/backdoor.js';
+import { conflictsCatchUntranslatedErrors } from './support/conflicts-mutant.js';
 import { drizzleKitMigrations, recreateMysql, testDatabase, unreachable } from './support/databases.js';
 import { activeMapping, appFields } from './support/mapping.js';
 
@@ -62,6 +63,18 @@ if (typeof ready === 'string') {
       peer: () => ({ adapter: drizzleAdapter(peerDb, options) }),
     });
   }
+  const mysqlUsers = {
+    model: schema.appUsers,
+    organizationId: 'scimOrganizationId',
+    userId: 'scimUserId',
+    fields: appFields,
+    active: activeMapping('column'),
+    roles: 'roles',
+  } as const;
+  conflictsCatchUntranslatedErrors('drizzle:mysql (mysql2 on MariaDB)', () => ({
+    setup: { adapter: drizzleAdapter(db, { users: mysqlUsers }), backdoor: rawBackdoor(reader, 'column') },
+    peer: drizzleAdapter(peerDb, { users: mysqlUsers }),
+  }));
   adapterBehaviour('drizzle:mysql (mysql2 on MariaDB)', () => ({
     reader,
     exec: (query) => db.execute(query),

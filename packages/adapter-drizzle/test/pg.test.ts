@@ -10,6 +10,7 @@ import { drizzleAdapter } from '../src/index.js';
 import * as schema from './app/pg-schema.js';
 import { adapterBehaviour } from './support/adapter-behaviour.js';
 import { rawBackdoor } from './support/backdoor.js';
+import { conflictsCatchUntranslatedErrors } from './support/conflicts-mutant.js';
 import { drizzleKitMigrations, recreatePostgres, testDatabase, unreachable } from './support/databases.js';
 import { activeMapping, appFields } from './support/mapping.js';
 import { pgAppUsers } from './support/pg-users.js';
@@ -71,6 +72,10 @@ if (typeof ready === 'string') {
       peer: () => ({ adapter: drizzleAdapter(peerDb, options) }),
     });
   }
+  conflictsCatchUntranslatedErrors('drizzle:pg (node-postgres)', () => ({
+    setup: { adapter: drizzleAdapter(db, { users: pgAppUsers }), backdoor: rawBackdoor(reader, 'column') },
+    peer: drizzleAdapter(peerDb, { users: pgAppUsers }),
+  }));
   adapterBehaviour('drizzle:pg (node-postgres)', () => ({
     reader,
     exec: (query) => primaryExec(query),

@@ -92,8 +92,9 @@ if (typeof ready === 'string') {
       logger: silentLogger,
       webhookSecret: sim.credentials.webhookSecret,
       scalekit: new ScalekitClient(sim.url, sim.credentials.clientId, sim.credentials.clientSecret),
-      // Small batches, so that a 1,200-user directory makes a dozen of them, four at a time.
-      sync: { batchSize: 100, concurrency: CONCURRENCY, retryBaseMs: 5 },
+      // Small batches, so that a 1,200-user directory makes a dozen of them, four at a time; pages of 50,
+      // so that the racing test gets its 20 progress calls (pages of 100 would give 12).
+      sync: { batchSize: 100, pageSize: 50, concurrency: CONCURRENCY, retryBaseMs: 5 },
       hooks: {
         onUserProvisioned: ({ user }) => void provisioned.set(user.id, (provisioned.get(user.id) ?? 0) + 1),
       },

@@ -46,6 +46,7 @@ import {
   toStoredGroup,
   toSyncState,
 } from './read-documents.js';
+import { rounds } from './rounds.js';
 import { userPatchOperations, usersFilter, userUpsertOperations } from './user-operations.js';
 
 /** What every store view of one adapter shares. */
@@ -162,8 +163,10 @@ export class MongooseStore<TUser> implements ScimStore {
   /** One update per status (a batch has few). */
   finishEvents(entries: readonly InboxUpdate[]): Promise<void> {
     return this.run(async () => {
+      // An id given twice ends with its last status, as if the entries were applied in order.
+      const last = new Map(entries.map(({ id, status }) => [id, status]));
       const byStatus = new Map<InboxStatus, string[]>();
-      for (const { id, status } of entries) {
+      for (const [id, status] of last) {
         const ids = byStatus.get(status);
         if (ids === undefined) byStatus.set(status, [id]);
         else ids.push(id);
@@ -200,6 +203,16 @@ export class MongooseStore<TUser> implements ScimStore {
 
   advanceEntities(organizationId: string, kind: EntityKind, items: readonly EntityAdvance[]): Promise<string[]> {
     if (items.length === 0) return Promise.resolve([]);
+    // An id given twice: its items apply one after the other, which one unordered bulk write cannot do.
+    const parts = rounds(items, (item) => item.id);
+    if (parts.length > 1) {
+      return (async () => {
+        const written = new Set<string>();
+        for (const part of parts)
+          for (const id of await this.advanceEntities(organizationId, kind, part)) written.add(id);
+        return [...written];
+      })();
+    }
     return this.run(() =>
       this.session === null
         ? this.advanceConditionally(organizationId, kind, items)
@@ -286,8 +299,10 @@ export class MongooseStore<TUser> implements ScimStore {
     }, true);
   }
 
+  /** Unordered, unless an id repeats: its writes then apply in the given order. */
   upsertGroups(organizationId: string, groups: readonly GroupWrite[]): Promise<void> {
-    return this.run(() => this.idempotentBulk(this.ctx.models.groups, groupUpserts(organizationId, groups), false));
+    const ordered = new Set(groups.map((g) => g.id)).size < groups.length;
+    return this.run(() => this.idempotentBulk(this.ctx.models.groups, groupUpserts(organizationId, groups), ordered));
   }
 
   ensureGroups(organizationId: string, groups: readonly DirectoryGroupRef[]): Promise<void> {

@@ -23,6 +23,7 @@ import type {
 } from '@scim/core/adapter';
 import { isUniqueViolation } from './errors.js';
 import type { PrismaProvider, PrismaQueryable } from './options.js';
+import { rounds } from './rounds.js';
 import { chunk, listCost, SqlBuilder, toBigInt, toBoolean, toDate, toDateOrNull, toStringOrNull } from './sql.js';
 import type { UserWriter } from './user-writer.js';
 
@@ -69,13 +70,10 @@ function groupFromRow(row: Row): StoredGroup {
   };
 }
 
-/** The last item of each id, with the highest version: one statement must not write a row twice. */
-function lastPerId<T extends { id: string }>(items: readonly T[], better?: (a: T, b: T) => boolean): T[] {
+/** The first item of each id: inserting only what is missing, in order, keeps the first. */
+function firstPerId<T extends { id: string }>(items: readonly T[]): T[] {
   const byId = new Map<string, T>();
-  for (const item of items) {
-    const previous = byId.get(item.id);
-    if (previous === undefined || better === undefined || !better(previous, item)) byId.set(item.id, item);
-  }
+  for (const item of items) if (!byId.has(item.id)) byId.set(item.id, item);
   return [...byId.values()];
 }
 
@@ -153,6 +151,11 @@ export class PrismaStore implements ScimStore {
   }
 
   async finishEvents(entries: readonly InboxUpdate[]): Promise<void> {
+    const parts = rounds(entries, (e) => e.id);
+    if (parts.length > 1) {
+      for (const part of parts) await this.finishEvents(part);
+      return;
+    }
     // One update per status (a batch has few).
     const byStatus = new Map<InboxStatus, string[]>();
     for (const { id, status } of entries) {
@@ -216,10 +219,15 @@ export class PrismaStore implements ScimStore {
   }
 
   async advanceEntities(organizationId: string, kind: EntityKind, items: readonly EntityAdvance[]): Promise<string[]> {
+    const parts = rounds(items, (item) => item.id);
+    if (parts.length > 1) {
+      const written = new Set<string>();
+      for (const part of parts)
+        for (const id of await this.advanceEntities(organizationId, kind, part)) written.add(id);
+      return [...written];
+    }
     // In id order: concurrent callers then lock rows in the same order and cannot deadlock each other.
-    const unique = lastPerId(items, (kept, next) => kept.version > next.version).sort((a, b) =>
-      a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
-    );
+    const unique = [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     if (unique.length === 0) return [];
     if (this.provider === 'postgresql') return this.advancePostgres(organizationId, kind, unique);
     const written: string[] = [];
@@ -386,7 +394,7 @@ export class PrismaStore implements ScimStore {
   }
 
   async ensureGroups(organizationId: string, groups: readonly DirectoryGroupRef[]): Promise<void> {
-    const unique = lastPerId(groups, () => true);
+    const unique = firstPerId(groups);
     const now = new Date();
     for (const part of chunk(unique, 4)) {
       const sql = this.sql();

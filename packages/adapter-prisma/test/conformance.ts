@@ -1,5 +1,5 @@
-import { runAdapterConformance } from '@scim/adapter-test-suite';
-import { afterAll, beforeAll } from 'vitest';
+import { runAdapterConformance, runConformanceTest, withoutErrorTranslation } from '@scim/adapter-test-suite';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { prismaAdapter } from '../src/index.js';
 import { prismaBackdoor } from './backdoor.js';
 import { type AnyPrisma, clientFor } from './clients.js';
@@ -49,4 +49,27 @@ export async function runPrismaConformance(options: {
         }
       : {}),
   });
+
+  if (options.peer) {
+    test.skipIf(reason !== null)(
+      `prisma:${options.provider}: the conflicts suite catches an adapter that translates no driver error`,
+      async () => {
+        for (const id of [
+          'conflicts/two transactions that cross on two version records: one commits, the other fails with TRANSACTION_CONFLICT',
+          'conflicts/an event caught in a deadlock with the peer ends applied; a lost attempt is retried',
+        ] as const) {
+          const second = clientFor(options.provider, url);
+          const result = await runConformanceTest(id, {
+            setup: () => ({
+              adapter: withoutErrorTranslation(adapterOf(clients[0]!)),
+              backdoor: prismaBackdoor(clients[0]!, options.style),
+            }),
+            peer: () => ({ adapter: withoutErrorTranslation(adapterOf(second)), teardown: () => second.$disconnect() }),
+          });
+          expect(result.status, id).toBe('failed');
+        }
+      },
+      60_000,
+    );
+  }
 }

@@ -1,9 +1,20 @@
 export type { Awaitable, BackdoorMembership, BackdoorUser, ConformanceBackdoor } from './backdoor.js';
+export { type RecordedCall, type RecordingAdapter, recordCalls } from './call-recorder.js';
 export type { ConformanceContext, EngineOverrides, LogEntry } from './context.js';
 export type { ConformanceSuite, ConformanceTest } from './define-suite.js';
 export { type FaultyAdapter, injectFault, type StoreMethod } from './fault-injection.js';
+export {
+  type DirectoryCall,
+  type DirectoryMethod,
+  MAX_GROUP_PAGE_SIZE,
+  MAX_USER_PAGE_SIZE,
+  type MemoryDirectory,
+  type MemoryDirectoryOptions,
+  memoryDirectory,
+} from './memory-directory.js';
 export type { ConformanceOptions, ConformancePeer, ConformanceSetup } from './options.js';
 export { runAdapterConformance } from './run-adapter-conformance.js';
+export { type ConformanceTestResult, runConformanceTest } from './run-conformance-test.js';
 export {
   type EventOptions,
   type RawDeletedUserData,
@@ -22,3 +33,4 @@ export {
   type ConformanceTestId,
   conformanceTestIds,
 } from './suites/index.js';
+export { withoutErrorTranslation } from './without-error-translation.js';

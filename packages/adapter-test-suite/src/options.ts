@@ -26,7 +26,8 @@ export interface ConformanceOptions {
   setup: () => Awaitable<ConformanceSetup>;
   /**
    * Optional: an independent adapter over the same store. The concurrency suite then races the
-   * two instances against each other, as two app instances would; without it, it races one.
+   * two instances against each other, as two app instances would (without it, it races one), and
+   * the conflicts suite makes them deadlock (without it, it skips).
    */
   peer?: (primary: ConformanceSetup) => Awaitable<ConformancePeer>;
   /** Whole suites (`'concurrency'`) or single tests (`'concurrency/<test name>'`) to leave out. */

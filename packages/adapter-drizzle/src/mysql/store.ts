@@ -30,7 +30,7 @@ import type {
   MySqlUpdateSetSource,
   PreparedQueryHKTBase,
 } from 'drizzle-orm/mysql-core';
-import { chunkRows, decodeRoles, dedupeAdvances, encodeRoles, firstOfEachId, idsByStatus, unique } from '../batches.js';
+import { chunkRows, decodeRoles, encodeRoles, firstOfEachId, idsByStatus, unique } from '../batches.js';
 import { isMysqlDuplicate } from '../errors.js';
 import type { UserRows } from '../user-rows.js';
 import {
@@ -78,6 +78,7 @@ function entityState(row: EntityRow): EntityState {
  * The `ScimStore` over one MySQL/MariaDB transaction. MySQL has neither RETURNING nor a WHERE on
  * ON DUPLICATE KEY UPDATE: conditional writes use IF() per column, and their outcome is read back
  * inside the same transaction, while the rows are still locked.
+ * Reached through `inOrder()`: no multi-row write names an id twice.
  */
 export class MySqlStore implements ScimStore {
   constructor(
@@ -132,7 +133,7 @@ export class MySqlStore implements ScimStore {
     const t = scimEntities;
     const token = randomUUID();
     const now = new Date();
-    const rows = dedupeAdvances(items).map((item) => ({
+    const rows = items.map((item) => ({
       organizationId,
       kind,
       id: item.id,
@@ -283,10 +284,9 @@ export class MySqlStore implements ScimStore {
       shapes.set(signature, shape);
     }
     for (const { fields, rows } of shapes.values()) {
-      const uniqueRows = [...new Map(rows.map((row) => [row.id, row])).values()];
       await this.db
         .insert(t)
-        .values(uniqueRows)
+        .values(rows)
         .onDuplicateKeyUpdate({
           set: fields.length === 0 ? { id: sql`${t.id}` } : Object.fromEntries(fields.map((f) => [f, proposed(t[f])])),
         });
@@ -295,7 +295,7 @@ export class MySqlStore implements ScimStore {
 
   async ensureGroups(organizationId: string, groups: readonly DirectoryGroupRef[]): Promise<void> {
     if (groups.length === 0) return;
-    const rows = [...new Map(groups.map((g) => [g.id, g])).values()].map((g) => ({
+    const rows = groups.map((g) => ({
       organizationId,
       id: g.id,
       displayName: g.displayName ?? null,

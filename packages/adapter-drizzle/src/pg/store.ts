@@ -29,7 +29,7 @@ import type {
   PgTable,
   PgUpdateSetSource,
 } from 'drizzle-orm/pg-core';
-import { chunkRows, decodeRoles, dedupeAdvances, encodeRoles, unique } from '../batches.js';
+import { chunkRows, decodeRoles, encodeRoles, unique } from '../batches.js';
 import type { UserRows } from '../user-rows.js';
 import { arrayLiteral } from './array-literal.js';
 import { canSendAsJson, jsonRowsDocument, jsonRowsSource } from './json-rows.js';
@@ -169,7 +169,10 @@ interface MembershipRows {
   pairGroups: string[];
 }
 
-/** The `ScimStore` over one PostgreSQL database or transaction. */
+/**
+ * The `ScimStore` over one PostgreSQL database or transaction.
+ * Reached through `inOrder()`: no multi-row write names an id twice.
+ */
 export class PgStore implements ScimStore {
   /** Users (organization, NUL, id) whose version record this store's transaction inserted. */
   private readonly newUsers = new Set<string>();
@@ -219,17 +222,16 @@ export class PgStore implements ScimStore {
 
   async advanceEntities(organizationId: string, kind: EntityKind, items: readonly EntityAdvance[]): Promise<string[]> {
     if (items.length === 0) return [];
-    const rows = dedupeAdvances(items);
     const written = await ADVANCE_ENTITIES.run(this.db, [
       organizationId,
       kind,
-      arrayLiteral(rows.map((r) => r.id)),
-      arrayLiteral(rows.map((r) => r.version.toString())),
-      arrayLiteral(rows.map((r) => r.deleted)),
-      arrayLiteral(rows.map((r) => r.active)),
-      arrayLiteral(rows.map((r) => r.fingerprint)),
-      arrayLiteral(rows.map((r) => encodeRoles(r.directoryRoles))),
-      arrayLiteral(rows.map((r) => r.eventId)),
+      arrayLiteral(items.map((r) => r.id)),
+      arrayLiteral(items.map((r) => r.version.toString())),
+      arrayLiteral(items.map((r) => r.deleted)),
+      arrayLiteral(items.map((r) => r.active)),
+      arrayLiteral(items.map((r) => r.fingerprint)),
+      arrayLiteral(items.map((r) => encodeRoles(r.directoryRoles))),
+      arrayLiteral(items.map((r) => r.eventId)),
     ]);
     if (kind === 'user') {
       for (const row of written) if (row.inserted === true) this.newUsers.add(`${organizationId}\u0000${row.id}`);
@@ -363,8 +365,7 @@ export class PgStore implements ScimStore {
       shapes.set(signature, shape);
     }
     for (const { fields, rows } of shapes.values()) {
-      const uniqueRows = [...new Map(rows.map((row) => [row.id, row])).values()];
-      const insert = this.db.insert(t).values(uniqueRows);
+      const insert = this.db.insert(t).values(rows);
       const target = [t.organizationId, t.id];
       if (fields.length === 0) await insert.onConflictDoNothing({ target });
       else
@@ -377,11 +378,10 @@ export class PgStore implements ScimStore {
 
   async ensureGroups(organizationId: string, groups: readonly DirectoryGroupRef[]): Promise<void> {
     if (groups.length === 0) return;
-    const rows = [...new Map(groups.map((g) => [g.id, g])).values()];
     await ENSURE_GROUPS.run(this.db, [
       organizationId,
-      arrayLiteral(rows.map((g) => g.id)),
-      arrayLiteral(rows.map((g) => g.displayName ?? null)),
+      arrayLiteral(groups.map((g) => g.id)),
+      arrayLiteral(groups.map((g) => g.displayName ?? null)),
     ]);
   }
 

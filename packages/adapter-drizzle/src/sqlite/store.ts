@@ -28,7 +28,7 @@ import type {
   SQLiteTable,
   SQLiteUpdateSetSource,
 } from 'drizzle-orm/sqlite-core';
-import { chunkRows, decodeRoles, dedupeAdvances, encodeRoles, firstOfEachId, idsByStatus, unique } from '../batches.js';
+import { chunkRows, decodeRoles, encodeRoles, firstOfEachId, idsByStatus, unique } from '../batches.js';
 import type { UserRows } from '../user-rows.js';
 import {
   scimDirectories,
@@ -63,7 +63,10 @@ function entityState(row: EntityRow): EntityState {
   return { ...row, kind: row.kind as EntityKind, directoryRoles: decodeRoles(row.directoryRoles) };
 }
 
-/** The `ScimStore` over one SQLite database (inside a transaction the adapter opened). */
+/**
+ * The `ScimStore` over one SQLite database (inside a transaction the adapter opened).
+ * Reached through `inOrder()`: no multi-row write names an id twice.
+ */
 export class SQLiteStore implements ScimStore {
   constructor(
     private readonly db: SQLiteDb,
@@ -122,7 +125,7 @@ export class SQLiteStore implements ScimStore {
   async advanceEntities(organizationId: string, kind: EntityKind, items: readonly EntityAdvance[]): Promise<string[]> {
     const written: string[] = [];
     const now = new Date();
-    const rows = dedupeAdvances(items).map((item) => ({
+    const rows = items.map((item) => ({
       organizationId,
       kind,
       id: item.id,
@@ -228,8 +231,7 @@ export class SQLiteStore implements ScimStore {
       shapes.set(signature, shape);
     }
     for (const { fields, rows } of shapes.values()) {
-      const uniqueRows = [...new Map(rows.map((row) => [row.id, row])).values()];
-      const insert = this.db.insert(t).values(uniqueRows);
+      const insert = this.db.insert(t).values(rows);
       const target = [t.organizationId, t.id];
       if (fields.length === 0) await insert.onConflictDoNothing({ target });
       else
@@ -242,7 +244,7 @@ export class SQLiteStore implements ScimStore {
 
   async ensureGroups(organizationId: string, groups: readonly DirectoryGroupRef[]): Promise<void> {
     if (groups.length === 0) return;
-    const rows = [...new Map(groups.map((g) => [g.id, g])).values()].map((g) => ({
+    const rows = groups.map((g) => ({
       organizationId,
       id: g.id,
       displayName: g.displayName ?? null,

@@ -26,6 +26,23 @@ export const groupsSuite = defineSuite('groups', {
     await expectEntity(ctx, 'group', 'dirgroup_1', { version: versionOf(updated), deleted: false });
   },
 
+  'a group with the id of a newer user (and directory) is applied on its own version': async (ctx) => {
+    const { events } = ctx;
+    const group = events.groupCreated({ id: 'dirshared_1', display_name: 'Shared id' });
+    const user = events.userCreated(events.user('dirshared_1'));
+    const directory = events.directoryEnabled({ id: 'dirshared_1' });
+    expect((await ctx.apply(user)).outcome).toBe('applied');
+    expect((await ctx.apply(directory)).outcome).toBe('applied');
+
+    // Older than the user's and the directory's records of the same id, but the first of its kind.
+    expect((await ctx.apply(group)).outcome).toBe('applied');
+
+    expect(await ctx.backdoor.readGroup(ctx.organizationId, 'dirshared_1')).toMatchObject({ displayName: 'Shared id' });
+    await expectEntity(ctx, 'group', 'dirshared_1', { version: versionOf(group), deleted: false });
+    await expectEntity(ctx, 'user', 'dirshared_1', { version: versionOf(user) });
+    await expectUser(ctx, 'dirshared_1', { active: true });
+  },
+
   'group_deleted removes the group and all of its memberships, and only those': async (ctx) => {
     const { events } = ctx;
     const both = [

@@ -1,6 +1,8 @@
 import type { TestIdOf } from '../define-suite.js';
+import { batchSizeSuite } from './batch-size.js';
 import { batchesSuite } from './batches.js';
 import { concurrencySuite } from './concurrency.js';
+import { conflictsSuite } from './conflicts.js';
 import { deprovisionSuite } from './deprovision.js';
 import { directoriesSuite } from './directories.js';
 import { failuresSuite } from './failures.js';
@@ -9,6 +11,7 @@ import { hooksSuite } from './hooks.js';
 import { inboxSuite } from './inbox.js';
 import { membershipsSuite } from './memberships.js';
 import { storeSuite } from './store.js';
+import { syncSuite } from './sync.js';
 import { syncStateSuite } from './sync-state.js';
 import { tenancySuite } from './tenancy.js';
 import { tombstonesSuite } from './tombstones.js';
@@ -32,8 +35,11 @@ export const CONFORMANCE_SUITES = [
   webhooksSuite,
   failuresSuite,
   concurrencySuite,
+  conflictsSuite,
   batchesSuite,
+  batchSizeSuite,
   syncStateSuite,
+  syncSuite,
 ] as const;
 
 /** A suite name (`'concurrency'`) or one test of it (`'concurrency/<test name>'`), as `skip` takes them. */

@@ -4,6 +4,8 @@ import { expect } from 'vitest';
 import { defineSuite } from '../define-suite.js';
 import { expectEntity, expectNoUser, expectUser, groupsOf, membersOf } from '../expect-state.js';
 import { randomToken } from '../ids.js';
+import { storeKeyTests } from './store-keys.js';
+import { storeRepeatedIdTests } from './store-repeated-ids.js';
 
 const V = 1_750_000_000_000_000_000n;
 
@@ -358,4 +360,7 @@ export const storeSuite = defineSuite('store', {
     expect(await ctx.backdoor.readDirectory(org, 'dir_1')).toMatchObject(expected);
     expect(await ctx.adapter.getDirectory(org, 'dir_1')).toMatchObject(expected);
   },
+
+  ...storeKeyTests,
+  ...storeRepeatedIdTests,
 });

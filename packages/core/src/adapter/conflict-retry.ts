@@ -19,8 +19,28 @@ export function isConflict(error: unknown): boolean {
  * to `retries` times, after a short random pause that grows with each attempt (so that the two sides of
  * a deadlock do not meet again at once). Any other error, and the last conflict, are thrown as they are.
  */
-export async function retryOnConflict<T>(unit: () => Promise<T>, options: ConflictRetryOptions): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
+export function retryOnConflict<T>(unit: () => Promise<T>, options: ConflictRetryOptions): Promise<T> {
+  // The first attempt, nearly always the only one, runs without a loop around it.
+  let first: Promise<T>;
+  try {
+    first = unit();
+  } catch (error) {
+    first = Promise.reject(error);
+  }
+  return first.catch((error: unknown) => {
+    if (!isConflict(error) || options.retries < 1) throw error;
+    return retryAfterConflict(unit, options, error);
+  });
+}
+
+async function retryAfterConflict<T>(
+  unit: () => Promise<T>,
+  options: ConflictRetryOptions,
+  first: unknown,
+): Promise<T> {
+  options.onRetry?.(1, first);
+  await pause(Math.random() * 5, options.signal);
+  for (let attempt = 1; ; attempt++) {
     try {
       return await unit();
     } catch (error) {

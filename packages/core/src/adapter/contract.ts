@@ -10,6 +10,12 @@ import type { DirectoryGroupRef, DirectoryUser } from '../events/types.js';
  *
  * Keys: everything is scoped by `organizationId`. The same user, group or directory id in two
  * organizations are two unrelated records.
+ *
+ * Repeated ids: a multi-item call may name one id more than once. Its items then apply as if one
+ * after the other, in the order given: for upserts and patches the last write wins, field by field;
+ * `advanceEntities` checks each item against the record as the earlier items left it; `claimEvents`
+ * and `ensureGroups` insert only what is missing, so the first item wins. An answer names an id (or
+ * a membership) once; a deletion or a read takes a repeated id as one.
  */
 
 export type EntityKind = 'user' | 'group' | 'directory';
@@ -171,45 +177,55 @@ export interface ScimStore {
    * order. An id already there (or repeated in the call) is not an error: it is left out of the answer.
    */
   claimEvents(records: readonly InboxRecord[]): Promise<string[]>;
-  /** Sets the status of claimed events; ids that are not there are ignored. */
+  /** Sets the status of claimed events (a repeated id ends with its last one); ids that are not there are ignored. */
   finishEvents(entries: readonly InboxUpdate[]): Promise<void>;
   getEvent(id: string): Promise<InboxRecord | null>;
   /** Removes inbox records received before `before`; resolves how many. */
   pruneEvents(before: Date): Promise<number>;
 
   // Versions and tombstones
+  /** The records of `kind` (only that kind) that exist among `ids`, each once, in any order. */
   getEntities(organizationId: string, kind: EntityKind, ids: readonly string[]): Promise<EntityState[]>;
   /**
    * Writes each version record only where there is none yet, or the stored version is lower, or the
    * stored version is equal and was written by the same non-null `eventId` (a retry of an interrupted
    * event). This check and write must be atomic for concurrent callers (a conditional write or a
-   * unique key, not a read then a write). Resolves the ids that were written.
+   * unique key, not a read then a write). Resolves the ids that were written, each once. Items of
+   * one id apply in the given order, each checked against the record as the earlier ones left it.
    */
   advanceEntities(organizationId: string, kind: EntityKind, items: readonly EntityAdvance[]): Promise<string[]>;
-  /** Version records of one kind in id order, a page at a time. */
+  /**
+   * Version records of one kind in id order (plain string comparison, as `after`), a page at a time.
+   * The order is the query's own (an ORDER BY), not the order rows happen to come back in.
+   */
   listEntities(organizationId: string, kind: EntityKind, page: ListPage): Promise<EntityState[]>;
 
   // The app's users, through the app's mapping
-  /** Creates or updates users in the app's own user store. */
+  /** Creates or updates users in the app's own user store; a repeated id's writes apply in order. */
   upsertUsers(organizationId: string, users: readonly UserWrite[]): Promise<void>;
-  /** Changes existing users; ids that do not exist are ignored. */
+  /** Changes existing users, a repeated id's patches in order; ids that do not exist are ignored. */
   patchUsers(organizationId: string, patches: readonly UserPatch[]): Promise<void>;
   /** Deletes users from the app's own user store; ids that do not exist are ignored. */
   deleteUsers(organizationId: string, ids: readonly string[]): Promise<void>;
 
   // Groups, memberships, directories (bookkeeping)
+  /** Creates or updates groups; `undefined` fields keep their value; a repeated id's writes apply in order. */
   upsertGroups(organizationId: string, groups: readonly GroupWrite[]): Promise<void>;
-  /** Inserts groups that do not exist yet (a user named them before their own event arrived). */
+  /**
+   * Inserts groups that do not exist yet (a user named them before their own event arrived). Never
+   * changes a stored group; of a repeated id, the first ref is inserted.
+   */
   ensureGroups(organizationId: string, groups: readonly DirectoryGroupRef[]): Promise<void>;
   deleteGroups(organizationId: string, ids: readonly string[]): Promise<void>;
   getGroups(organizationId: string, ids: readonly string[]): Promise<StoredGroup[]>;
-  /** Makes each user's memberships exactly the given groups. */
+  /** Makes each user's memberships exactly the given groups (a user named twice: its last entry's). */
   replaceMemberships(
     organizationId: string,
     entries: readonly { userId: string; groupIds: readonly string[] }[],
   ): Promise<void>;
-  /** Removes every membership of these groups; resolves the removed memberships. */
+  /** Removes every membership of these groups; resolves the removed memberships, each once. */
   removeGroupMemberships(organizationId: string, groupIds: readonly string[]): Promise<Membership[]>;
+  /** The memberships of these users, or of these groups, each once. */
   listMemberships(
     organizationId: string,
     filter: { userIds: readonly string[] } | { groupIds: readonly string[] },
@@ -237,7 +253,10 @@ export interface AdapterCapabilities {
   transactions: boolean;
   /** Multi-item methods cost a constant number of round trips whatever the number of items. */
   batchWrites: boolean;
-  /** Largest item count the adapter accepts in one call (the engine splits larger batches). */
+  /**
+   * Largest item count the adapter accepts in one call. The engine splits larger batches on every
+   * path (webhook batches, a directory's deactivation, a sync, its group references included).
+   */
   maxBatchSize: number;
 }
 

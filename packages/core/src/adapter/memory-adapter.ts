@@ -181,7 +181,7 @@ class MemoryStore implements ScimStore {
 
   async getEntities(organizationId: string, kind: EntityKind, ids: readonly string[]): Promise<EntityState[]> {
     const out: EntityState[] = [];
-    for (const id of ids) {
+    for (const id of new Set(ids)) {
       const state = this.data.peek(organizationId).entities[kind].get(id);
       if (state !== undefined) out.push(copyState(state));
     }
@@ -217,7 +217,8 @@ class MemoryStore implements ScimStore {
       });
       written.push(item.id);
     }
-    return written;
+    // An id given twice may be written twice; the answer names it once.
+    return [...new Set(written)];
   }
 
   async listEntities(organizationId: string, kind: EntityKind, page: ListPage): Promise<EntityState[]> {
@@ -326,7 +327,7 @@ class MemoryStore implements ScimStore {
 
   async getGroups(organizationId: string, ids: readonly string[]): Promise<StoredGroup[]> {
     const out: StoredGroup[] = [];
-    for (const id of ids) {
+    for (const id of new Set(ids)) {
       const group = this.data.peek(organizationId).groups.get(id);
       if (group !== undefined) out.push({ ...group });
     }
@@ -376,7 +377,7 @@ class MemoryStore implements ScimStore {
     const org = this.data.peek(organizationId);
     const out: Membership[] = [];
     if ('userIds' in filter) {
-      for (const userId of filter.userIds) {
+      for (const userId of new Set(filter.userIds)) {
         for (const groupId of org.groupsOfUser.get(userId) ?? []) out.push({ organizationId, userId, groupId });
       }
     } else {

@@ -35,6 +35,8 @@ export interface Applied<Step> {
   effects: Effect[][];
 }
 
+const NO_IDS: ReadonlySet<string> = new Set();
+const NO_EFFECTS: Effect[] = [];
 const NO_DECISIONS: ReadonlyMap<number, DeprovisionAction> = new Map();
 
 /** Users deactivated by a disabled directory are read and written this many at a time (at most). */
@@ -60,30 +62,38 @@ export class Applier {
   /** Plans user changes of one organization without writing anything (a sync's dry run). */
   async planUsers(store: ScimStore, org: string, changes: readonly UserChange[], source: WriteSource) {
     const facts = await loadUserFacts(store, org, changes, this.config.roles !== null, this.config.maxBatchSize);
-    const input = { changes, roles: this.config.roles, ...facts };
+    const input = { changes, roles: this.config.roles, compareStale: source === 'sync', ...facts };
     const classified = classifyUsers(input);
-    return planUsers(input, classified, await this.decide(org, classified, source));
+    const asked = classified.some((c) => c.deprovision !== null);
+    return planUsers(input, classified, asked ? await this.decide(org, classified, source) : NO_DECISIONS);
   }
 
   /** Applies user changes of one organization. */
-  async users(
+  users(
     store: ScimStore,
     org: string,
     changes: readonly UserChange[],
     source: WriteSource,
   ): Promise<Applied<UserStep>> {
-    try {
-      const steps = await this.planUsers(store, org, changes, source);
-      const written = await this.writeUsers(store, org, steps);
-      const effects = steps.map((step, i) =>
-        written[i] ? userHookCalls(this.config.hooks, org, step, changes[i]!, source) : [],
-      );
-      return { steps, written, effects };
-    } catch (error) {
+    return this.applyUsers(store, org, changes, source).catch((error: unknown) => {
       // A driver's error may quote the rows it refused: whoever logs it must not repeat them.
       markSensitive(error, stringsOf(changes.map((c) => (c.type === 'user' ? c.user : c.userId))));
       throw error;
-    }
+    });
+  }
+
+  private async applyUsers(
+    store: ScimStore,
+    org: string,
+    changes: readonly UserChange[],
+    source: WriteSource,
+  ): Promise<Applied<UserStep>> {
+    const steps = await this.planUsers(store, org, changes, source);
+    const written = await this.writeUsers(store, org, steps);
+    const effects = steps.map((step, i) =>
+      written[i] ? userHookCalls(this.config.hooks, org, step, changes[i]!, source) : NO_EFFECTS,
+    );
+    return { steps, written, effects };
   }
 
   /** Plans group changes of one organization without writing anything. */
@@ -285,9 +295,11 @@ export class Applier {
     org: string,
     kind: 'user' | 'group' | 'directory',
     steps: readonly { advance: EntityAdvance | null }[],
-  ): Promise<Set<string>> {
-    const items = steps.flatMap((s) => (s.advance === null ? [] : [s.advance])).sort(byId);
-    if (items.length === 0) return new Set();
+  ): Promise<ReadonlySet<string>> {
+    const items: EntityAdvance[] = [];
+    for (const s of steps) if (s.advance !== null) items.push(s.advance);
+    if (items.length === 0) return NO_IDS;
+    if (items.length > 1) items.sort(byId);
     return new Set(
       await readInChunks(items, this.config.maxBatchSize, (chunk) => store.advanceEntities(org, kind, chunk)),
     );

@@ -10,29 +10,33 @@ export function chunks<T>(items: readonly T[], size: number): (readonly T[])[] {
 }
 
 /** Runs `write` once per chunk, one after the other. */
-export async function inChunks<T>(
+export function inChunks<T>(
   items: readonly T[],
   size: number,
   write: (chunk: readonly T[]) => Promise<unknown>,
-): Promise<void> {
-  if (items.length === 0) return;
-  if (items.length <= size) {
-    await write(items);
-    return;
-  }
-  for (const chunk of chunks(items, size)) await write(chunk);
+): Promise<unknown> {
+  if (items.length === 0) return DONE;
+  // One call, the common case, without a frame of its own around it.
+  if (items.length <= size) return write(items);
+  return (async () => {
+    for (const chunk of chunks(items, size)) await write(chunk);
+  })();
 }
 
+const DONE: Promise<void> = Promise.resolve();
+
 /** Runs `read` once per chunk and concatenates the answers. */
-export async function readInChunks<T, R>(
+export function readInChunks<T, R>(
   items: readonly T[],
   size: number,
   read: (chunk: readonly T[]) => Promise<readonly R[]>,
 ): Promise<R[]> {
-  if (items.length === 0) return [];
+  if (items.length === 0) return Promise.resolve([]);
   // The common case, one call: its answer as it comes (the store hands out arrays of its own).
-  if (items.length <= size) return (await read(items)) as R[];
-  const out: R[] = [];
-  for (const chunk of chunks(items, size)) out.push(...(await read(chunk)));
-  return out;
+  if (items.length <= size) return read(items) as Promise<R[]>;
+  return (async () => {
+    const out: R[] = [];
+    for (const chunk of chunks(items, size)) out.push(...(await read(chunk)));
+    return out;
+  })();
 }

@@ -6,23 +6,32 @@ import { unique } from './versions.js';
 
 /** The reads a plan needs, a constant number of store calls per batch. */
 
-export async function readStates(
+export function readStates(
   store: ScimStore,
   organizationId: string,
   kind: EntityKind,
   ids: readonly string[],
   maxBatchSize: number,
 ): Promise<Map<string, EntityState>> {
-  if (ids.length === 0) return new Map();
-  const states = await readInChunks(ids, maxBatchSize, (chunk) => store.getEntities(organizationId, kind, chunk));
-  return new Map(states.map((state) => [state.id, state]));
+  if (ids.length === 0) return Promise.resolve(new Map());
+  return readInChunks(ids, maxBatchSize, (chunk) => store.getEntities(organizationId, kind, chunk)).then(byEntityId);
+}
+
+function byEntityId(states: readonly EntityState[]): Map<string, EntityState> {
+  const map = new Map<string, EntityState>();
+  for (const state of states) map.set(state.id, state);
+  return map;
 }
 
 export interface UserFacts {
-  previous: Map<string, EntityState>;
+  previous: ReadonlyMap<string, EntityState>;
   groups: GroupFacts;
-  storedGroups: Map<string, string[]>;
+  storedGroups: ReadonlyMap<string, readonly string[]>;
 }
+
+const NO_NAMES: ReadonlyMap<string, string | null> = new Map();
+const NO_VERSIONS: ReadonlyMap<string, bigint> = new Map();
+const NO_GROUPS: ReadonlyMap<string, readonly string[]> = new Map();
 
 /**
  * Version records of the users, what the store knows of the groups they name (tombstones, live
@@ -36,28 +45,28 @@ export async function loadUserFacts(
   withRoles: boolean,
   maxBatchSize: number,
 ): Promise<UserFacts> {
-  const previous = await readStates(
-    store,
-    organizationId,
-    'user',
-    unique(changes.map((c) => (c.type === 'user' ? c.user.id : c.userId))),
-    maxBatchSize,
-  );
+  const ids = changes.map((c) => (c.type === 'user' ? c.user.id : c.userId));
+  const previous = await readStates(store, organizationId, 'user', ids.length === 1 ? ids : unique(ids), maxBatchSize);
   const named = new Set<string>();
   for (const c of changes)
     if (c.type === 'user' && c.user.groups !== undefined) for (const g of c.user.groups) named.add(g.id);
   const deleted = new Set<string>();
   const live = new Set<string>();
-  const versions = new Map<string, bigint>();
+  // Group versions and names matter only to a role mapping.
+  const versions = withRoles ? new Map<string, bigint>() : NO_VERSIONS;
   if (named.size > 0) {
-    for (const state of (await readStates(store, organizationId, 'group', [...named], maxBatchSize)).values()) {
+    const states = await readInChunks([...named], maxBatchSize, (chunk) =>
+      store.getEntities(organizationId, 'group', chunk),
+    );
+    for (const state of states) {
       (state.deleted ? deleted : live).add(state.id);
-      if (!state.deleted) versions.set(state.id, state.version);
+      if (withRoles && !state.deleted) (versions as Map<string, bigint>).set(state.id, state.version);
     }
   }
+  if (!withRoles) return { previous, groups: { deleted, live, names: NO_NAMES, versions }, storedGroups: NO_GROUPS };
   const storedGroups = new Map<string, string[]>();
   const names = new Map<string, string | null>();
-  if (withRoles) {
+  {
     const lacking = changes.flatMap((c) =>
       c.type === 'user' && c.user.groups === undefined && c.user.roles !== undefined ? [c.user.id] : [],
     );

@@ -37,6 +37,11 @@ export interface UserPlanInput {
   /** Stored group ids of users whose change names no groups (read only when a role mapping needs them). */
   storedGroups: ReadonlyMap<string, readonly string[]>;
   roles: RoleMapper | null;
+  /**
+   * Whether a stale change is compared with the stored content (a sync's report tells an unchanged user
+   * from one it skipped); a webhook's stale change needs no digest.
+   */
+  compareStale?: boolean;
 }
 
 /**
@@ -76,7 +81,11 @@ export interface ClassifiedUser {
   /** Upserts: whether the user is active after the change. */
   active: boolean;
   fingerprint: string | null;
-  /** The stored record already holds this content: nothing of the app's user changes. */
+  /**
+   * The stored record already holds this content. The change is still written (the read may be older
+   * than a concurrent writer's commit; writing the newest content again is always right), but it
+   * tells the app of no change.
+   */
   sameContent: boolean;
   /** Set when the deprovision policy must decide this change. */
   deprovision: DeprovisionReason | null;
@@ -108,16 +117,19 @@ export function classifyUsers(input: UserPlanInput): ClassifiedUser[] {
   const { changes, previous, groups } = input;
   // Of several changes to one user in a batch, only the newest can apply (the later one on a tie).
   const winner = new Map<string, number>();
-  changes.forEach((change, index) => {
-    const id = userIdOf(change);
-    const current = winner.get(id);
-    if (current === undefined || changes[current]!.version <= change.version) winner.set(id, index);
-  });
+  if (changes.length > 1) {
+    changes.forEach((change, index) => {
+      const id = userIdOf(change);
+      const current = winner.get(id);
+      if (current === undefined || changes[current]!.version <= change.version) winner.set(id, index);
+    });
+  }
   return changes.map((change, index) => {
     const userId = userIdOf(change);
     const prev = previous.get(userId);
     const live = prev !== undefined && !prev.deleted;
-    const newer = winner.get(userId) === index && isNewer(prev, change.version, change.eventId);
+    const newer =
+      (changes.length === 1 || winner.get(userId) === index) && isNewer(prev, change.version, change.eventId);
     const retry = newer && prev !== undefined && prev.version === change.version;
     if (change.type === 'user-removed') {
       return {
@@ -132,15 +144,19 @@ export function classifyUsers(input: UserPlanInput): ClassifiedUser[] {
         active: false,
         fingerprint: null,
         sameContent: false,
-        deprovision: newer && (live || retry) ? 'deleted' : null,
+        // Asked even when the read found no live user: a concurrent transaction may have created one
+        // after that read, and the removal must still reach it.
+        deprovision: newer ? 'deleted' : null,
       };
     }
     const effective = withoutDeletedGroups(change.user, groups.deleted);
     const active = effective.active ?? (live ? prev.active : true);
-    const fingerprint = userFingerprint(effective, active);
+    const compared = newer || (input.compareStale === true && live && prev.version !== change.version);
+    const fingerprint = compared ? userFingerprint(effective, active) : null;
     // Not for a retry of the same event: its first attempt may have written the version record and
     // failed before the user, and the retry must write the user.
-    const sameContent = live && !retry && prev.fingerprint === fingerprint;
+    const sameContent =
+      fingerprint !== null && live && !retry && prev.fingerprint === fingerprint && prev.active === active;
     return {
       index,
       userId,
@@ -153,7 +169,7 @@ export function classifyUsers(input: UserPlanInput): ClassifiedUser[] {
       active,
       fingerprint,
       sameContent,
-      deprovision: newer && !sameContent && !active ? 'deactivated' : null,
+      deprovision: newer && !active ? 'deactivated' : null,
     };
   });
 }
@@ -166,10 +182,12 @@ export function planUsers(
 ): UserStep[] {
   return classified.map((c) => {
     if (!c.newer) {
-      const upToDate =
+      const stale = step(c, 'stale', null);
+      stale.upToDate =
         c.previous !== undefined &&
-        (c.previous.version === c.change.version || (c.live && c.previous.fingerprint === c.fingerprint));
-      return { ...step(c, 'stale', null), upToDate };
+        (c.previous.version === c.change.version ||
+          (c.live && c.fingerprint !== null && c.previous.fingerprint === c.fingerprint));
+      return stale;
     }
     if (c.change.type === 'user-removed') return planRemoval(c, decision(c, decisions));
     return planUpsert(input, c, c.deprovision === null ? null : decision(c, decisions));
@@ -190,7 +208,7 @@ function step(c: ClassifiedUser, action: UserAction, advance: EntityAdvance | nu
     action,
     advance,
     groups: undefined,
-    newGroups: [],
+    newGroups: NO_REFS,
     write: undefined,
     deactivate: false,
     remove: false,
@@ -198,6 +216,13 @@ function step(c: ClassifiedUser, action: UserAction, advance: EntityAdvance | nu
     upToDate: false,
   };
 }
+
+const HOOK_UPDATED: UserHook = { kind: 'updated' };
+const HOOK_CREATED: UserHook = { kind: 'provisioned', change: 'created' };
+const HOOK_REACTIVATED: UserHook = { kind: 'provisioned', change: 'reactivated' };
+
+// Steps are built as one literal (`step`) and then filled in: every step keeps one shape, and no spread
+// copies it on the way (this runs for every user of every change).
 
 function planRemoval(c: ClassifiedUser, action: DeprovisionAction | null): UserStep {
   const prev = c.previous;
@@ -211,24 +236,23 @@ function planRemoval(c: ClassifiedUser, action: DeprovisionAction | null): UserS
     directoryRoles: null,
     eventId: c.change.eventId,
   };
-  // Never seen, or already deleted: only the tombstone moves.
-  if (action === null) return { ...step(c, 'unchanged', advance), groups: [] };
-  if (action === 'keep') return { ...step(c, 'keep', advance), groups: [] };
-  if (action === 'delete') {
-    return {
-      ...step(c, 'delete', advance),
-      groups: [],
-      remove: true,
-      hook: c.live ? { kind: 'deprovisioned', action: 'delete', reason: 'deleted' } : null,
-    };
+  let planned: UserStep;
+  if (action === 'keep') {
+    planned = step(c, 'keep', advance);
+  } else if (action === 'delete') {
+    // The app's user is deactivated or deleted even when the read found none: it may have been written
+    // by a transaction that committed after that read (both are harmless when there is no user). The
+    // hook tells only of an access the read saw.
+    planned = step(c, c.live ? 'delete' : 'unchanged', advance);
+    planned.remove = true;
+    if (c.live) planned.hook = { kind: 'deprovisioned', action: 'delete', reason: 'deleted' };
+  } else {
+    planned = step(c, wasActive ? 'deactivate' : 'unchanged', advance);
+    planned.deactivate = true;
+    if (wasActive) planned.hook = { kind: 'deprovisioned', action: 'deactivate', reason: 'deleted' };
   }
-  if (!wasActive) return { ...step(c, 'unchanged', advance), groups: [], deactivate: c.retry };
-  return {
-    ...step(c, 'deactivate', advance),
-    groups: [],
-    deactivate: true,
-    hook: { kind: 'deprovisioned', action: 'deactivate', reason: 'deleted' },
-  };
+  planned.groups = [];
+  return planned;
 }
 
 function planUpsert(input: UserPlanInput, c: ClassifiedUser, action: DeprovisionAction | null): UserStep {
@@ -244,45 +268,52 @@ function planUpsert(input: UserPlanInput, c: ClassifiedUser, action: Deprovision
     directoryRoles,
     eventId: c.change.eventId,
   };
-  if (c.sameContent) return step(c, 'unchanged', { ...advance, active: prev!.active });
   const wasActive = c.live && prev!.active;
   if (action === 'keep') {
-    return {
-      ...step(c, 'keep', { ...advance, active: c.live ? prev!.active : false }),
-      groups: user.groups,
-      newGroups: newGroupsOf(input, user),
-    };
+    advance.active = c.live ? prev!.active : false;
+    const planned = step(c, 'keep', advance);
+    planned.groups = user.groups;
+    planned.newGroups = newGroupsOf(input, user);
+    return planned;
   }
   if (action === 'delete') {
-    return {
-      ...step(c, 'delete', { ...advance, deleted: true }),
-      groups: [],
-      remove: true,
-      hook: c.live ? { kind: 'deprovisioned', action: 'delete', reason: 'deactivated' } : null,
-    };
+    advance.deleted = true;
+    const planned = step(c, 'delete', advance);
+    planned.groups = [];
+    planned.remove = true;
+    if (c.live) planned.hook = { kind: 'deprovisioned', action: 'delete', reason: 'deactivated' };
+    return planned;
   }
-  const write = toUserWrite(user, c.active, c.change.version, rolesOf(input, user, directoryRoles, c.change.version));
-  const base: UserStep = {
-    ...step(c, 'update', advance),
-    groups: user.groups,
-    newGroups: newGroupsOf(input, user),
-    write,
-  };
+  const planned = step(c, 'update', advance);
+  planned.groups = user.groups;
+  planned.newGroups = newGroupsOf(input, user);
+  planned.write = toUserWrite(user, c.active, c.change.version, rolesOf(input, user, directoryRoles, c.change.version));
   if (!c.active) {
     // action === 'deactivate': the row is written, inactive.
     if (wasActive) {
-      return {
-        ...base,
-        action: 'deactivate',
-        hook: { kind: 'deprovisioned', action: 'deactivate', reason: 'deactivated' },
-      };
+      planned.action = 'deactivate';
+      planned.hook = { kind: 'deprovisioned', action: 'deactivate', reason: 'deactivated' };
+    } else if (c.live) {
+      planned.hook = HOOK_UPDATED;
+    } else {
+      // Never had access: the row is written inactive, and no hook tells of a change of access.
+      planned.action = 'create';
     }
-    // Never had access: the row is written (or updated) inactive, and no hook tells of a change of access.
-    return c.live ? { ...base, hook: { kind: 'updated' } } : { ...base, action: 'create' };
+  } else if (wasActive) {
+    planned.hook = HOOK_UPDATED;
+  } else if (prev === undefined) {
+    planned.action = 'create';
+    planned.hook = HOOK_CREATED;
+  } else {
+    planned.action = 'reactivate';
+    planned.hook = HOOK_REACTIVATED;
   }
-  if (wasActive) return { ...base, hook: { kind: 'updated' } };
-  if (prev === undefined) return { ...base, action: 'create', hook: { kind: 'provisioned', change: 'created' } };
-  return { ...base, action: 'reactivate', hook: { kind: 'provisioned', change: 'reactivated' } };
+  // The same content again: written all the same (see `sameContent`), but nothing to tell the app.
+  if (c.sameContent && planned.action === 'update') {
+    planned.action = 'unchanged';
+    planned.hook = null;
+  }
+  return planned;
 }
 
 /**
@@ -313,8 +344,11 @@ function nameOf(facts: GroupFacts, ref: DirectoryGroupRef, version: bigint): str
   return facts.names.get(ref.id) ?? ref.displayName ?? null;
 }
 
+const NO_REFS: DirectoryGroupRef[] = [];
+
 function newGroupsOf(input: UserPlanInput, user: DirectoryUser): DirectoryGroupRef[] {
-  return user.groups === undefined ? [] : user.groups.filter((g) => !input.groups.live.has(g.id));
+  if (user.groups === undefined || user.groups.length === 0) return NO_REFS;
+  return user.groups.filter((g) => !input.groups.live.has(g.id));
 }
 
 /** The user without the groups deleted since; the same object when there are none. */

@@ -170,14 +170,12 @@ export class Dispatcher {
   }
 
   /** Runs `attempt` again after a transaction conflict; an error that is not a `ScimError` becomes a STORAGE_FAILURE. */
-  private async withRetries<T>(event: DirectoryEvent, attempt: () => Promise<T>): Promise<T> {
+  private withRetries<T>(event: DirectoryEvent, attempt: () => Promise<T>): Promise<T> {
     const { conflictRetries, logger } = this.config;
-    try {
-      return await retryOnConflict(attempt, {
-        retries: conflictRetries,
-        onRetry: (n) => logger.debug('transaction conflict, retrying', { eventId: event.id, attempt: n }),
-      });
-    } catch (error) {
+    return retryOnConflict(attempt, {
+      retries: conflictRetries,
+      onRetry: (n) => logger.debug('transaction conflict, retrying', { eventId: event.id, attempt: n }),
+    }).catch((error: unknown) => {
       throw isScimError(error)
         ? error
         : new ScimError('STORAGE_FAILURE', `Could not apply event ${event.id}`, {
@@ -185,7 +183,7 @@ export class Dispatcher {
             status: 500,
             retryable: true,
           });
-    }
+    });
   }
 
   private commitAlone(item: Item): Promise<{ outcome: ApplyOutcome; effects: Effect[] }> {
@@ -222,6 +220,7 @@ export class Dispatcher {
     batch: readonly Item[],
     effects: Effect[][],
   ): Promise<ApplyOutcome[]> {
+    if (batch.length === 1) return [await this.applyOneInTransaction(store, batch[0]!, effects[0]!)];
     const { maxBatchSize } = this.config.adapter.capabilities;
     const outcomes: ApplyOutcome[] = batch.map(() => 'duplicate');
     const first = new Map<string, number>();
@@ -243,6 +242,19 @@ export class Dispatcher {
       store.finishEvents(chunk.map((i) => ({ id: batch[i]!.event.id, status: outcomes[i] as ChangeOutcome }))),
     );
     return outcomes;
+  }
+
+  /** One event alone, the common case of a quiet app: the same steps as a batch of one, without its bookkeeping. */
+  private async applyOneInTransaction(store: ScimStore, item: Item, effects: Effect[]): Promise<ApplyOutcome> {
+    const claimed = await store.claimEvents([this.inboxRecord(item.event, item.type, 'applied')]);
+    if (claimed.length === 0) return 'duplicate';
+    const outcome = await new EventRun(store, this.config.applier, this.config.logger).applyAlone({
+      event: item.event,
+      change: item.change,
+      effects,
+    });
+    if (outcome !== 'applied') await store.finishEvents([{ id: item.event.id, status: outcome }]);
+    return outcome;
   }
 
   /**

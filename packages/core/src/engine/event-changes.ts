@@ -8,22 +8,26 @@ export type EventChange =
   | { kind: 'directory'; change: DirectoryChange }
   | { kind: 'unknown'; event: UnknownDirectoryEvent };
 
+/** Each change is built as one literal (no spread): the hot path of every webhook stays on V8's fast shapes. */
 export function eventChange(event: DirectoryEvent): EventChange {
-  const base = { version: event.version, eventId: event.id, event };
+  const { version, id: eventId } = event;
   switch (event.type) {
     case 'organization.directory.user_created':
     case 'organization.directory.user_updated':
-      return { kind: 'user', change: { type: 'user', user: event.data, ...base } };
+      return { kind: 'user', change: { type: 'user', user: event.data, version, eventId, event } };
     case 'organization.directory.user_deleted':
-      return { kind: 'user', change: { type: 'user-removed', userId: event.data.id, ...base } };
+      return { kind: 'user', change: { type: 'user-removed', userId: event.data.id, version, eventId, event } };
     case 'organization.directory.group_created':
     case 'organization.directory.group_updated':
-      return { kind: 'group', change: { type: 'group', group: event.data, ...base } };
+      return { kind: 'group', change: { type: 'group', group: event.data, version, eventId, event } };
     case 'organization.directory.group_deleted':
-      return { kind: 'group', change: { type: 'group-removed', groupId: event.data.id, group: event.data, ...base } };
+      return {
+        kind: 'group',
+        change: { type: 'group-removed', groupId: event.data.id, group: event.data, version, eventId, event },
+      };
     case 'organization.directory_enabled':
     case 'organization.directory_disabled':
-      return { kind: 'directory', change: { type: 'directory', directory: event.data, ...base } };
+      return { kind: 'directory', change: { type: 'directory', directory: event.data, version, eventId, event } };
     case 'unknown':
       return { kind: 'unknown', event };
   }

@@ -30,6 +30,7 @@ export class EventRun {
   ) {}
 
   async apply(items: readonly RunItem[]): Promise<ChangeOutcome[]> {
+    if (items.length === 1) return [await this.applyAlone(items[0]!)];
     const outcomes: ChangeOutcome[] = items.map(() => 'stale');
     const pending: { index: number; change: UserChange }[] = [];
     const usersInRun = new Set<string>();
@@ -66,6 +67,14 @@ export class EventRun {
     }
     await flush();
     return outcomes;
+  }
+
+  /** One event on its own. */
+  async applyAlone({ event, change, effects }: RunItem): Promise<ChangeOutcome> {
+    if (change.kind !== 'user') return this.applyOne(change, effects);
+    const applied = await this.applier.users(this.store, event.organizationId, [change.change], 'webhook');
+    for (const effect of applied.effects[0]!) effects.push(effect);
+    return applied.written[0] ? 'applied' : 'stale';
   }
 
   private commutes(change: EventChange, groupsNamedInRun: ReadonlySet<string>): boolean {
