@@ -11,9 +11,8 @@
  * Run: pnpm --filter @scim/bench sync-profile  (after pnpm build; needs PostgreSQL, TEST_POSTGRES_URL)
  * BENCH_PROFILE_ADAPTER=drizzle|prisma|memory, BENCH_PROFILE_USERS (50000), BENCH_SYNC_CONCURRENCY.
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { ScalekitClient } from '@scalekit-sdk/node';
 import { drizzleAdapter } from '@scim/adapter-drizzle';
@@ -22,8 +21,11 @@ import { createScimEngine, memoryAdapter, type ScimAdapter, silentLogger } from 
 import type { ScimStore } from '@scim/core/adapter';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import { runNs } from './cpu-meter.js';
 import { BASE_URL, createDrizzleDatabase, createPrismaDatabase } from './databases.js';
+import { appUserMapping } from './drizzle-app.js';
 import * as schema from './drizzle-schema.js';
+import { startSimulatorProcess } from './simulator-process.js';
 
 const USERS = Number(process.env.BENCH_PROFILE_USERS ?? 50_000);
 const ADAPTER = process.env.BENCH_PROFILE_ADAPTER ?? 'drizzle';
@@ -35,34 +37,13 @@ const here = new URL('.', import.meta.url);
 
 if (!['drizzle', 'prisma', 'memory'].includes(ADAPTER)) throw new Error(`unknown adapter ${ADAPTER}`);
 
-/** Nanoseconds a process has run (/proc/<pid>/schedstat), or 0 where there is no /proc. */
-function runNs(pid: number): number {
-  const file = `/proc/${pid}/schedstat`;
-  return existsSync(file) ? Number(readFileSync(file, 'utf8').split(' ')[0]) : 0;
-}
-
 /** The adapter under test, and the database its backends serve (undefined for the memory adapter). */
 async function adapterUnderTest(): Promise<{ adapter: ScimAdapter; database?: string; close(): Promise<void> }> {
   if (ADAPTER === 'memory') return { adapter: memoryAdapter(), close: async () => {} };
   if (ADAPTER === 'drizzle') {
     const database = 'scim_bench_profile';
     const pool = new pg.Pool({ connectionString: await createDrizzleDatabase(database), max: POOL });
-    const adapter = drizzleAdapter(drizzle(pool, { schema }), {
-      users: {
-        model: schema.appUsers,
-        organizationId: 'scimOrganizationId',
-        userId: 'scimUserId',
-        fields: (user) => ({
-          email: user.email,
-          givenName: user.givenName,
-          familyName: user.familyName,
-          displayName: user.displayName,
-          username: user.username,
-        }),
-        active: 'isActive',
-        roles: 'roles',
-      },
-    });
+    const adapter = drizzleAdapter(drizzle(pool, { schema }), { users: appUserMapping });
     return { adapter, database, close: () => pool.end() };
   }
   const database = 'scim_bench_profile_prisma';
@@ -87,32 +68,9 @@ async function adapterUnderTest(): Promise<{ adapter: ScimAdapter; database?: st
   return { adapter, database, close: () => prisma.$disconnect() };
 }
 
-function message<T>(child: ChildProcess, predicate: (m: Record<string, unknown>) => boolean): Promise<T> {
-  return new Promise((resolve) => {
-    const onMessage = (m: Record<string, unknown>) => {
-      if (!predicate(m)) return;
-      child.off('message', onMessage);
-      resolve(m as T);
-    };
-    child.on('message', onMessage);
-  });
-}
-
 const target = await adapterUnderTest();
-const simulator = fork(new URL('./sync-simulator.ts', here), [], {
-  execArgv: ['--import', 'tsx'],
-  env: { ...process.env, NO_PROXY: '127.0.0.1,localhost' },
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-});
-process.once('exit', () => simulator.kill());
-await message(simulator, (m) => 'ready' in m);
-simulator.send({ cmd: 'seed', users: USERS });
-const seeded = await message<{
-  url: string;
-  credentials: { clientId: string; clientSecret: string };
-  organizationId: string;
-  directoryId: string;
-}>(simulator, (m) => 'url' in m);
+const simulator = await startSimulatorProcess(USERS);
+const { seeded } = simulator;
 const client = new ScalekitClient(seeded.url, seeded.credentials.clientId, seeded.credentials.clientSecret);
 
 // Warm-up: one full listing (the simulator stands in for Scalekit, whose warm-up is not the sync's cost), and
@@ -189,14 +147,14 @@ if (profiler !== undefined) {
   await post('Profiler.enable');
   await post('Profiler.start');
 }
-const simulatorNs = runNs(simulator.pid!);
+const simulatorNs = runNs(simulator.child.pid!);
 const backendStart = backendNs();
 const cpuStart = process.cpuUsage();
 const started = performance.now();
 const report = await engine.sync({ organizationId: seeded.organizationId, directoryId: seeded.directoryId });
 const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuStart);
-const simulatorSeconds = (runNs(simulator.pid!) - simulatorNs) / 1e9;
+const simulatorSeconds = (runNs(simulator.child.pid!) - simulatorNs) / 1e9;
 const backendSeconds = (backendNs() - backendStart) / 1e9;
 if (profiler !== undefined) {
   const { profile } = (await post('Profiler.stop')) as { profile: unknown };
@@ -239,6 +197,5 @@ writeFileSync(
     2,
   )}\n`,
 );
-simulator.send({ cmd: 'close' });
-await new Promise((resolve) => simulator.once('exit', resolve));
+await simulator.close();
 await target.close();

@@ -1,6 +1,7 @@
 /**
- * The simulator in a process of its own for the sync benchmark, driven over IPC by sync.ts:
- * `seed` builds a directory, `change` updates that many users, `close` ends the process.
+ * The simulator in a process of its own for the sync benchmarks, driven over IPC: `seed` builds a directory,
+ * `change` updates that many users, `latency` sets the Directory API's latency per call (answers `{ latencyMs }`),
+ * `stats` answers the API's counters, `close` ends the process.
  */
 import { startSimulator } from '@scim/simulator';
 
@@ -8,7 +9,7 @@ const sim = await startSimulator({ seed: 2026 });
 let userIds: string[] = [];
 let changed = 0;
 
-process.on('message', (message: { cmd: string; users?: number; count?: number }) => {
+process.on('message', (message: { cmd: string; users?: number; count?: number; ms?: number }) => {
   if (message.cmd === 'seed') {
     // A directory that has existed for a week, as a customer's would: its users' updatedAt lie in the past.
     const seeded = sim.state.seed({
@@ -30,6 +31,11 @@ process.on('message', (message: { cmd: string; users?: number; count?: number })
       sim.state.updateUser(id, { familyName: `Changed${changed}` });
     }
     process.send?.({ changed: count });
+  } else if (message.cmd === 'latency') {
+    sim.api.setFaults({ latencyMs: message.ms ?? 0 });
+    process.send?.({ latencyMs: sim.api.faults.latencyMs });
+  } else if (message.cmd === 'stats') {
+    process.send?.({ stats: sim.api.stats() });
   } else if (message.cmd === 'close') {
     void sim.close().then(() => process.exit(0));
   }

@@ -10,6 +10,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { next, type Seeded } from './simulator-process.js';
 
 const SIZES = (process.env.BENCH_SYNC_SIZES ?? '10000,100000').split(',').map(Number);
 const here = new URL('.', import.meta.url);
@@ -36,26 +37,6 @@ function start(script: string): ChildProcess {
   });
 }
 
-function next<T>(child: ChildProcess, predicate: (message: Record<string, unknown>) => boolean): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: Record<string, unknown>) => {
-      if (!predicate(message)) return;
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      resolve(message as T);
-    };
-    const onExit = (code: number | null) => reject(new Error(`${child.spawnfile} exited with ${code}`));
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
-}
-
-interface Seeded {
-  url: string;
-  credentials: { clientId: string; clientSecret: string };
-  organizationId: string;
-  directoryId: string;
-}
 interface Figures {
   listed: number;
   seconds: number;

@@ -20,6 +20,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import express from 'express';
 import Fastify from 'fastify';
 import pg from 'pg';
+import { appUserMapping } from '../drizzle-app.js';
 import * as schema from '../drizzle-schema.js';
 
 const target = process.argv[2];
@@ -50,22 +51,7 @@ function eventBatching(option: string | undefined): false | { concurrency: numbe
 function engine(): ScimEngine {
   const db = drizzle(pool, { schema });
   return createScimEngine({
-    adapter: drizzleAdapter(db, {
-      users: {
-        model: schema.appUsers,
-        organizationId: 'scimOrganizationId',
-        userId: 'scimUserId',
-        fields: (user) => ({
-          email: user.email,
-          givenName: user.givenName,
-          familyName: user.familyName,
-          displayName: user.displayName,
-          username: user.username,
-        }),
-        active: 'isActive',
-        roles: 'roles',
-      },
-    }),
+    adapter: drizzleAdapter(db, { users: appUserMapping }),
     webhookSecret: secret,
     eventBatching: eventBatching(process.env.BENCH_INGEST_BATCHING),
     logger: silentLogger,

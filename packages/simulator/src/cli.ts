@@ -20,6 +20,8 @@ Options:
   --seed-events          also deliver the events of the generated directory
   --churn <n>            make n random directory changes a second (default 0)
   --time-scale <x>       multiply webhook retry delays (default 1)
+  --api-latency <ms>     delay every API request (gRPC call or token request) by this
+                         many ms, each on its own: a far-away Scalekit (default 0)
   --client-id <id>       use this client id instead of a generated one
   --client-secret <s>    use this client secret instead of a generated one
   --webhook-secret <s>   use this whsec_ secret instead of a generated one
@@ -63,12 +65,14 @@ async function main(): Promise<void> {
   const seed = seedText === undefined ? undefined : /^\d+$/.test(seedText) ? Number(seedText) : seedText;
   const users = integer(values.users, 'users', 100);
   const churn = number(values.churn, 'churn', 0);
+  const latencyMs = number(values['api-latency'], 'api-latency', 0);
 
   const sim = await startSimulator({
     port: integer(values.port, 'port', 8787),
     host: values.host ?? '127.0.0.1',
     ...(seed === undefined ? {} : { seed }),
     timeScale: number(values['time-scale'], 'time-scale', 1),
+    faults: { api: { latencyMs } },
     credentials: {
       ...(values['client-id'] === undefined ? {} : { clientId: values['client-id'] }),
       ...(values['client-secret'] === undefined ? {} : { clientSecret: values['client-secret'] }),
@@ -100,6 +104,7 @@ async function main(): Promise<void> {
     );
   }
   for (const url of urls) out.write(`# webhooks to ${url}\n`);
+  if (latencyMs > 0) out.write(`# every API request answered ${latencyMs} ms late\n`);
   for (const [name, value] of Object.entries(sim.env())) out.write(`${name}=${value}\n`);
 
   let churnTimer: NodeJS.Timeout | undefined;
@@ -140,6 +145,7 @@ function parse() {
       'seed-events': { type: 'boolean' },
       churn: { type: 'string' },
       'time-scale': { type: 'string' },
+      'api-latency': { type: 'string' },
       'client-id': { type: 'string' },
       'client-secret': { type: 'string' },
       'webhook-secret': { type: 'string' },

@@ -193,7 +193,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     rpc(req, res);
   };
 
-  const server = await startLoopbackServer({ host: options.host ?? '127.0.0.1', port: options.port ?? 0, handler });
+  const server = await startLoopbackServer({
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    handler: api.latency.wrap(handler),
+  });
   environmentUrl = server.url;
 
   let closing: Promise<void> | undefined;
@@ -217,6 +221,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       closing ??= (async () => {
         webhooks.close();
         await server.close();
+        // After the close, which destroyed every connection: requests still waiting would find them gone.
+        api.latency.cancelAll();
       })();
       return closing;
     },

@@ -1,5 +1,8 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import type net from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { ScalekitClient } from '@scalekit-sdk/node';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../src/index.js';
 
@@ -81,3 +84,38 @@ export async function listAllUsers(
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface RunningCli {
+  child: ChildProcess;
+  /** The SCALEKIT_* variables it printed, in order. */
+  env: Record<string, string>;
+  /** Its `# ...` lines. */
+  comments: string[];
+  organizationId: string;
+  directoryId: string;
+  /** What it wrote to stderr so far. */
+  stderr(): string;
+}
+
+/** `scim-simulator` from source, in a process of its own, once it has printed its environment. */
+export async function startCli(args: string[]): Promise<RunningCli> {
+  const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const env: Record<string, string> = {};
+  const comments: string[] = [];
+  for await (const line of createInterface({ input: child.stdout! })) {
+    if (line.startsWith('#')) comments.push(line);
+    else {
+      const eq = line.indexOf('=');
+      env[line.slice(0, eq)] = line.slice(eq + 1);
+    }
+    if ('SCALEKIT_WEBHOOK_SECRET' in env) break;
+  }
+  const [, organizationId = '', directoryId = ''] =
+    /organization (org_\d+) .*directory (dir_\d+)/.exec(comments.join('\n')) ?? [];
+  return { child, env, comments, organizationId, directoryId, stderr: () => stderr };
+}

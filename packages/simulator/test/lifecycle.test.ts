@@ -1,13 +1,10 @@
 /**
  * Starting and stopping: close() leaves nothing running, and the CLI prints its environment and stops on a signal.
  */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { startSimulator } from '../src/index.js';
-import { clientOf, listAllUsers, receiver, sleep } from './helpers.js';
+import { clientOf, listAllUsers, receiver, sleep, startCli } from './helpers.js';
 
 /** Counts of active handle kinds; timers of the test runner itself come and go, so they are compared too. */
 function resources(): Map<string, number> {
@@ -55,20 +52,7 @@ describe('close()', () => {
 
 describe('the scim-simulator CLI', () => {
   it('prints the SCALEKIT_* variables, serves the SDK, and stops cleanly on SIGTERM', async () => {
-    const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', '--seed', '9', '--users', '45'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const env: Record<string, string> = {};
-    const comments: string[] = [];
-    for await (const line of createInterface({ input: child.stdout })) {
-      if (line.startsWith('#')) comments.push(line);
-      else {
-        const eq = line.indexOf('=');
-        env[line.slice(0, eq)] = line.slice(eq + 1);
-      }
-      if ('SCALEKIT_WEBHOOK_SECRET' in env) break;
-    }
+    const { child, env, organizationId, directoryId } = await startCli(['--port', '0', '--seed', '9', '--users', '45']);
     expect(Object.keys(env)).toEqual([
       'SCALEKIT_ENVIRONMENT_URL',
       'SCALEKIT_CLIENT_ID',
@@ -77,7 +61,6 @@ describe('the scim-simulator CLI', () => {
     ]);
     expect(env.SCALEKIT_ENVIRONMENT_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(env.SCALEKIT_WEBHOOK_SECRET).toMatch(/^whsec_/);
-    const [, org, dir] = /organization (org_\d+) .*directory (dir_\d+)/.exec(comments.join('\n'))!;
 
     const { ScalekitClient } = await import('@scalekit-sdk/node');
     const client = new ScalekitClient(
@@ -85,7 +68,7 @@ describe('the scim-simulator CLI', () => {
       env.SCALEKIT_CLIENT_ID!,
       env.SCALEKIT_CLIENT_SECRET!,
     );
-    expect((await listAllUsers(client, org!, dir!)).users).toHaveLength(45);
+    expect((await listAllUsers(client, organizationId, directoryId)).users).toHaveLength(45);
 
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');

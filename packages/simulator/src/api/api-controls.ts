@@ -15,7 +15,11 @@ export interface ApiFaults {
   rateLimit: RateLimit | null;
   /** Share of calls (0..1) answered Unavailable. Default 0. */
   unavailableRate: number;
-  /** Added to every Directory API answer, in ms. Default 0. */
+  /**
+   * A network round trip, in ms: every request (Directory API calls, rejected ones too, and the token
+   * endpoint) waits this long before it is handled, each on its own timer. Read as each request arrives.
+   * Default 0.
+   */
   latencyMs: number;
 }
 
@@ -31,6 +35,8 @@ export interface ApiStats {
   rateLimited: number;
   /** Calls answered with an injected fault (rate or `failNext`). */
   injectedFaults: number;
+  /** Requests received and still waiting out `latencyMs` now: the round trips in flight. */
+  waitingOutLatency: number;
 }
 
 /** Controls of the Directory API and its token endpoint. */

@@ -10,6 +10,7 @@ import {
   type FaultCode,
   type RateLimit,
 } from './api-controls.js';
+import { createLatency, type Latency } from './latency.js';
 import { TokenStore } from './tokens.js';
 
 const FAULT_CODES: Record<FaultCode, Code> = {
@@ -52,6 +53,8 @@ function checkFaults(faults: Partial<ApiFaults>): void {
 /** Authentication, fault injection and counters shared by the token endpoint and the Directory API. */
 export class ApiRuntime implements ApiControls {
   readonly tokens = new TokenStore();
+  /** Delays every request to the API's port by `latencyMs`, read as each request arrives. */
+  readonly latency: Latency = createLatency(() => this.#faults.latencyMs);
   #faults: ApiFaults;
   #failNext: { count: number; code: Code } = { count: 0, code: Code.Unavailable };
   #window = { start: 0, count: 0 };
@@ -66,6 +69,7 @@ export class ApiRuntime implements ApiControls {
     unauthenticated: 0,
     rateLimited: 0,
     injectedFaults: 0,
+    waitingOutLatency: 0,
   };
 
   constructor(options: { clientId: string; clientSecret: string; random: Random; faults?: Partial<ApiFaults> }) {
@@ -105,7 +109,11 @@ export class ApiRuntime implements ApiControls {
   }
 
   stats(): ApiStats {
-    return { ...this.#stats, callsByMethod: { ...this.#stats.callsByMethod } };
+    return {
+      ...this.#stats,
+      callsByMethod: { ...this.#stats.callsByMethod },
+      waitingOutLatency: this.latency.pending,
+    };
   }
 
   /** Client credentials check of the token endpoint, in constant time. */
@@ -122,10 +130,6 @@ export class ApiRuntime implements ApiControls {
 
   refuseToken(): void {
     this.#stats.tokenRequestsRefused++;
-  }
-
-  get latencyMs(): number {
-    return this.#faults.latencyMs;
   }
 
   /**

@@ -41,10 +41,6 @@ function notFound(message: string): ConnectError {
   return new ConnectError(message, Code.NotFound);
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 export interface DirectoryApi {
   /** The DirectoryService RPCs `@scalekit-sdk/node`'s `directory` client calls; the others answer Unimplemented. */
   routes: (router: ConnectRouter) => void;
@@ -57,11 +53,7 @@ export function createDirectoryApi(context: ServiceContext): DirectoryApi {
   // totalSize of a filtered listing costs a scan; it is cached per directory revision and filter.
   const counts = new Map<string, number>();
 
-  const admit = async (method: string, authorization: string | null): Promise<void> => {
-    api.admit(method, authorization);
-    if (api.latencyMs > 0) await sleep(api.latencyMs);
-  };
-  const admitContext = (ctx: HandlerContext) => admit(ctx.method.localName, ctx.requestHeader.get('authorization'));
+  const admitContext = (ctx: HandlerContext) => api.admit(ctx.method.localName, ctx.requestHeader.get('authorization'));
 
   const organization = (id: string): OrganizationRecord => {
     if (!id) throw invalid('organization_id is required');
@@ -114,7 +106,7 @@ export function createDirectoryApi(context: ServiceContext): DirectoryApi {
     request: ListDirectoryUsersRequest,
     authorization: string | null,
   ): Promise<ListDirectoryUsersResponse> => {
-    await admit('listDirectoryUsers', authorization);
+    api.admit('listDirectoryUsers', authorization);
     const found = directory(request.organizationId, request.directoryId);
     const size = pageSize(request.pageSize, MAX_USER_PAGE_SIZE);
     const position = cursor(request.pageToken, 'users', found.id);
@@ -151,7 +143,7 @@ export function createDirectoryApi(context: ServiceContext): DirectoryApi {
   const routes = (router: ConnectRouter): void => {
     router.service(DirectoryService, {
       async listDirectories(request, ctx) {
-        await admitContext(ctx);
+        admitContext(ctx);
         const org = organization(request.organizationId);
         const url = context.environmentUrl();
         return create(ListDirectoriesResponseSchema, {
@@ -160,19 +152,19 @@ export function createDirectoryApi(context: ServiceContext): DirectoryApi {
       },
 
       async getDirectory(request, ctx) {
-        await admitContext(ctx);
+        admitContext(ctx);
         const found = directory(request.organizationId, request.id);
         return create(GetDirectoryResponseSchema, { directory: directoryMessage(found, context.environmentUrl()) });
       },
 
       async enableDirectory(request, ctx) {
-        await admitContext(ctx);
+        admitContext(ctx);
         const found = directory(request.organizationId, request.id);
         return create(ToggleDirectoryResponseSchema, { enabled: state.setDirectoryEnabled(found, true).enabled });
       },
 
       async disableDirectory(request, ctx) {
-        await admitContext(ctx);
+        admitContext(ctx);
         const found = directory(request.organizationId, request.id);
         return create(ToggleDirectoryResponseSchema, { enabled: state.setDirectoryEnabled(found, false).enabled });
       },
@@ -180,7 +172,7 @@ export function createDirectoryApi(context: ServiceContext): DirectoryApi {
       listDirectoryUsers: (request, ctx) => listUsers(request, ctx.requestHeader.get('authorization')),
 
       async listDirectoryGroups(request, ctx) {
-        await admitContext(ctx);
+        admitContext(ctx);
         const found = directory(request.organizationId, request.directoryId);
         const size = pageSize(request.pageSize, MAX_GROUP_PAGE_SIZE);
         const position = cursor(request.pageToken, 'groups', found.id);
