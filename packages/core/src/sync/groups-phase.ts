@@ -16,7 +16,7 @@ function groupPages(scope: SyncScope, updatedAfter: string | undefined) {
         ...(updatedAfter === undefined ? {} : { updatedAfter }),
       }),
     );
-    return { items: answer.groups, next: answer.nextPageToken };
+    return { items: () => answer.groups, next: answer.nextPageToken };
   }, scope.readAheadPages(ctx.settings.groupPageSize));
 }
 

@@ -1,13 +1,15 @@
 export interface Page<T> {
-  items: T[];
+  /** The page's items, converted only once the next page has been asked for. */
+  items: () => T[];
   next: string;
 }
 
 /**
  * Pages of a listing, read ahead: a background loop keeps fetching (the next page token comes only
  * with each answer, so pages arrive one at a time) while the caller applies earlier ones, up to
- * `limit` pages held at once, which bounds memory. A failed fetch surfaces, after the pages read
- * before it, as the error of the iteration.
+ * `limit` pages held at once, which bounds memory. The next page is asked for as soon as an answer
+ * names it, before this one's items are converted: against a far-away API the round trip then hides
+ * the conversion. A failed fetch surfaces, after the pages read before it, as the error of the iteration.
  */
 export async function* readAhead<T>(fetch: (token: string) => Promise<Page<T>>, limit: number): AsyncGenerator<T[]> {
   const queue: T[][] = [];
@@ -18,15 +20,21 @@ export async function* readAhead<T>(fetch: (token: string) => Promise<Page<T>>, 
   let wakeProducer: (() => void) | undefined;
   const producer = (async () => {
     try {
-      let token = '';
-      do {
-        while (queue.length >= limit && !stopped) await new Promise<void>((resolve) => (wakeProducer = resolve));
+      let pending: Promise<Page<T>> | null = fetch('');
+      while (pending !== null) {
+        const page: Page<T> = await pending;
+        pending = null;
         if (stopped) return;
-        const page = await fetch(token);
-        queue.push(page.items);
-        token = page.next;
+        if (page.next !== '') {
+          while (queue.length >= limit && !stopped) await new Promise<void>((resolve) => (wakeProducer = resolve));
+          if (stopped) return;
+          pending = fetch(page.next);
+          // Awaited on the next turn of the loop; a failure then is the iteration's.
+          pending.catch(() => undefined);
+        }
+        queue.push(page.items());
         wakeConsumer?.();
-      } while (token !== '');
+      }
     } catch (error) {
       failure = { error };
     } finally {

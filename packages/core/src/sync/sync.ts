@@ -6,7 +6,7 @@ import { isScimError, ScimError } from '../errors.js';
 import { dateToNanos } from '../events/timestamp.js';
 import { describeError } from '../log-error.js';
 import { type Checkpoint, parseCheckpoint } from './checkpoint.js';
-import { removeUnlistedUsers } from './deprovision-phase.js';
+import { removeUnlistedUsers, scanUsers } from './deprovision-phase.js';
 import { deleteUnlistedGroups, listGroupIds, syncGroups } from './groups-phase.js';
 import { SyncGuardError } from './guard.js';
 import { SyncLease } from './lease.js';
@@ -136,11 +136,14 @@ export class SyncRun implements SyncScope {
 
     const seenUsers = new Set<string>();
     this.phase = 'users';
+    // A full sync reads who the store holds while the listing goes on (see `scanUsers`).
+    const scan = mode === 'full' ? scanUsers(this) : null;
+    scan?.catch(() => undefined);
     await syncUsers(this, updatedAfter, seenUsers, checkpoint);
 
-    if (mode === 'full') {
+    if (scan !== null) {
       this.progress('deprovision');
-      await removeUnlistedUsers(this, seenUsers, this.options.force ?? false);
+      await removeUnlistedUsers(this, seenUsers, this.options.force ?? false, await scan);
       await deleteUnlistedGroups(this, seenGroups);
     }
     await this.hookChain;
