@@ -37,6 +37,11 @@ const ITEMS: Partial<Record<StoreMethod, (args: Args) => number>> = {
   getGroups: (args) => length(args[1]),
   replaceMemberships: (args) => length(args[1]),
   removeGroupMemberships: (args) => length(args[1]),
+  getLinks: (args) => length(args[1]),
+  getLinksToAppUsers: (args) => length(args[1]),
+  saveLinks: (args) => length(args[1]),
+  deleteLinks: (args) => length(args[1]),
+  linkUsersByEmail: (args) => length(args[1]),
   listMemberships: (args) => {
     const filter = args[1] as { userIds?: unknown; groupIds?: unknown } | undefined;
     return length(filter?.userIds ?? filter?.groupIds);
@@ -62,8 +67,8 @@ export function recordCalls(adapter: ScimAdapter, options: { maxBatchSize?: numb
         const value = Reflect.get(object, property, object);
         if (typeof value !== 'function') return value;
         if (property === 'transaction') {
-          return <R>(fn: (store: ScimStore) => Promise<R>) =>
-            (value as ScimAdapter['transaction']).call(object, (store) => fn(wrap(store)));
+          return <R>(fn: (store: ScimStore, tx: unknown) => Promise<R>) =>
+            (value as ScimAdapter['transaction']).call(object, (store, tx) => fn(wrap(store), tx));
         }
         const items = typeof property === 'string' ? ITEMS[property as StoreMethod] : undefined;
         return (...args: unknown[]) => {

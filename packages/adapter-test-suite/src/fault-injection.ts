@@ -14,14 +14,19 @@ export interface FaultyAdapter {
 
 /**
  * Wraps an adapter so that one store method throws `error` (the first `times` calls, every call by
- * default) instead of running. The wrapped adapter and the store handed to `transaction` callbacks
- * are proxies over the real ones, so the adapter's own methods keep their `this`.
+ * default; with `when`, only the calls it accepts) instead of running. The wrapped adapter and the
+ * store handed to `transaction` callbacks are proxies over the real ones, so the adapter's own methods
+ * keep their `this`.
  */
 export function injectFault(
   adapter: ScimAdapter,
   method: StoreMethod,
   error: unknown,
-  options: { times?: number } = {},
+  options: {
+    times?: number;
+    /** Fires only for the calls whose arguments this accepts (every call by default). */
+    when?: (args: readonly unknown[]) => boolean;
+  } = {},
 ): FaultyAdapter {
   const calls: StoreMethod[] = [];
   let fired = 0;
@@ -33,12 +38,13 @@ export function injectFault(
         const value = Reflect.get(object, property, object);
         if (typeof value !== 'function') return value;
         if (property === 'transaction') {
-          return <R>(fn: (store: ScimStore) => Promise<R>) =>
-            (value as ScimAdapter['transaction']).call(object, (store) => fn(wrap(store)));
+          // The app's transaction handle passes through: the app's own writes stay in the transaction.
+          return <R>(fn: (store: ScimStore, tx: unknown) => Promise<R>) =>
+            (value as ScimAdapter['transaction']).call(object, (store, tx) => fn(wrap(store), tx));
         }
         return (...args: unknown[]) => {
           if (typeof property === 'string') calls.push(property as StoreMethod);
-          if (property === method && fired < limit) {
+          if (property === method && fired < limit && (options.when?.(args) ?? true)) {
             fired++;
             return Promise.reject(error);
           }

@@ -18,3 +18,8 @@ export function randomOrganizationId(): string {
 export function randomEventId(): string {
   return `evt_${randomToken(24)}`;
 }
+
+/** An email no other test uses: a row one test leaves unlinked must never be adopted by another. */
+export function uniqueEmail(label: string): string {
+  return `${label}.${randomToken(12)}@example.com`;
+}

@@ -1,7 +1,15 @@
-export type { Awaitable, BackdoorMembership, BackdoorUser, ConformanceBackdoor } from './backdoor.js';
+export type { AppCall, AppFunctions, ConformanceApp } from './app-users.js';
+export type {
+  Awaitable,
+  BackdoorAppRow,
+  BackdoorMembership,
+  BackdoorUser,
+  ConformanceBackdoor,
+  UnlinkedUserInput,
+} from './backdoor.js';
 export { type RecordedCall, type RecordingAdapter, recordCalls } from './call-recorder.js';
 export type { ConformanceContext, EngineOverrides, LogEntry } from './context.js';
-export type { ConformanceSuite, ConformanceTest } from './define-suite.js';
+export type { ConformanceMode, ConformanceSuite, ConformanceTest } from './define-suite.js';
 export { type FaultyAdapter, injectFault, type StoreMethod } from './fault-injection.js';
 export {
   type DirectoryCall,
@@ -12,7 +20,12 @@ export {
   type MemoryDirectoryOptions,
   memoryDirectory,
 } from './memory-directory.js';
-export type { ConformanceOptions, ConformancePeer, ConformanceSetup } from './options.js';
+export type {
+  ConformanceOptions,
+  ConformancePeer,
+  ConformanceServiceSetup,
+  ConformanceSetup,
+} from './options.js';
 export { runAdapterConformance } from './run-adapter-conformance.js';
 export { type ConformanceTestResult, runConformanceTest } from './run-conformance-test.js';
 export {
@@ -33,4 +46,5 @@ export {
   type ConformanceTestId,
   conformanceTestIds,
 } from './suites/index.js';
+export type { TestAppRow, TestAppTable, TestAppUser } from './test-app-table.js';
 export { withoutErrorTranslation } from './without-error-translation.js';

@@ -1,19 +1,21 @@
 import { describe, test } from 'vitest';
-import { createContext } from './context.js';
-import type { ConformanceTest } from './define-suite.js';
+import { type ConformanceMode, runsIn, suiteTitle } from './define-suite.js';
 import type { ConformanceOptions } from './options.js';
+import { runTest } from './run-test.js';
 import { CONFORMANCE_SUITES, conformanceTestIds } from './suites/index.js';
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 
 /**
- * Registers the conformance suite for one adapter as vitest `describe` blocks. Call it at the top
+ * Registers the conformance suite for one adapter as vitest `describe` blocks: every suite in table
+ * mode, then the suites about users again in service mode (`service:<suite>`). Call it at the top
  * level of a test file.
  *
  * ```ts
  * runAdapterConformance({
  *   name: 'prisma:postgresql',
  *   setup: () => ({ adapter: prismaAdapter(prisma, mapping), backdoor: prismaBackdoor(prisma) }),
+ *   serviceMode: () => ({ adapter: prismaAdapter(prisma), app: prismaAppTable(prisma) }),
  * });
  * ```
  */
@@ -27,30 +29,18 @@ export function runAdapterConformance(options: ConformanceOptions): void {
   const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
 
   describe(`adapter conformance: ${options.name}`, () => {
-    for (const suite of CONFORMANCE_SUITES) {
-      describe.skipIf(skipped.has(suite.name))(suite.name, () => {
-        for (const [title, body] of Object.entries<ConformanceTest>(suite.tests)) {
-          const id = `${suite.name}/${title}`;
-          const register = skipped.has(id) ? test.skip : test;
-          register(
-            title,
-            async ({ skip }) => {
-              const setup = await options.setup();
-              const handle = createContext(setup, options, (reason) => skip(reason));
-              try {
-                await body(handle.context);
-              } finally {
-                try {
-                  await handle.dispose();
-                } finally {
-                  await setup.teardown?.();
-                }
-              }
-            },
-            timeout,
-          );
-        }
-      });
+    for (const mode of ['table', 'service'] as const satisfies readonly ConformanceMode[]) {
+      for (const suite of CONFORMANCE_SUITES) {
+        if (mode === 'service' && !suite.service) continue;
+        const title = suiteTitle(suite.name, mode);
+        describe.skipIf(skipped.has(title))(title, () => {
+          for (const [name, body] of Object.entries(suite.tests)) {
+            if (!runsIn(body, mode)) continue;
+            const register = skipped.has(`${title}/${name}`) ? test.skip : test;
+            register(name, ({ skip }) => runTest(mode, body, options, (reason) => skip(reason)), timeout);
+          }
+        });
+      }
     }
   });
 }

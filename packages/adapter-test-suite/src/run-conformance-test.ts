@@ -1,7 +1,6 @@
-import { createContext } from './context.js';
-import type { ConformanceTest } from './define-suite.js';
 import type { ConformanceOptions } from './options.js';
-import { CONFORMANCE_SUITES, type ConformanceTestId } from './suites/index.js';
+import { runTest } from './run-test.js';
+import { type ConformanceTestId, findTest } from './suites/index.js';
 
 export type ConformanceTestResult =
   | { status: 'passed' }
@@ -12,31 +11,21 @@ class Skipped extends Error {}
 
 /**
  * Runs one conformance test on its own, outside vitest's `describe` blocks: to check, for instance,
- * that the suite catches an adapter broken on purpose (a mutant). `setup` and `peer` are used as in
- * `runAdapterConformance`, teardowns included.
+ * that the suite catches an adapter broken on purpose (a mutant). `setup`, `serviceMode` (for a
+ * `service:` test) and `peer` are used as in `runAdapterConformance`, teardowns included.
  */
 export async function runConformanceTest(
   id: ConformanceTestId,
-  options: Pick<ConformanceOptions, 'setup' | 'peer'>,
+  options: Pick<ConformanceOptions, 'setup' | 'peer' | 'serviceMode'>,
 ): Promise<ConformanceTestResult> {
-  const at = id.indexOf('/');
-  const suite = CONFORMANCE_SUITES.find((s) => s.name === id.slice(0, at));
-  const body = (suite?.tests as Record<string, ConformanceTest> | undefined)?.[id.slice(at + 1)];
-  if (at < 0 || body === undefined) throw new Error(`runConformanceTest: no conformance test '${id}'`);
-  const setup = await options.setup();
-  const handle = createContext(setup, { name: id, ...options }, (reason) => {
-    throw new Skipped(reason);
-  });
+  const found = findTest(id);
+  if (found === null) throw new Error(`runConformanceTest: no conformance test '${id}'`);
   try {
-    await body(handle.context);
+    await runTest(found.mode, found.test, options, (reason) => {
+      throw new Skipped(reason);
+    });
     return { status: 'passed' };
   } catch (error) {
     return error instanceof Skipped ? { status: 'skipped', reason: error.message } : { status: 'failed', error };
-  } finally {
-    try {
-      await handle.dispose();
-    } finally {
-      await setup.teardown?.();
-    }
   }
 }

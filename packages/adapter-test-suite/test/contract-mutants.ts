@@ -9,7 +9,7 @@ export const contractMutants: Mutant[] = [
     name: 'transaction() without rollback',
     make: () => {
       const base = memoryAdapter();
-      const adapter: ScimAdapter = { ...base, transaction: (fn) => fn(base) };
+      const adapter: ScimAdapter = { ...base, transaction: (fn) => fn(base, { onRollback: () => undefined }) };
       return { adapter, backdoor: memoryBackdoor(base) };
     },
     breaks: [

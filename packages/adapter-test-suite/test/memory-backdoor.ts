@@ -37,5 +37,22 @@ export function memoryBackdoor(adapter: MemoryAdapter): ConformanceBackdoor {
     },
     readDirectory: (organizationId, directoryId) => inspect.directory(organizationId, directoryId),
     readSyncState: (organizationId, directoryId) => inspect.syncState(organizationId, directoryId),
+    readLink(organizationId, directoryUserId) {
+      const appUserId = inspect.link(organizationId, directoryUserId);
+      return appUserId === null ? null : { directoryUserId, appUserId };
+    },
+    insertUnlinkedUser: (user) => adapter.insertUnlinkedUser(user),
+    readUnlinkedUser(rowId) {
+      const row = inspect.appRow(rowId);
+      if (row === null) return null;
+      const { user } = row;
+      return {
+        organizationId: row.organizationId,
+        userId: row.userId,
+        email: user.email ?? null,
+        active: user.active,
+        displayName: user.displayName ?? null,
+      };
+    },
   };
 }

@@ -1,11 +1,14 @@
+import type { ScimStore } from './adapter/contract.js';
 import { Applier } from './apply/applier.js';
 import { compileRoleMapping } from './apply/policies.js';
-import { tableUserLayer } from './apply/user-layer.js';
+import { serviceUserLayer } from './apply/service-layer.js';
+import { tableUserLayer, type UserLayer } from './apply/user-layer.js';
 import { Dispatcher } from './engine/dispatcher.js';
 import type { ScimEngine, ScimEngineOptions } from './engine-options.js';
 import { ScimError } from './errors.js';
 import { consoleLogger } from './logger.js';
 import { registerSecret } from './redact.js';
+import { ResourceWriter } from './resources/resource-writer.js';
 import { scheduleSyncs } from './sync/schedule.js';
 import type { SyncContext } from './sync/scope.js';
 import { DEFAULT_SYNC_SETTINGS, SyncRun } from './sync/sync.js';
@@ -55,7 +58,7 @@ export const DEFAULT_TOLERANCE_SECONDS = 300;
  * const { status, body } = await engine.handleWebhook({ headers: req.headers, rawBody });
  * ```
  */
-export function createScimEngine(options: ScimEngineOptions): ScimEngine {
+export function createScimEngine<Tx = unknown>(options: ScimEngineOptions<Tx>): ScimEngine<Tx> {
   const { adapter } = options;
   if (adapter === undefined || adapter === null || typeof adapter.transaction !== 'function') {
     throw new ScimError('CONFIGURATION_ERROR', 'createScimEngine needs a storage adapter (options.adapter)');
@@ -71,9 +74,10 @@ export function createScimEngine(options: ScimEngineOptions): ScimEngine {
     hooks: options.hooks ?? {},
     logger,
     directoryDisabled: options.directoryDisabled ?? 'record',
-    users: tableUserLayer(maxBatchSize),
+    users: userLayer(options, maxBatchSize),
     maxBatchSize,
   });
+  const scimOnly = directScim(options, now);
   const dispatcher = new Dispatcher({
     adapter,
     applier,
@@ -81,7 +85,9 @@ export function createScimEngine(options: ScimEngineOptions): ScimEngine {
     now,
     conflictRetries,
     batching: eventBatching(options.eventBatching),
+    ...(scimOnly === undefined ? {} : { scimOnly }),
   });
+  const resources = new ResourceWriter({ adapter, applier, logger, conflictRetries });
 
   const secret = options.webhookSecret ?? process.env.SCALEKIT_WEBHOOK_SECRET;
   for (const value of [secret ?? []].flat()) {
@@ -126,6 +132,7 @@ export function createScimEngine(options: ScimEngineOptions): ScimEngine {
     now,
     conflictRetries,
     settings: syncSettings(options.sync, maxBatchSize),
+    ...(scimOnly === undefined ? {} : { scimOnly }),
   };
   const sync: ScimEngine['sync'] = (syncOptions) => new SyncRun(syncContext, syncOptions).run();
 
@@ -136,7 +143,78 @@ export function createScimEngine(options: ScimEngineOptions): ScimEngine {
     applyEvent: (event) => dispatcher.apply(event),
     sync,
     scheduleSync: (scheduleOptions) => scheduleSyncs(sync, scheduleOptions, logger),
+    events: (query = {}) => adapter.listEvents({ ...query, limit: eventLimit(query.limit) }),
+    replay: (eventId) => dispatcher.replay(eventId),
+    syncStatus: (organizationId) => adapter.listSyncStates(organizationId),
+    writeResource: (write) => {
+      if (scimOnly === undefined) {
+        return Promise.reject(
+          new ScimError('CONFIGURATION_ERROR', 'writeResource needs an engine created with directScim: true'),
+        );
+      }
+      return resources.write(write);
+    },
   };
+}
+
+/** With `directScim`: an organization is provisioned by direct SCIM while it holds an unexpired token. */
+function directScim<Tx>(
+  options: ScimEngineOptions<Tx>,
+  now: () => Date,
+): ((store: ScimStore, organizationId: string) => Promise<boolean>) | undefined {
+  if (options.directScim !== true) return undefined;
+  if (options.adapter.capabilities.scimResources !== true) {
+    throw new ScimError(
+      'CONFIGURATION_ERROR',
+      `directScim needs an adapter that keeps SCIM resources (${options.adapter.name} does not)`,
+    );
+  }
+  return async (store, organizationId) => {
+    const at = now().getTime();
+    return (await store.listTokens!(organizationId)).some((t) => t.expiresAt === null || t.expiresAt.getTime() > at);
+  };
+}
+
+function eventLimit(limit: number | undefined): number {
+  if (limit === undefined) return 50;
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new ScimError('CONFIGURATION_ERROR', 'events: limit must be a whole number of at least 1');
+  return limit;
+}
+
+/** The app's service functions when given, else the adapter's table mapping; a clear error without either. */
+function userLayer<Tx>(options: ScimEngineOptions<Tx>, maxBatchSize: number): UserLayer {
+  const { users, linkByEmail, adapter } = options;
+  if (linkByEmail !== undefined && typeof linkByEmail !== 'function') {
+    throw new ScimError('CONFIGURATION_ERROR', 'linkByEmail must be a function');
+  }
+  if (users !== undefined) {
+    for (const name of ['create', 'update', 'deactivate'] as const) {
+      if (typeof users?.[name] !== 'function') {
+        throw new ScimError('CONFIGURATION_ERROR', `users.${name} must be a function (the app's own user function)`);
+      }
+    }
+    if (linkByEmail !== undefined) {
+      throw new ScimError(
+        'CONFIGURATION_ERROR',
+        'linkByEmail is for a table mapping; with users, link in users.findExisting',
+      );
+    }
+    return serviceUserLayer(users, maxBatchSize);
+  }
+  if (adapter.capabilities.userTable === false) {
+    throw new ScimError(
+      'CONFIGURATION_ERROR',
+      `The ${adapter.name} adapter has no users table mapping: give the engine your user functions (users: { create, update, deactivate })`,
+    );
+  }
+  if (linkByEmail !== undefined && adapter.capabilities.linkByEmail !== true) {
+    throw new ScimError(
+      'CONFIGURATION_ERROR',
+      `The ${adapter.name} adapter's mapping cannot link users by email (it needs an email column)`,
+    );
+  }
+  return tableUserLayer(maxBatchSize, linkByEmail ?? null);
 }
 
 /** The adapter's largest call, as a whole number of at least 1 (no limit when it declares none). */

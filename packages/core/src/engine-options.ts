@@ -1,8 +1,11 @@
 import type { ScimAdapter } from './adapter/contract.js';
+import type { EventQuery, InboxRecord, SyncState } from './adapter/records.js';
 import type { DeprovisionPolicy, GroupRoleMapping, ScimHooks } from './apply/types.js';
+import type { LinkByEmailContext, UserService } from './apply/user-service.js';
 import type { ApplyResult } from './engine/types.js';
 import type { DirectoryEvent } from './events/types.js';
 import type { ScimLogger } from './logger.js';
+import type { ResourceWrite, ResourceWriteResult } from './resources/resource-writer.js';
 import type {
   DirectoryApiClient,
   ScheduleOptions,
@@ -13,8 +16,28 @@ import type {
 } from './sync/types.js';
 import type { WebhookRequest, WebhookResponse } from './webhook/handle-webhook.js';
 
-export interface ScimEngineOptions {
-  adapter: ScimAdapter;
+export interface ScimEngineOptions<Tx = unknown> {
+  adapter: ScimAdapter<Tx>;
+  /**
+   * The app's own user functions (`create`, `update`, `deactivate`, ...): every directory change goes
+   * through them, in the SDK's transaction (`ctx.tx`). Without them, the adapter's table mapping writes the
+   * app's users table directly.
+   */
+  users?: UserService<Tx>;
+  /**
+   * Table mapping only: account linking by email. A directory user seen for the first time is given the
+   * app's row with the same email (compared without case) that no directory user is linked to yet, when
+   * this says so (for instance, the email's domain is verified for the organization). Never a row linked
+   * to any organization. Service functions link with `users.findExisting` instead.
+   */
+  linkByEmail?: (context: LinkByEmailContext) => boolean | Promise<boolean>;
+  /**
+   * The app also runs its own SCIM 2.0 server (`@scim/scim-server`) over this engine. One source per
+   * organization: an organization holding a SCIM token that has not expired takes changes from its SCIM
+   * endpoint only; Scalekit's webhooks for it are recorded as `ignored`, and a sync of it is refused. The
+   * adapter must keep SCIM resources (`capabilities.scimResources`).
+   */
+  directScim?: boolean;
   /**
    * The webhook signing secret(s) (`whsec_...`); several during a rotation. Defaults to
    * `SCALEKIT_WEBHOOK_SECRET`. Only needed for `handleWebhook`.
@@ -59,8 +82,8 @@ export interface ScimEngineOptions {
   sync?: SyncEngineOptions;
 }
 
-export interface ScimEngine {
-  readonly adapter: ScimAdapter;
+export interface ScimEngine<Tx = unknown> {
+  readonly adapter: ScimAdapter<Tx>;
   /** The largest webhook body `handleWebhook` accepts, in bytes: HTTP bindings stop reading past it. */
   readonly maxBodyBytes: number;
   /** Verifies, parses and applies one webhook delivery; never throws. */
@@ -78,4 +101,23 @@ export interface ScimEngine {
   sync(options: SyncOptions): Promise<SyncReport>;
   /** Runs syncs on an interval until `stop()`. */
   scheduleSync(options: ScheduleOptions): SyncSchedule;
+  /**
+   * Delivered events, newest first: `{ status: 'rejected' }` lists the changes the app or a constraint
+   * refused (with their reason), to fix and `replay`. `limit` defaults to 50.
+   */
+  events(query?: Partial<EventQuery>): Promise<InboxRecord[]>;
+  /**
+   * Applies a rejected event again, from the payload kept with it (after the app fixed its mapping or
+   * functions). Resolves its new outcome; it stays `rejected`, with the new reason, if it fails for good
+   * again. Throws `NOT_FOUND` for an unknown event and `NOT_REPLAYABLE` for one that was not rejected.
+   */
+  replay(eventId: string): Promise<ApplyResult>;
+  /** The sync state of each directory of one organization, or of all: status, watermark, last error. */
+  syncStatus(organizationId?: string): Promise<SyncState[]>;
+  /**
+   * For `@scim/scim-server`: writes one SCIM request's resource and applies its change through the same
+   * rules as webhooks and syncs (`directScim` must be on). Resolves `ok`, `version-conflict`, `uniqueness`,
+   * or `{ rejected }` when the app refused the user (nothing written).
+   */
+  writeResource(write: ResourceWrite): Promise<ResourceWriteResult>;
 }

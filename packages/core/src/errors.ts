@@ -7,6 +7,9 @@ export type ScimErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'CONFIGURATION_ERROR'
   | 'UNIQUE_VIOLATION'
+  | 'CONSTRAINT_VIOLATION'
+  | 'USER_REJECTED'
+  | 'NOT_REPLAYABLE'
   | 'NOT_FOUND'
   | 'TRANSACTION_CONFLICT'
   | 'STORAGE_FAILURE'
@@ -44,7 +47,10 @@ export class ScimError extends Error {
 /** Raised by storage adapters; `code` tells the core how to react. */
 export class AdapterError extends ScimError {
   constructor(
-    code: Extract<ScimErrorCode, 'UNIQUE_VIOLATION' | 'NOT_FOUND' | 'TRANSACTION_CONFLICT' | 'STORAGE_FAILURE'>,
+    code: Extract<
+      ScimErrorCode,
+      'UNIQUE_VIOLATION' | 'CONSTRAINT_VIOLATION' | 'NOT_FOUND' | 'TRANSACTION_CONFLICT' | 'STORAGE_FAILURE'
+    >,
     message: string,
     options: ScimErrorOptions = {},
   ) {
@@ -55,4 +61,32 @@ export class AdapterError extends ScimError {
 
 export function isScimError(error: unknown): error is ScimError {
   return error instanceof ScimError;
+}
+
+/**
+ * Thrown by the app's user functions (or a table mapping's `fields`) to refuse a directory user for good:
+ * a redelivery cannot fix it (a required field missing, a policy of the app). The engine records the
+ * change as rejected with this message as its reason, writes nothing else of it, acknowledges the
+ * delivery, and lets it be replayed once the app is fixed.
+ *
+ * ```ts
+ * if (!user.email) throw new UserRejection('a user needs an email address');
+ * ```
+ */
+export class UserRejection extends ScimError {
+  constructor(reason: string, options: Omit<ScimErrorOptions, 'retryable' | 'status'> = {}) {
+    super('USER_REJECTED', reason, { ...options, retryable: false });
+    this.name = 'UserRejection';
+  }
+}
+
+/**
+ * A failure no retry of the same change can fix: the app refused the user, or the database refused the
+ * row (a NOT NULL, CHECK or foreign key constraint, a value too long, a duplicate of a unique value).
+ */
+export function isPermanentFailure(error: unknown): boolean {
+  return (
+    isScimError(error) &&
+    (error.code === 'USER_REJECTED' || error.code === 'CONSTRAINT_VIOLATION' || error.code === 'UNIQUE_VIOLATION')
+  );
 }

@@ -1,21 +1,37 @@
 // The app's surface: what an app uses to follow its customers' directories. What only an adapter
 // author needs is in `@scim/core/adapter`; what a test of a webhook route needs in `@scim/core/testing`.
-export type {
-  EntityKind,
-  EntityState,
-  InboxRecord,
-  InboxStatus,
-  ScimAdapter,
-  StoredGroup,
-  SyncState,
-  UserWrite,
-} from './adapter/contract.js';
+export type { ScimAdapter } from './adapter/contract.js';
 export {
   type MemoryAdapter,
   type MemoryAdapterInspector,
+  type MemoryAdapterOptions,
+  type MemoryTransaction,
   type MemoryUser,
   memoryAdapter,
 } from './adapter/memory-adapter.js';
+export type {
+  EntityKind,
+  EntityState,
+  EventQuery,
+  IdentityLink,
+  InboxRecord,
+  InboxStatus,
+  StoredGroup,
+  SyncState,
+  UserWrite,
+} from './adapter/records.js';
+export type {
+  ResourceFilter,
+  ResourceIndex,
+  ResourcePage,
+  ResourcePut,
+  ResourcePutResult,
+  ResourceQuery,
+  ResourceStringIndex,
+  ResourceType,
+  StoredResource,
+  TokenRecord,
+} from './adapter/resources.js';
 export type {
   DeprovisionAction,
   DeprovisionContext,
@@ -32,10 +48,24 @@ export type {
   UserProvisionedPayload,
   WriteSource,
 } from './apply/types.js';
+export type {
+  AppUserId,
+  LinkByEmailContext,
+  ProvisionContext,
+  ProvisionedUser,
+  UserService,
+} from './apply/user-service.js';
 export { createScimEngine, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE_SECONDS } from './create-engine.js';
 export type { ApplyOutcome, ApplyResult } from './engine/types.js';
 export type { ScimEngine, ScimEngineOptions } from './engine-options.js';
-export { isScimError, ScimError, type ScimErrorCode, type ScimErrorOptions } from './errors.js';
+export {
+  isPermanentFailure,
+  isScimError,
+  ScimError,
+  type ScimErrorCode,
+  type ScimErrorOptions,
+  UserRejection,
+} from './errors.js';
 export { parseDirectoryEvent, parseDirectoryEventJson } from './events/parse.js';
 export {
   type DeletedDirectoryUser,
@@ -61,6 +91,7 @@ export {
   type UserUpdatedEvent,
 } from './events/types.js';
 export { consoleLogger, type LogFields, type ScimLogger, silentLogger } from './logger.js';
+export type { ResourceChange, ResourceWrite, ResourceWriteResult } from './resources/resource-writer.js';
 export { SyncGuardError } from './sync/guard.js';
 export { DirectoryApiError, type GrpcStatusName } from './sync/retry.js';
 export type {

@@ -46,3 +46,18 @@ export function describeError(error: unknown): LogFields {
     driverCode: driverCode(error),
   };
 }
+
+const MAX_REASON = 500;
+
+/** Why a change was refused, as the inbox keeps it: codes and messages, secrets and the change's values blanked. */
+export function rejectionReason(error: unknown): string {
+  const { code, error: line, cause, driverCode } = describeError(error);
+  const parts = [code === undefined ? undefined : String(code), String(line)];
+  if (cause !== undefined) parts.push(`caused by ${String(cause)}`);
+  if (driverCode !== undefined && !String(cause ?? line).includes(String(driverCode)))
+    parts.push(`driver code ${driverCode}`);
+  return parts
+    .filter((p) => p !== undefined)
+    .join(': ')
+    .slice(0, MAX_REASON);
+}

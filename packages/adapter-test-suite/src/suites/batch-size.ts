@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { type RecordingAdapter, recordCalls } from '../call-recorder.js';
 import type { ConformanceContext } from '../context.js';
-import { defineSuite } from '../define-suite.js';
+import { defineUserSuite } from '../define-suite.js';
 import { expectUser } from '../expect-state.js';
 import { syncFixture } from '../sync-fixture.js';
 
@@ -23,7 +23,7 @@ function expectWithinLimit(recorder: RecordingAdapter): void {
 
 const GROUPS = Array.from({ length: 5 }, (_, i) => ({ id: `dirgroup_${i}`, name: `Group ${i}` }));
 
-export const batchSizeSuite = defineSuite('batch-size', {
+export const batchSizeSuite = defineUserSuite('batch-size', {
   'group commit: no store call carries more than maxBatchSize items': async (ctx) => {
     if (!ctx.adapter.capabilities.transactions) ctx.skip('events are applied in batches only with transactions');
     const { events } = ctx;

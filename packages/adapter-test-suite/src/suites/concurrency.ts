@@ -1,7 +1,7 @@
 import type { ApplyResult, ScimAdapter } from '@scim/core';
 import { expect } from 'vitest';
 import type { ConformanceContext } from '../context.js';
-import { defineSuite } from '../define-suite.js';
+import { defineUserSuite, tableOnly } from '../define-suite.js';
 import { expectEntity, expectInbox, expectUser, groupsOf, membersOf, versionOf } from '../expect-state.js';
 
 /** The primary adapter and, when the suite has one, the peer: parallel work alternates between them. */
@@ -14,7 +14,7 @@ function count(results: readonly ApplyResult[], outcome: ApplyResult['outcome'])
   return results.filter((r) => r.outcome === outcome).length;
 }
 
-export const concurrencySuite = defineSuite('concurrency', {
+export const concurrencySuite = defineUserSuite('concurrency', {
   'the same event applied 10 times at once is applied exactly once': async (ctx) => {
     const { events } = ctx;
     let provisioned = 0;
@@ -30,6 +30,7 @@ export const concurrencySuite = defineSuite('concurrency', {
     expect(count(results, 'applied')).toBe(1);
     expect(count(results, 'duplicate')).toBe(9);
     expect(provisioned).toBe(1);
+    if (ctx.app !== null) expect(ctx.app.callsOf('create'), "the app's create").toHaveLength(1);
     await expectInbox(ctx, created.id, 'applied');
     await expectUser(ctx, 'diruser_1', { active: true });
     expect(await groupsOf(ctx, 'diruser_1')).toEqual(['dirgroup_1']);
@@ -82,9 +83,13 @@ export const concurrencySuite = defineSuite('concurrency', {
       displayName: 'Shared',
     });
     for (const id of ids) await expectUser(ctx, id, { active: true });
+    if (ctx.app !== null) {
+      const links = await Promise.all(ids.map((id) => ctx.backdoor.readLink(ctx.organizationId, id)));
+      expect(new Set(links.map((link) => link?.appUserId)).size, 'one app user each').toBe(ids.length);
+    }
   },
 
-  'parallel claims of one event id: exactly one wins, none throws': async (ctx) => {
+  'parallel claims of one event id: exactly one wins, none throws': tableOnly(async (ctx) => {
     const all = await adapters(ctx);
     const id = `evt_race_${ctx.organizationId}`;
     const record = {
@@ -94,6 +99,7 @@ export const concurrencySuite = defineSuite('concurrency', {
       occurredAt: '2025-06-02T08:00:00.000000001Z',
       receivedAt: new Date(),
       status: 'pending' as const,
+      reason: null,
       payload: null,
     };
 
@@ -101,9 +107,9 @@ export const concurrencySuite = defineSuite('concurrency', {
 
     expect(claimed.flat()).toEqual([id]);
     await expectInbox(ctx, id, 'pending');
-  },
+  }),
 
-  'parallel claims of overlapping batches: each id is won exactly once': async (ctx) => {
+  'parallel claims of overlapping batches: each id is won exactly once': tableOnly(async (ctx) => {
     const all = await adapters(ctx);
     const ids = Array.from({ length: 6 }, (_, i) => `evt_overlap_${i}_${ctx.organizationId}`);
     const record = (id: string) => ({
@@ -113,6 +119,7 @@ export const concurrencySuite = defineSuite('concurrency', {
       occurredAt: '2025-06-02T08:00:00.000000001Z',
       receivedAt: new Date(),
       status: 'pending' as const,
+      reason: null,
       payload: null,
     });
     // Windows of three ids, sliding by one, in both directions.
@@ -125,9 +132,9 @@ export const concurrencySuite = defineSuite('concurrency', {
 
     expect(claimed.flat().sort()).toEqual([...ids].sort());
     for (const id of ids) await expectInbox(ctx, id, 'pending');
-  },
+  }),
 
-  'parallel advanceEntities on one id: the highest version stays': async (ctx) => {
+  'parallel advanceEntities on one id: the highest version stays': tableOnly(async (ctx) => {
     const all = await adapters(ctx);
     const org = ctx.organizationId;
     const versions = [5n, 9n, 1n, 10n, 3n, 7n, 2n, 8n, 4n, 6n].map((v) => 1_750_000_000_000_000_000n + v);
@@ -153,9 +160,9 @@ export const concurrencySuite = defineSuite('concurrency', {
       version: 1_750_000_000_000_000_010n,
       eventId: 'evt_1750000000000000010',
     });
-  },
+  }),
 
-  'parallel lease requests: exactly one owner gets it': async (ctx) => {
+  'parallel lease requests: exactly one owner gets it': tableOnly(async (ctx) => {
     const all = await adapters(ctx);
     const name = `sync:${ctx.organizationId}`;
     const now = new Date('2025-06-02T08:00:00.000Z');
@@ -171,5 +178,5 @@ export const concurrencySuite = defineSuite('concurrency', {
     expect(await ctx.adapter.acquireLease({ name, owner: `owner-${winner}`, ttlMs: 60_000, now })).toBe(true);
     const loser = (winner + 1) % 10;
     expect(await ctx.adapter.acquireLease({ name, owner: `owner-${loser}`, ttlMs: 60_000, now })).toBe(false);
-  },
+  }),
 });

@@ -66,9 +66,9 @@ function observed(
     get(target, key) {
       const value = Reflect.get(target, key, target) as unknown;
       if (key === 'transaction') {
-        return (<T>(fn: (s: ScimStore) => Promise<T>) =>
+        return (<T>(fn: (s: ScimStore, tx: unknown) => Promise<T>) =>
           target
-            .transaction((s) => fn(store(s)))
+            .transaction((s, tx) => fn(store(s), tx))
             .catch((error: unknown) => {
               on.failed(error);
               throw error;
@@ -163,6 +163,7 @@ export const conflictsSuite = defineSuite('conflicts', {
             occurredAt: created.occurred_at,
             receivedAt: new Date(),
             status: 'pending',
+            reason: null,
             payload: null,
           },
         ]);

@@ -1,14 +1,15 @@
 import type { DeprovisionAction, DeprovisionContext } from '@scim/core';
 import { expect } from 'vitest';
-import { defineSuite } from '../define-suite.js';
+import { defineUserSuite } from '../define-suite.js';
 import { expectEntity, expectNoUser, expectUser, groupsOf, versionOf } from '../expect-state.js';
+import { serviceDeprovisionTests } from './deprovision-service.js';
 
 const GROUPS = [
   { id: 'dirgroup_a', name: 'A' },
   { id: 'dirgroup_b', name: 'B' },
 ];
 
-export const deprovisionSuite = defineSuite('deprovision', {
+export const deprovisionSuite = defineUserSuite('deprovision', {
   'user_deleted deactivates by default: the row stays, inactive, without memberships': async (ctx) => {
     const { events } = ctx;
     await ctx.apply(events.userCreated(events.user('diruser_1', { email: 'a@example.com', groups: GROUPS })));
@@ -138,4 +139,6 @@ export const deprovisionSuite = defineSuite('deprovision', {
     await expectUser(ctx, 'diruser_1', { active: true });
     await expectEntity(ctx, 'user', 'diruser_1', { active: true, version: versionOf(back) });
   },
+
+  ...serviceDeprovisionTests,
 });

@@ -1,10 +1,10 @@
 import type { DirectoryChangedPayload } from '@scim/core';
 import { expect } from 'vitest';
-import { defineSuite } from '../define-suite.js';
+import { defineUserSuite, tableOnly } from '../define-suite.js';
 import { expectEntity, expectUser, versionOf } from '../expect-state.js';
 
-export const directoriesSuite = defineSuite('directories', {
-  'directory_enabled and directory_disabled are recorded': async (ctx) => {
+export const directoriesSuite = defineUserSuite('directories', {
+  'directory_enabled and directory_disabled are recorded': tableOnly(async (ctx) => {
     const { events } = ctx;
     const enabled = events.directoryEnabled({ provider: 'OKTA', directory_type: 'SCIM', status: 'IN_PROGRESS' });
     expect((await ctx.apply(enabled)).outcome).toBe('applied');
@@ -26,7 +26,7 @@ export const directoriesSuite = defineSuite('directories', {
       status: 'DISABLED',
     });
     await expectEntity(ctx, 'directory', events.directoryId, { version: versionOf(disabled), active: false });
-  },
+  }),
 
   'by default directory_disabled leaves users as they are': async (ctx) => {
     const { events } = ctx;
@@ -77,13 +77,15 @@ export const directoriesSuite = defineSuite('directories', {
     await expectUser(ctx, 'diruser_1', { active: true, email: 'newer@example.com' });
   },
 
-  'a late directory_enabled does not undo a newer disable': async (ctx) => {
+  'a late directory_enabled does not undo a newer disable': tableOnly(async (ctx) => {
     const { events } = ctx;
     const enabled = events.directoryEnabled();
     await ctx.apply(events.directoryDisabled());
 
     expect((await ctx.apply(enabled)).outcome).toBe('stale');
 
-    expect(await ctx.backdoor.readDirectory(ctx.organizationId, events.directoryId)).toMatchObject({ enabled: false });
-  },
+    expect(await ctx.backdoor.readDirectory(ctx.organizationId, events.directoryId)).toMatchObject({
+      enabled: false,
+    });
+  }),
 });

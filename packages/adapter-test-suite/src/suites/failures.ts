@@ -1,8 +1,6 @@
-import type { ScimEngineOptions } from '@scim/core';
 import { AdapterError } from '@scim/core/adapter';
 import { expect } from 'vitest';
-import type { ConformanceContext } from '../context.js';
-import { defineSuite } from '../define-suite.js';
+import { defineUserSuite, tableOnly } from '../define-suite.js';
 import {
   expectEntity,
   expectInbox,
@@ -13,67 +11,18 @@ import {
   membersOf,
   versionOf,
 } from '../expect-state.js';
-import { injectFault, type StoreMethod } from '../fault-injection.js';
-import type { RawScalekitEvent } from '../scalekit-events.js';
+import { causes, failThenRetry } from '../fail-then-retry.js';
+import { injectFault } from '../fault-injection.js';
 import { snapshot } from '../snapshot.js';
-
-function causes(error: unknown): unknown[] {
-  const chain: unknown[] = [];
-  for (let current = error; current !== undefined && chain.length < 10; ) {
-    chain.push(current);
-    current = current instanceof Error ? current.cause : undefined;
-  }
-  return chain;
-}
-
-interface FailureCase {
-  payload: RawScalekitEvent;
-  method: StoreMethod;
-  ids: { users?: readonly string[]; groups?: readonly string[] };
-  engine?: Partial<ScimEngineOptions>;
-  /** What the retry through the real adapter answers (and records); `applied` unless said. */
-  retried?: 'applied' | 'stale';
-}
-
-/**
- * Applies `payload` through an adapter whose `method` throws, checks that nothing was kept and the
- * event was not claimed, then applies it again through the real adapter, which must succeed.
- */
-async function failThenRetry(ctx: ConformanceContext, failure: FailureCase): Promise<void> {
-  const before = await snapshot(ctx, failure.ids);
-  const injected = new Error(`injected failure in ${failure.method}`);
-  const faulty = injectFault(ctx.adapter, failure.method, injected);
-
-  const error = await ctx.apply(failure.payload, ctx.engine({ ...failure.engine, adapter: faulty.adapter })).then(
-    (result) => result,
-    (thrown: unknown) => thrown,
-  );
-
-  expect(faulty.fired(), `the engine must call ${failure.method} for this event`).toBeGreaterThan(0);
-  expect(error, 'applyEvent must reject').toBeInstanceOf(Error);
-  expect((error as { code?: unknown }).code).toBe('STORAGE_FAILURE');
-  expect(causes(error)).toContain(injected);
-  await expectNoInbox(ctx, failure.payload.id);
-  if (ctx.adapter.capabilities.transactions) {
-    const claimedAt = faulty.calls.indexOf('claimEvents');
-    expect(claimedAt, 'the event is claimed inside the failing transaction').toBeGreaterThanOrEqual(0);
-    expect(faulty.calls.lastIndexOf(failure.method)).toBeGreaterThan(claimedAt);
-    expect(await snapshot(ctx, failure.ids)).toEqual(before);
-  }
-
-  const retried = failure.retried ?? 'applied';
-  const retry = await ctx.apply(failure.payload, ctx.engine(failure.engine));
-  expect(retry.outcome).toBe(retried);
-  await expectInbox(ctx, failure.payload.id, retried);
-}
+import { serviceFailureTests } from './failures-service.js';
 
 const GROUPS = [
   { id: 'dirgroup_a', name: 'A' },
   { id: 'dirgroup_b', name: 'B' },
 ];
 
-export const failuresSuite = defineSuite('failures', {
-  'user_created failing at upsertUsers keeps nothing; the retry applies it': async (ctx) => {
+export const failuresSuite = defineUserSuite('failures', {
+  'user_created failing at upsertUsers keeps nothing; the retry applies it': tableOnly(async (ctx) => {
     const { events } = ctx;
     const created = events.userCreated(events.user('diruser_1', { groups: GROUPS }));
 
@@ -86,7 +35,7 @@ export const failuresSuite = defineSuite('failures', {
     await expectUser(ctx, 'diruser_1', { active: true });
     await expectEntity(ctx, 'user', 'diruser_1', { version: versionOf(created), eventId: created.id });
     expect(await groupsOf(ctx, 'diruser_1')).toEqual(['dirgroup_a', 'dirgroup_b']);
-  },
+  }),
 
   'user_updated failing at replaceMemberships leaves the old state; the retry applies it': async (ctx) => {
     const { events } = ctx;
@@ -108,7 +57,7 @@ export const failuresSuite = defineSuite('failures', {
     await expectEntity(ctx, 'user', 'diruser_1', { version: versionOf(updated) });
   },
 
-  'user_deleted failing at deleteUsers keeps the user and its memberships': async (ctx) => {
+  'user_deleted failing at deleteUsers keeps the user and its memberships': tableOnly(async (ctx) => {
     const { events } = ctx;
     const engine = { deprovision: 'delete' as const };
     await ctx.apply(events.userCreated(events.user('diruser_1', { groups: GROUPS })), ctx.engine(engine));
@@ -118,7 +67,7 @@ export const failuresSuite = defineSuite('failures', {
 
     await expectNoUser(ctx, 'diruser_1');
     await expectEntity(ctx, 'user', 'diruser_1', { deleted: true, version: versionOf(deleted) });
-  },
+  }),
 
   'group_deleted failing at deleteGroups keeps the group and its memberships': async (ctx) => {
     const { events } = ctx;
@@ -180,7 +129,8 @@ export const failuresSuite = defineSuite('failures', {
   'a transaction conflict is retried by the engine; the failed attempt leaves no claim behind': async (ctx) => {
     const { events } = ctx;
     const conflict = new AdapterError('TRANSACTION_CONFLICT', 'injected serialization failure');
-    const faulty = injectFault(ctx.adapter, 'upsertUsers', conflict, { times: 1 });
+    // In service mode the conflict comes after the app's create, whose row must go with the attempt.
+    const faulty = injectFault(ctx.adapter, ctx.app === null ? 'upsertUsers' : 'saveLinks', conflict, { times: 1 });
     const created = events.userCreated(events.user('diruser_1', { groups: GROUPS }));
 
     const result = await ctx.apply(created, ctx.engine({ adapter: faulty.adapter }));
@@ -190,84 +140,97 @@ export const failuresSuite = defineSuite('failures', {
     await expectInbox(ctx, created.id, 'applied');
     await expectUser(ctx, 'diruser_1', { active: true });
     expect(await groupsOf(ctx, 'diruser_1')).toEqual(['dirgroup_a', 'dirgroup_b']);
-  },
-
-  'adapter.transaction: an error after writes to every table keeps none of them and is rethrown': async (ctx) => {
-    if (!ctx.adapter.capabilities.transactions) {
-      ctx.skip('the adapter declares no transactions');
+    if (ctx.app !== null && ctx.adapter.capabilities.transactions) {
+      const [lost, kept] = ctx.app.callsOf('create');
+      // A database may give the retry the rolled-back row's id again (SQLite reuses the highest rowid).
+      if (lost!.appUserId !== kept!.appUserId) {
+        expect(await ctx.app.read(lost!.appUserId!), 'the app user of the attempt that lost').toBeNull();
+      }
+      expect(await ctx.backdoor.readLink(ctx.organizationId, 'diruser_1')).toMatchObject({
+        appUserId: kept!.appUserId,
+      });
     }
-    const org = ctx.organizationId;
-    const eventId = `evt_rollback_${org}`;
-    const boom = new Error('rollback please');
-    const now = new Date();
-
-    const seen: { claimed?: boolean; event?: unknown; entities?: number } = {};
-
-    const outcome = await ctx.adapter
-      .transaction(async (store) => {
-        const claimed = await store.claimEvents([
-          {
-            id: eventId,
-            organizationId: org,
-            type: 'organization.directory.user_created',
-            occurredAt: '2025-06-02T08:00:00.000000001Z',
-            receivedAt: now,
-            status: 'pending',
-            payload: null,
-          },
-        ]);
-        seen.claimed = claimed.includes(eventId);
-        await store.advanceEntities(org, 'user', [
-          {
-            id: 'diruser_1',
-            version: 1n,
-            deleted: false,
-            active: true,
-            fingerprint: null,
-            directoryRoles: null,
-            eventId,
-          },
-        ]);
-        await store.upsertUsers(org, [
-          { id: 'diruser_1', organizationId: org, email: 'tx@example.com', active: true, version: 1n },
-        ]);
-        await store.upsertGroups(org, [{ id: 'dirgroup_1', organizationId: org, displayName: 'G', version: 1n }]);
-        await store.replaceMemberships(org, [{ userId: 'diruser_1', groupIds: ['dirgroup_1'] }]);
-        await store.upsertDirectory(org, { id: 'dir_1', organizationId: org, enabled: true, version: 1n });
-        await store.saveSyncState({
-          organizationId: org,
-          directoryId: 'dir_1',
-          status: 'running',
-          watermark: null,
-          checkpoint: null,
-          lastStartedAt: now,
-          lastFinishedAt: null,
-          lastError: null,
-          updatedAt: now,
-        });
-        seen.event = await store.getEvent(eventId);
-        seen.entities = (await store.getEntities(org, 'user', ['diruser_1'])).length;
-        throw boom;
-      })
-      .then(
-        () => null,
-        (error: unknown) => error,
-      );
-
-    expect(seen.claimed).toBe(true);
-    expect(seen.event, 'reads inside the transaction see its own writes').toMatchObject({ id: eventId });
-    expect(seen.entities).toBe(1);
-    expect(causes(outcome)).toContain(boom);
-    await expectNoInbox(ctx, eventId);
-    expect(await ctx.backdoor.readEntity(org, 'user', 'diruser_1')).toBeNull();
-    await expectNoUser(ctx, 'diruser_1');
-    expect(await ctx.backdoor.readGroup(org, 'dirgroup_1')).toBeNull();
-    expect(await ctx.backdoor.readMemberships(org, { userId: 'diruser_1' })).toEqual([]);
-    expect(await ctx.backdoor.readDirectory(org, 'dir_1')).toBeNull();
-    expect(await ctx.backdoor.readSyncState(org, 'dir_1')).toBeNull();
   },
 
-  'adapter.transaction commits and resolves the callback result': async (ctx) => {
+  'adapter.transaction: an error after writes to every table keeps none of them and is rethrown': tableOnly(
+    async (ctx) => {
+      if (!ctx.adapter.capabilities.transactions) {
+        ctx.skip('the adapter declares no transactions');
+      }
+      const org = ctx.organizationId;
+      const eventId = `evt_rollback_${org}`;
+      const boom = new Error('rollback please');
+      const now = new Date();
+
+      const seen: { claimed?: boolean; event?: unknown; entities?: number } = {};
+
+      const outcome = await ctx.adapter
+        .transaction(async (store) => {
+          const claimed = await store.claimEvents([
+            {
+              id: eventId,
+              organizationId: org,
+              type: 'organization.directory.user_created',
+              occurredAt: '2025-06-02T08:00:00.000000001Z',
+              receivedAt: now,
+              status: 'pending',
+              reason: null,
+              payload: null,
+            },
+          ]);
+          seen.claimed = claimed.includes(eventId);
+          await store.advanceEntities(org, 'user', [
+            {
+              id: 'diruser_1',
+              version: 1n,
+              deleted: false,
+              active: true,
+              fingerprint: null,
+              directoryRoles: null,
+              eventId,
+            },
+          ]);
+          await store.upsertUsers(org, [
+            { id: 'diruser_1', organizationId: org, email: 'tx@example.com', active: true, version: 1n },
+          ]);
+          await store.upsertGroups(org, [{ id: 'dirgroup_1', organizationId: org, displayName: 'G', version: 1n }]);
+          await store.replaceMemberships(org, [{ userId: 'diruser_1', groupIds: ['dirgroup_1'] }]);
+          await store.upsertDirectory(org, { id: 'dir_1', organizationId: org, enabled: true, version: 1n });
+          await store.saveSyncState({
+            organizationId: org,
+            directoryId: 'dir_1',
+            status: 'running',
+            watermark: null,
+            checkpoint: null,
+            lastStartedAt: now,
+            lastFinishedAt: null,
+            lastError: null,
+            updatedAt: now,
+          });
+          seen.event = await store.getEvent(eventId);
+          seen.entities = (await store.getEntities(org, 'user', ['diruser_1'])).length;
+          throw boom;
+        })
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
+
+      expect(seen.claimed).toBe(true);
+      expect(seen.event, 'reads inside the transaction see its own writes').toMatchObject({ id: eventId });
+      expect(seen.entities).toBe(1);
+      expect(causes(outcome)).toContain(boom);
+      await expectNoInbox(ctx, eventId);
+      expect(await ctx.backdoor.readEntity(org, 'user', 'diruser_1')).toBeNull();
+      await expectNoUser(ctx, 'diruser_1');
+      expect(await ctx.backdoor.readGroup(org, 'dirgroup_1')).toBeNull();
+      expect(await ctx.backdoor.readMemberships(org, { userId: 'diruser_1' })).toEqual([]);
+      expect(await ctx.backdoor.readDirectory(org, 'dir_1')).toBeNull();
+      expect(await ctx.backdoor.readSyncState(org, 'dir_1')).toBeNull();
+    },
+  ),
+
+  'adapter.transaction commits and resolves the callback result': tableOnly(async (ctx) => {
     const org = ctx.organizationId;
     const result = await ctx.adapter.transaction(async (store) => {
       await store.upsertUsers(org, [
@@ -279,5 +242,7 @@ export const failuresSuite = defineSuite('failures', {
     expect(result).toBe('done');
     await expectUser(ctx, 'diruser_1', { email: 'tx@example.com', active: true });
     expect(await ctx.backdoor.readGroup(org, 'dirgroup_1')).toMatchObject({ displayName: 'G' });
-  },
+  }),
+
+  ...serviceFailureTests,
 });

@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
-import { defineSuite } from '../define-suite.js';
+import { defineUserSuite, tableOnly } from '../define-suite.js';
 import { expectEntity, expectUser, groupsOf, membersOf, versionOf } from '../expect-state.js';
 
-export const groupsSuite = defineSuite('groups', {
-  'group_created and group_updated write the group': async (ctx) => {
+export const groupsSuite = defineUserSuite('groups', {
+  'group_created and group_updated write the group': tableOnly(async (ctx) => {
     const { events } = ctx;
     const created = events.groupCreated({ id: 'dirgroup_1', display_name: 'Engineering', external_id: 'okta-1' });
     expect((await ctx.apply(created)).outcome).toBe('applied');
@@ -24,7 +24,7 @@ export const groupsSuite = defineSuite('groups', {
       directoryId: events.directoryId,
     });
     await expectEntity(ctx, 'group', 'dirgroup_1', { version: versionOf(updated), deleted: false });
-  },
+  }),
 
   'a group with the id of a newer user (and directory) is applied on its own version': async (ctx) => {
     const { events } = ctx;
@@ -37,7 +37,9 @@ export const groupsSuite = defineSuite('groups', {
     // Older than the user's and the directory's records of the same id, but the first of its kind.
     expect((await ctx.apply(group)).outcome).toBe('applied');
 
-    expect(await ctx.backdoor.readGroup(ctx.organizationId, 'dirshared_1')).toMatchObject({ displayName: 'Shared id' });
+    expect(await ctx.backdoor.readGroup(ctx.organizationId, 'dirshared_1')).toMatchObject({
+      displayName: 'Shared id',
+    });
     await expectEntity(ctx, 'group', 'dirshared_1', { version: versionOf(group), deleted: false });
     await expectEntity(ctx, 'user', 'dirshared_1', { version: versionOf(user) });
     await expectUser(ctx, 'dirshared_1', { active: true });
@@ -82,7 +84,7 @@ export const groupsSuite = defineSuite('groups', {
     await expectUser(ctx, 'diruser_1', { email: 'late@example.com' });
   },
 
-  'a late group_created after the group_deleted is stale': async (ctx) => {
+  'a late group_created after the group_deleted is stale': tableOnly(async (ctx) => {
     const { events } = ctx;
     const created = events.groupCreated({ id: 'dirgroup_1', display_name: 'One' });
     await ctx.apply(events.groupDeleted({ id: 'dirgroup_1', display_name: 'One' }));
@@ -90,7 +92,7 @@ export const groupsSuite = defineSuite('groups', {
     expect((await ctx.apply(created)).outcome).toBe('stale');
 
     expect(await ctx.backdoor.readGroup(ctx.organizationId, 'dirgroup_1')).toBeNull();
-  },
+  }),
 
   'group roles map by id and by display name (any case), merged with directory roles': async (ctx) => {
     const { events } = ctx;
@@ -191,5 +193,40 @@ export const groupsSuite = defineSuite('groups', {
     );
 
     await expectUser(ctx, 'diruser_1', { roles: ['base', 'role:sales', 'role:support'] });
+  },
+
+  "renaming or deleting a group remaps its members' roles at once": async (ctx) => {
+    const { events } = ctx;
+    const engine = ctx.engine({ groupRoles: { admins: 'admin', dirgroup_dev: 'dev' }, defaultRoles: ['member'] });
+    await ctx.apply(events.groupCreated({ id: 'dirgroup_1', display_name: 'Admins' }), engine);
+    await ctx.apply(
+      events.userCreated(events.user('diruser_1', { groups: [{ id: 'dirgroup_1' }, { id: 'dirgroup_dev' }] })),
+      engine,
+    );
+    await ctx.apply(events.userCreated(events.user('diruser_2', { groups: [{ id: 'dirgroup_1' }] })), engine);
+    await ctx.apply(
+      events.userCreated(events.user('diruser_3', { email: 'three@example.com', groups: [{ id: 'dirgroup_x' }] })),
+      engine,
+    );
+    const before = ctx.app?.calls.length ?? 0;
+
+    await ctx.apply(events.groupUpdated({ id: 'dirgroup_1', display_name: 'Staff' }), engine);
+
+    await expectUser(ctx, 'diruser_1', { roles: ['dev'] });
+    await expectUser(ctx, 'diruser_2', { roles: ['member'] });
+    if (ctx.app !== null) {
+      // The app is told the new roles of the members only, and nothing else about them.
+      const calls = ctx.app.calls.slice(before);
+      expect(calls.map((c) => `${c.method}:${c.directoryUserId}`).sort()).toEqual([
+        'update:diruser_1',
+        'update:diruser_2',
+      ]);
+      for (const call of calls) expect(call.user?.email).toBeUndefined();
+    }
+
+    await ctx.apply(events.groupDeleted({ id: 'dirgroup_dev' }), engine);
+
+    await expectUser(ctx, 'diruser_1', { roles: ['member'], email: 'diruser1@example.com', active: true });
+    await expectUser(ctx, 'diruser_3', { roles: ['member'], email: 'three@example.com' });
   },
 });

@@ -1,10 +1,10 @@
 import type { GroupChangedPayload, UserDeprovisionedPayload, UserHookPayload } from '@scim/core';
 import { expect } from 'vitest';
-import { defineSuite } from '../define-suite.js';
+import { defineUserSuite } from '../define-suite.js';
 import { expectUser, versionOf } from '../expect-state.js';
-import { injectFault } from '../fault-injection.js';
+import { failingUserWrites } from '../user-faults.js';
 
-export const hooksSuite = defineSuite('hooks', {
+export const hooksSuite = defineUserSuite('hooks', {
   'onUserProvisioned runs after commit with the written user': async (ctx) => {
     const { events } = ctx;
     const calls: { payload: UserHookPayload; inbox: unknown; user: unknown }[] = [];
@@ -124,11 +124,12 @@ export const hooksSuite = defineSuite('hooks', {
   'no hook runs when the change fails': async (ctx) => {
     const { events } = ctx;
     let ran = 0;
-    const faulty = injectFault(ctx.adapter, 'upsertUsers', new Error('injected'));
-    const engine = ctx.engine({ adapter: faulty.adapter, hooks: { onUserProvisioned: () => void ran++ } });
+    const fault = failingUserWrites(ctx, new Error('injected'));
+    const engine = ctx.engine({ ...fault.overrides, hooks: { onUserProvisioned: () => void ran++ } });
 
     await expect(ctx.apply(events.userCreated(events.user('diruser_1')), engine)).rejects.toThrow();
 
+    expect(fault.fired()).toBeGreaterThan(0);
     expect(ran).toBe(0);
   },
 });

@@ -19,6 +19,7 @@ export const inboxSuite = defineSuite('inbox', {
       occurredAt: '2025-06-02T08:30:00.123456789Z',
       receivedAt,
       status: 'applied',
+      reason: null,
       payload: null,
     });
   },
@@ -102,7 +103,12 @@ export const inboxSuite = defineSuite('inbox', {
     for (const payload of payloads) {
       expect((await ctx.apply(payload)).outcome, payload.type).toBe('applied');
       const record = await ctx.backdoor.readInbox(payload.id);
-      expect(record, payload.type).toMatchObject({ type: payload.type, status: 'applied', payload: null });
+      expect(record, payload.type).toMatchObject({
+        type: payload.type,
+        status: 'applied',
+        reason: null,
+        payload: null,
+      });
     }
   },
 });

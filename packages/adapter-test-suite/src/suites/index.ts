@@ -1,4 +1,4 @@
-import type { TestIdOf } from '../define-suite.js';
+import { type ConformanceMode, type ConformanceTest, runsIn, suiteTitle, type TestIdOf } from '../define-suite.js';
 import { batchSizeSuite } from './batch-size.js';
 import { batchesSuite } from './batches.js';
 import { concurrencySuite } from './concurrency.js';
@@ -9,7 +9,9 @@ import { failuresSuite } from './failures.js';
 import { groupsSuite } from './groups.js';
 import { hooksSuite } from './hooks.js';
 import { inboxSuite } from './inbox.js';
+import { linkingSuite } from './linking.js';
 import { membershipsSuite } from './memberships.js';
+import { rejectionsSuite } from './rejections.js';
 import { storeSuite } from './store.js';
 import { syncSuite } from './sync.js';
 import { syncStateSuite } from './sync-state.js';
@@ -31,6 +33,8 @@ export const CONFORMANCE_SUITES = [
   groupsSuite,
   directoriesSuite,
   tenancySuite,
+  linkingSuite,
+  rejectionsSuite,
   hooksSuite,
   webhooksSuite,
   failuresSuite,
@@ -42,17 +46,36 @@ export const CONFORMANCE_SUITES = [
   syncSuite,
 ] as const;
 
-/** A suite name (`'concurrency'`) or one test of it (`'concurrency/<test name>'`), as `skip` takes them. */
+/**
+ * A suite (`'concurrency'`) or one test of it (`'concurrency/<test name>'`), and in service mode
+ * `'service:users'` or `'service:users/<test name>'`, as `skip` takes them.
+ */
 export type ConformanceTestId = TestIdOf<(typeof CONFORMANCE_SUITES)[number]>;
 
+/** The name of a suite (`'concurrency'`); its service-mode run is `service:<name>`. */
 export type ConformanceSuiteName = (typeof CONFORMANCE_SUITES)[number]['name'];
 
-/** Every id `skip` accepts. */
+/** Every id `skip` accepts: each suite and test in table mode, then those of service mode (`service:`). */
 export function conformanceTestIds(): ConformanceTestId[] {
   const ids: string[] = [];
-  for (const suite of CONFORMANCE_SUITES) {
-    ids.push(suite.name);
-    for (const test of Object.keys(suite.tests)) ids.push(`${suite.name}/${test}`);
+  for (const mode of ['table', 'service'] as const) {
+    for (const suite of CONFORMANCE_SUITES) {
+      if (mode === 'service' && !suite.service) continue;
+      const title = suiteTitle(suite.name, mode);
+      ids.push(title);
+      for (const [name, test] of Object.entries(suite.tests)) if (runsIn(test, mode)) ids.push(`${title}/${name}`);
+    }
   }
   return ids as ConformanceTestId[];
+}
+
+/** The test an id names, and its mode; null when there is none. */
+export function findTest(id: string): { mode: ConformanceMode; test: ConformanceTest } | null {
+  const mode: ConformanceMode = id.startsWith('service:') ? 'service' : 'table';
+  const rest = mode === 'service' ? id.slice('service:'.length) : id;
+  const at = rest.indexOf('/');
+  if (at < 0) return null;
+  const suite = CONFORMANCE_SUITES.find((s) => s.name === rest.slice(0, at) && (mode === 'table' || s.service));
+  const test = suite?.tests[rest.slice(at + 1)];
+  return test === undefined || !runsIn(test, mode) ? null : { mode, test };
 }

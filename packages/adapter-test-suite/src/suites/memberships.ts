@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
-import { defineSuite } from '../define-suite.js';
+import { defineUserSuite } from '../define-suite.js';
 import { groupsOf, membersOf } from '../expect-state.js';
 
-export const membershipsSuite = defineSuite('memberships', {
+export const membershipsSuite = defineUserSuite('memberships', {
   "a user's groups array sets its memberships": async (ctx) => {
     const { events } = ctx;
     await ctx.apply(

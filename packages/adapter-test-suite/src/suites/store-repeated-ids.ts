@@ -110,6 +110,7 @@ export const storeRepeatedIdTests = {
       occurredAt: '2025-06-02T08:00:00.123456789Z',
       receivedAt: new Date('2025-06-02T08:00:01.234Z'),
       status: 'pending',
+      reason: null,
       payload: null,
     });
     const one = record();

@@ -4,7 +4,9 @@ import { expect } from 'vitest';
 import { defineSuite } from '../define-suite.js';
 import { expectEntity, expectNoUser, expectUser, groupsOf, membersOf } from '../expect-state.js';
 import { randomToken } from '../ids.js';
+import { storeEventTests } from './store-events.js';
 import { storeKeyTests } from './store-keys.js';
+import { storeLinkTests } from './store-links.js';
 import { storeRepeatedIdTests } from './store-repeated-ids.js';
 
 const V = 1_750_000_000_000_000_000n;
@@ -26,6 +28,7 @@ function inboxRecord(organizationId: string, overrides: Partial<InboxRecord> = {
     occurredAt: '2025-06-02T08:00:00.123456789Z',
     receivedAt: new Date('2025-06-02T08:00:01.234Z'),
     status: 'pending',
+    reason: null,
     payload: null,
     ...overrides,
   };
@@ -40,6 +43,9 @@ export const storeSuite = defineSuite('store', {
     expect(typeof capabilities.batchWrites).toBe('boolean');
     expect(Number.isInteger(capabilities.maxBatchSize)).toBe(true);
     expect(capabilities.maxBatchSize).toBeGreaterThanOrEqual(1);
+    // The table-mode setup is given a mapping of the app's users table.
+    expect(capabilities.userTable).toBe(true);
+    expect(typeof capabilities.linkByEmail).toBe('boolean');
   },
 
   'claimEvents inserts the new ids only and names them, without throwing; finishEvents sets statuses': async (ctx) => {
@@ -363,4 +369,6 @@ export const storeSuite = defineSuite('store', {
 
   ...storeKeyTests,
   ...storeRepeatedIdTests,
+  ...storeLinkTests,
+  ...storeEventTests,
 });

@@ -1,7 +1,7 @@
 import type { ScimError } from '@scim/core';
 import { dateToNanos } from '@scim/core/adapter';
 import { expect } from 'vitest';
-import { defineSuite } from '../define-suite.js';
+import { defineUserSuite } from '../define-suite.js';
 import { expectEntity, expectNoUser, expectUser, groupsOf, membersOf } from '../expect-state.js';
 import { counts, expectListedUser, syncFixture } from '../sync-fixture.js';
 
@@ -14,6 +14,7 @@ const NO_USERS = {
   deleted: 0,
   unchanged: 0,
   skipped: 0,
+  rejected: 0,
 };
 const NO_GROUPS = { listed: 0, created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0 };
 
@@ -26,7 +27,7 @@ function putGroups(fixture: ReturnType<typeof syncFixture>, count: number): stri
   });
 }
 
-export const syncSuite = defineSuite('sync', {
+export const syncSuite = defineUserSuite('sync', {
   'a full sync writes every listed user and group, their memberships and version records': async (ctx) => {
     const fixture = syncFixture(ctx);
     const groups = putGroups(fixture, 6);
@@ -42,6 +43,10 @@ export const syncSuite = defineSuite('sync', {
     });
     expect(report.memberships).toBe(25);
     for (const [i, id] of users.entries()) await expectListedUser(ctx, id, groupsOfUser(i));
+    if (ctx.app !== null) {
+      expect(ctx.app.callsOf('create')).toHaveLength(25);
+      for (const call of ctx.app.calls) expect(call).toMatchObject({ source: 'sync', eventId: undefined });
+    }
     for (const [i, id] of groups.entries()) {
       expect(await ctx.backdoor.readGroup(ctx.organizationId, id)).toMatchObject({
         organizationId: ctx.organizationId,
@@ -87,6 +92,7 @@ export const syncSuite = defineSuite('sync', {
     });
     const after = await Promise.all(users.map((id) => ctx.backdoor.readEntity(ctx.organizationId, 'user', id)));
     expect(after.map((s) => [s?.version, s?.eventId])).toEqual(before.map((s) => [s?.version, s?.eventId]));
+    if (ctx.app !== null) expect(ctx.app.calls.filter((c) => c.method !== 'create')).toEqual([]);
   },
 
   'an incremental sync lists only what changed since the last sync, and applies it': async (ctx) => {

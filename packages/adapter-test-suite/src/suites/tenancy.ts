@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
-import { defineSuite } from '../define-suite.js';
+import { defineUserSuite, tableOnly } from '../define-suite.js';
 import { expectEntity, expectNoUser, expectUser, groupsOf, membersOf, versionOf } from '../expect-state.js';
 
-export const tenancySuite = defineSuite('tenancy', {
+export const tenancySuite = defineUserSuite('tenancy', {
   'the same user id and email in two organizations are two users': async (ctx) => {
     const a = ctx.events;
     const b = ctx.organization();
@@ -79,7 +79,7 @@ export const tenancySuite = defineSuite('tenancy', {
     await expectUser(ctx, 'diruser_1', { active: true }, b.organizationId);
   },
 
-  'the same directory id in two organizations is two directories': async (ctx) => {
+  'the same directory id in two organizations is two directories': tableOnly(async (ctx) => {
     const a = ctx.events;
     const b = ctx.organization();
     const directoryId = a.directoryId;
@@ -96,5 +96,5 @@ export const tenancySuite = defineSuite('tenancy', {
       enabled: true,
       provider: 'GOOGLE',
     });
-  },
+  }),
 });

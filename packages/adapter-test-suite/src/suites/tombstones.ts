@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
-import { defineSuite } from '../define-suite.js';
+import { defineUserSuite, tableOnly } from '../define-suite.js';
 import { expectEntity, expectInbox, expectNoUser, expectUser, groupsOf, versionOf } from '../expect-state.js';
 
-export const tombstonesSuite = defineSuite('tombstones', {
+export const tombstonesSuite = defineUserSuite('tombstones', {
   'a late update after a delete does not resurrect the user (deactivate policy)': async (ctx) => {
     const { events } = ctx;
     const created = events.userCreated(events.user('diruser_1', { email: 'a@example.com' }));
@@ -78,7 +78,7 @@ export const tombstonesSuite = defineSuite('tombstones', {
     await expectEntity(ctx, 'user', 'diruser_1', { deleted: false, version: versionOf(again) });
   },
 
-  'a late group update after the group was deleted does not re-create it': async (ctx) => {
+  'a late group update after the group was deleted does not re-create it': tableOnly(async (ctx) => {
     const { events } = ctx;
     const created = events.groupCreated({ id: 'dirgroup_1', display_name: 'One' });
     const lateUpdate = events.groupUpdated({ id: 'dirgroup_1', display_name: 'Renamed' });
@@ -90,5 +90,5 @@ export const tombstonesSuite = defineSuite('tombstones', {
 
     expect(await ctx.backdoor.readGroup(ctx.organizationId, 'dirgroup_1')).toBeNull();
     await expectEntity(ctx, 'group', 'dirgroup_1', { version: versionOf(deleted), deleted: true });
-  },
+  }),
 });

@@ -1,8 +1,9 @@
 import { expect } from 'vitest';
-import { defineSuite } from '../define-suite.js';
+import { defineUserSuite } from '../define-suite.js';
 import { expectEntity, expectInbox, expectUser, versionOf } from '../expect-state.js';
+import { serviceUserTests } from './service-users.js';
 
-export const usersSuite = defineSuite('users', {
+export const usersSuite = defineUserSuite('users', {
   'user_created writes the mapped fields, the version record and the inbox record': async (ctx) => {
     const { events } = ctx;
     const data = events.user('diruser_ada', {
@@ -122,7 +123,9 @@ export const usersSuite = defineSuite('users', {
     const { events } = ctx;
     await ctx.apply(
       events.userCreated(
-        events.user('diruser_1', { roles: [{ role_name: 'admin' }, { role_name: 'admin' }, { role_name: 'viewer' }] }),
+        events.user('diruser_1', {
+          roles: [{ role_name: 'admin' }, { role_name: 'admin' }, { role_name: 'viewer' }],
+        }),
       ),
     );
     const user = await ctx.backdoor.readUser(ctx.organizationId, 'diruser_1');
@@ -135,4 +138,6 @@ export const usersSuite = defineSuite('users', {
     await ctx.apply(events.userCreated(events.user('diruser_1', { family_name: family, email: 'zoë@exämple.com' })));
     await expectUser(ctx, 'diruser_1', { familyName: family, email: 'zoë@exämple.com' });
   },
+
+  ...serviceUserTests,
 });

@@ -1,11 +1,11 @@
 import { expect } from 'vitest';
-import { defineSuite } from '../define-suite.js';
+import { defineUserSuite, tableOnly } from '../define-suite.js';
 import { expectEntity, expectInbox, expectUser, versionOf } from '../expect-state.js';
 
 /** A millisecond-aligned instant, so the tests below can step by single nanoseconds within it. */
 const MS_ALIGNED = 1_750_000_000_000n * 1_000_000n;
 
-export const versionsSuite = defineSuite('versions', {
+export const versionsSuite = defineUserSuite('versions', {
   'an older event is stale: recorded as stale, nothing else changes': async (ctx) => {
     const { events } = ctx;
     const older = events.userUpdated({ id: 'diruser_1', email: 'older@example.com' });
@@ -46,7 +46,11 @@ export const versionsSuite = defineSuite('versions', {
 
     expect(outcomes).toEqual(['applied', 'applied', 'stale', 'stale', 'stale']);
     await expectUser(ctx, 'diruser_1', { email: 'v5@example.com', givenName: 'V5', active: true });
-    await expectEntity(ctx, 'user', 'diruser_1', { version: versionOf(sent[4]!), eventId: sent[4]!.id, active: true });
+    await expectEntity(ctx, 'user', 'diruser_1', {
+      version: versionOf(sent[4]!),
+      eventId: sent[4]!.id,
+      active: true,
+    });
     for (const i of [0, 1, 3]) await expectInbox(ctx, sent[i]!.id, 'stale');
     for (const i of [2, 4]) await expectInbox(ctx, sent[i]!.id, 'applied');
   },
@@ -92,7 +96,7 @@ export const versionsSuite = defineSuite('versions', {
     expect(record?.occurredAt).toBe('2025-06-02T10:00:00.000000001+02:00');
   },
 
-  'groups and directories are versioned too': async (ctx) => {
+  'groups and directories are versioned too': tableOnly(async (ctx) => {
     const { events } = ctx;
     const groupOld = events.groupUpdated({ id: 'dirgroup_1', display_name: 'Old name' });
     const groupNew = events.groupUpdated({ id: 'dirgroup_1', display_name: 'New name' });
@@ -105,8 +109,10 @@ export const versionsSuite = defineSuite('versions', {
     expect((await ctx.apply(dirOld)).outcome).toBe('stale');
 
     expect(await ctx.backdoor.readGroup(ctx.organizationId, 'dirgroup_1')).toMatchObject({ displayName: 'New name' });
-    expect(await ctx.backdoor.readDirectory(ctx.organizationId, events.directoryId)).toMatchObject({ enabled: false });
+    expect(await ctx.backdoor.readDirectory(ctx.organizationId, events.directoryId)).toMatchObject({
+      enabled: false,
+    });
     await expectEntity(ctx, 'group', 'dirgroup_1', { version: versionOf(groupNew) });
     await expectEntity(ctx, 'directory', events.directoryId, { version: versionOf(dirNew), active: false });
-  },
+  }),
 });

@@ -1,26 +1,10 @@
-import { generateWebhookSecret, signWebhook } from '@scim/core/testing';
+import { generateWebhookSecret } from '@scim/core/testing';
 import { expect } from 'vitest';
-import { defineSuite } from '../define-suite.js';
+import { defineUserSuite } from '../define-suite.js';
 import { expectInbox, expectNoInbox, expectUser } from '../expect-state.js';
-import { randomToken } from '../ids.js';
-import type { RawScalekitEvent } from '../scalekit-events.js';
+import { delivery } from '../webhook-delivery.js';
 
-function delivery(secret: string, payload: RawScalekitEvent) {
-  const id = `msg_${randomToken(20)}`;
-  const timestamp = Math.floor(Date.now() / 1000);
-  const rawBody = JSON.stringify(payload);
-  return {
-    headers: {
-      'webhook-id': id,
-      'webhook-timestamp': String(timestamp),
-      'webhook-signature': signWebhook({ secret, id, timestamp, body: rawBody }),
-      'content-type': 'application/json',
-    },
-    rawBody,
-  };
-}
-
-export const webhooksSuite = defineSuite('webhooks', {
+export const webhooksSuite = defineUserSuite('webhooks', {
   'a signed delivery is applied (201); its redelivery is a duplicate (200)': async (ctx) => {
     const { events } = ctx;
     const secret = generateWebhookSecret();

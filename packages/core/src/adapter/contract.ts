@@ -1,4 +1,34 @@
-import type { DirectoryGroupRef, DirectoryUser } from '../events/types.js';
+import type { DirectoryGroupRef } from '../events/types.js';
+import type {
+  DirectoryWrite,
+  EntityAdvance,
+  EntityKind,
+  EntityState,
+  EventQuery,
+  GroupWrite,
+  IdentityLink,
+  InboxRecord,
+  InboxUpdate,
+  LeaseRequest,
+  ListPage,
+  Membership,
+  StoredDirectory,
+  StoredGroup,
+  SyncState,
+  UserPatch,
+  UserWrite,
+} from './records.js';
+import type {
+  ResourcePage,
+  ResourcePut,
+  ResourcePutResult,
+  ResourceQuery,
+  ResourceType,
+  StoredResource,
+  TokenRecord,
+} from './resources.js';
+
+export type * from './records.js';
 
 /**
  * The storage-adapter contract.
@@ -18,168 +48,26 @@ import type { DirectoryGroupRef, DirectoryUser } from '../events/types.js';
  * a membership) once; a deletion or a read takes a repeated id as one.
  */
 
-export type EntityKind = 'user' | 'group' | 'directory';
-
 /**
- * The version record of one user, group or directory: the gate that keeps a late or repeated
- * change from undoing a newer one. It lives in the SDK's bookkeeping store, not in the app's tables.
+ * The SDK's own records (bookkeeping): the inbox, versions and tombstones, groups, memberships,
+ * directories, identity links, sync state and leases. One implementation per storage engine, in tables
+ * (or collections) of its own; the app never writes them.
  */
-export interface EntityState {
-  organizationId: string;
-  kind: EntityKind;
-  id: string;
-  /** Version of the last applied change, in nanoseconds since the epoch. */
-  version: bigint;
-  /** A tombstone: the entity was deleted at `version`. */
-  deleted: boolean;
-  /** Users: whether the user is active in the app after the last applied change. */
-  active: boolean;
-  /** A digest of the directory fields last applied, so a sync can tell unchanged users apart. */
-  fingerprint: string | null;
-  /**
-   * Users: the roles the directory itself last assigned (`roles[].role_name`), kept apart from mapped
-   * roles so that a later event without `roles` can still compute the full set. Null when never given.
-   */
-  directoryRoles: string[] | null;
-  /** The event that last advanced the record (null for a sync). */
-  eventId: string | null;
-  updatedAt: Date;
-}
-
-/** One conditional version write. */
-export interface EntityAdvance {
-  id: string;
-  version: bigint;
-  deleted: boolean;
-  active: boolean;
-  fingerprint: string | null;
-  directoryRoles: string[] | null;
-  eventId: string | null;
-}
-
-export type InboxStatus = 'pending' | 'applied' | 'stale' | 'ignored' | 'unknown_type';
-
-/** One delivered event in the inbox. */
-export interface InboxRecord {
-  /** The event id (`evt_...`), unique across the store. */
-  id: string;
-  organizationId: string;
-  /** The event type as sent (also for unknown types). */
-  type: string;
-  /** `occurred_at` exactly as sent. */
-  occurredAt: string;
-  receivedAt: Date;
-  status: InboxStatus;
-  /** Kept only for unknown event types, so an app can process them later. */
-  payload: string | null;
-}
-
-/** A claimed event's final status. */
-export interface InboxUpdate {
-  id: string;
-  status: InboxStatus;
-}
-
-/**
- * A user as the engine writes it: the directory's fields plus what the engine resolved.
- * `undefined` fields were not given and must leave the app's columns unchanged.
- */
-export interface UserWrite extends DirectoryUser {
-  active: boolean;
-  version: bigint;
-}
-
-/** A change to an existing user that does not come from its directory record. */
-export interface UserPatch {
-  id: string;
-  active?: boolean;
-  roles?: string[];
-}
-
-export interface GroupWrite {
-  id: string;
-  organizationId: string;
-  directoryId?: string | null;
-  displayName?: string | null;
-  externalId?: string | null;
-  version: bigint;
-}
-
-export interface StoredGroup {
-  organizationId: string;
-  id: string;
-  directoryId: string | null;
-  displayName: string | null;
-  externalId: string | null;
-}
-
-export interface Membership {
-  organizationId: string;
-  userId: string;
-  groupId: string;
-}
-
-export interface DirectoryWrite {
-  id: string;
-  organizationId: string;
-  enabled: boolean;
-  provider?: string | null;
-  directoryType?: string | null;
-  status?: string | null;
-  version: bigint;
-}
-
-export interface StoredDirectory {
-  organizationId: string;
-  id: string;
-  enabled: boolean;
-  provider: string | null;
-  directoryType: string | null;
-  status: string | null;
-}
-
-/** Progress of the last sync of one directory, owned by the sync engine. */
-export interface SyncState {
-  organizationId: string;
-  directoryId: string;
-  status: 'idle' | 'running' | 'succeeded' | 'failed';
-  /** Start time of the last successful sync: the `updatedAfter` of the next incremental one. */
-  watermark: Date | null;
-  /** Opaque resume point of a running sync (JSON text), null when none. */
-  checkpoint: string | null;
-  lastStartedAt: Date | null;
-  lastFinishedAt: Date | null;
-  lastError: string | null;
-  updatedAt: Date;
-}
-
-export interface LeaseRequest {
-  /** What is leased, e.g. `sync:org_123`. */
-  name: string;
-  /** Who asks, unique per process and attempt. */
-  owner: string;
-  /** The lease runs out this long after `now` unless renewed. */
-  ttlMs: number;
-  now: Date;
-}
-
-export interface ListPage {
-  /** Return records whose id sorts after this one (ids compare as plain strings). */
-  after?: string;
-  limit: number;
-}
-
-/** What a store can do, read or written inside or outside a transaction. */
-export interface ScimStore {
+export interface BookkeepingStore {
   // Inbox
   /**
    * Inserts the records whose ids are not in the inbox yet and resolves the ids it inserted, in any
    * order. An id already there (or repeated in the call) is not an error: it is left out of the answer.
    */
   claimEvents(records: readonly InboxRecord[]): Promise<string[]>;
-  /** Sets the status of claimed events (a repeated id ends with its last one); ids that are not there are ignored. */
+  /**
+   * Sets the status of claimed events (a repeated id ends with its last one), and their `reason` and
+   * `payload` where an entry gives them; ids that are not there are ignored.
+   */
   finishEvents(entries: readonly InboxUpdate[]): Promise<void>;
   getEvent(id: string): Promise<InboxRecord | null>;
+  /** A page of the inbox, newest first (`receivedAt` descending, then id descending). */
+  listEvents(query: EventQuery): Promise<InboxRecord[]>;
   /** Removes inbox records received before `before`; resolves how many. */
   pruneEvents(before: Date): Promise<number>;
 
@@ -200,15 +88,7 @@ export interface ScimStore {
    */
   listEntities(organizationId: string, kind: EntityKind, page: ListPage): Promise<EntityState[]>;
 
-  // The app's users, through the app's mapping
-  /** Creates or updates users in the app's own user store; a repeated id's writes apply in order. */
-  upsertUsers(organizationId: string, users: readonly UserWrite[]): Promise<void>;
-  /** Changes existing users, a repeated id's patches in order; ids that do not exist are ignored. */
-  patchUsers(organizationId: string, patches: readonly UserPatch[]): Promise<void>;
-  /** Deletes users from the app's own user store; ids that do not exist are ignored. */
-  deleteUsers(organizationId: string, ids: readonly string[]): Promise<void>;
-
-  // Groups, memberships, directories (bookkeeping)
+  // Groups, memberships, directories
   /** Creates or updates groups; `undefined` fields keep their value; a repeated id's writes apply in order. */
   upsertGroups(organizationId: string, groups: readonly GroupWrite[]): Promise<void>;
   /**
@@ -233,8 +113,19 @@ export interface ScimStore {
   upsertDirectory(organizationId: string, directory: DirectoryWrite): Promise<void>;
   getDirectory(organizationId: string, id: string): Promise<StoredDirectory | null>;
 
+  // Identity links: which app user each directory user is (the app's service functions' ids)
+  /** The links of these directory users, each once. */
+  getLinks(organizationId: string, directoryUserIds: readonly string[]): Promise<IdentityLink[]>;
+  /** The links, in this organization, to these app users (whichever directory users they come from). */
+  getLinksToAppUsers(organizationId: string, appUserIds: readonly string[]): Promise<IdentityLink[]>;
+  /** Creates or replaces links, keyed by organization and directory user; a repeated id's last link wins. */
+  saveLinks(organizationId: string, links: readonly IdentityLink[]): Promise<void>;
+  deleteLinks(organizationId: string, directoryUserIds: readonly string[]): Promise<void>;
+
   // Sync bookkeeping
   getSyncState(organizationId: string, directoryId: string): Promise<SyncState | null>;
+  /** The sync states of one organization, or of all, in (organization, directory) order. */
+  listSyncStates(organizationId?: string): Promise<SyncState[]>;
   saveSyncState(state: SyncState): Promise<void>;
   /**
    * Takes or renews a lease: succeeds when nobody holds it, it ran out, or `owner` already holds
@@ -244,6 +135,64 @@ export interface ScimStore {
   /** Gives a lease back if `owner` holds it. */
   releaseLease(name: string, owner: string): Promise<void>;
 }
+
+/**
+ * The table mapping: the adapter writes the app's own users table directly, keyed by the directory's
+ * organization and user ids (columns of the app's table). Used when the engine is given no service
+ * functions (`users`). An adapter created without a mapping declares `capabilities.userTable: false`
+ * and answers these with a `CONFIGURATION_ERROR`.
+ */
+export interface UserTableStore {
+  /** Creates or updates users in the app's own user store; a repeated id's writes apply in order. */
+  upsertUsers(organizationId: string, users: readonly UserWrite[]): Promise<void>;
+  /** Changes existing users, a repeated id's patches in order; ids that do not exist are ignored. */
+  patchUsers(organizationId: string, patches: readonly UserPatch[]): Promise<void>;
+  /** Deletes users from the app's own user store; ids that do not exist are ignored. */
+  deleteUsers(organizationId: string, ids: readonly string[]): Promise<void>;
+  /**
+   * Account linking (`capabilities.linkByEmail`): gives each of these directory users the app's row whose
+   * email equals the given one without regard to case, but only a row no directory user is linked to yet
+   * (its organization and user columns empty). Resolves the directory user ids that were linked. The core
+   * asks the app's permission first; this never takes over a row of any organization.
+   */
+  linkUsersByEmail(
+    organizationId: string,
+    links: readonly { directoryUserId: string; email: string }[],
+  ): Promise<string[]>;
+}
+
+/**
+ * The SCIM 2.0 server's records (`capabilities.scimResources`): resources as the identity provider sees
+ * them, group members as deltas on the memberships, and the tenants' tokens.
+ */
+export interface ResourceStore {
+  getResource(organizationId: string, resourceType: ResourceType, id: string): Promise<StoredResource | null>;
+  /** Matches of the filter ordered by id, `offset` then `limit` of them, with the total; filters run in the database. */
+  queryResources(query: ResourceQuery): Promise<ResourcePage>;
+  /** Which of `ids` are stored resources of the type, each once. */
+  existingResources(organizationId: string, resourceType: ResourceType, ids: readonly string[]): Promise<string[]>;
+  /**
+   * Compare-and-set: writes (or deletes, `resource: null`) only when the stored version is `expectedVersion`
+   * (null: no resource yet); else `version-conflict`. A second User of the organization with the same
+   * `index.userName` is `uniqueness`. Nothing is written unless the answer is `ok`.
+   */
+  putResource(organizationId: string, put: ResourcePut): Promise<ResourcePutResult>;
+  /** Adds memberships (present ones stay); the groups' rows exist. */
+  addMemberships(organizationId: string, memberships: readonly { userId: string; groupId: string }[]): Promise<void>;
+  /** Removes memberships (absent ones are ignored). */
+  removeMemberships(organizationId: string, memberships: readonly { userId: string; groupId: string }[]): Promise<void>;
+  /** A page of a group's member ids in id order, after `page.after`. */
+  listGroupMembers(organizationId: string, groupId: string, page: ListPage): Promise<string[]>;
+  findToken(hash: string): Promise<TokenRecord | null>;
+  saveToken(token: TokenRecord): Promise<void>;
+  /** The organization's tokens (expired ones included), newest first. */
+  listTokens(organizationId: string): Promise<TokenRecord[]>;
+  /** Sets the expiry of these tokens of the organization. */
+  expireTokens(organizationId: string, hashes: readonly string[], at: Date): Promise<void>;
+}
+
+/** What a store can do, read or written inside or outside a transaction. */
+export interface ScimStore extends BookkeepingStore, UserTableStore, Partial<ResourceStore> {}
 
 export interface AdapterCapabilities {
   /**
@@ -258,17 +207,28 @@ export interface AdapterCapabilities {
    * path (webhook batches, a directory's deactivation, a sync, its group references included).
    */
   maxBatchSize: number;
+  /** The adapter was given a mapping of the app's users table (`UserTableStore` writes it). */
+  userTable: boolean;
+  /** `linkUsersByEmail` links rows of the app's users table (a table mapping with an email column). */
+  linkByEmail: boolean;
+  /** The store keeps the SCIM server's records (`ResourceStore`). */
+  scimResources?: boolean;
 }
 
-export interface ScimAdapter extends ScimStore {
+/**
+ * A storage adapter. `Tx` is what the app's own functions get to write in the same transaction: Prisma's
+ * transaction client, Drizzle's `tx`, Mongoose's session.
+ */
+export interface ScimAdapter<Tx = unknown> extends ScimStore {
   /** A short name for logs, e.g. `prisma:postgresql`. */
   readonly name: string;
   readonly capabilities: AdapterCapabilities;
   /**
    * Runs `fn` in one transaction and resolves its result after commit. If `fn` throws, nothing it
-   * wrote is kept and the error is rethrown (a driver error translated to an `AdapterError`).
+   * wrote is kept and the error is rethrown (a driver error translated to an `AdapterError`). `tx` is the
+   * transaction as the app's ORM knows it, so the app's writes commit or roll back with the SDK's.
    */
-  transaction<T>(fn: (store: ScimStore) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (store: ScimStore, tx: Tx) => Promise<T>): Promise<T>;
   /** Releases what the adapter opened itself (never the app's own client). */
   close?(): Promise<void>;
 }

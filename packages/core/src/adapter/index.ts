@@ -7,22 +7,41 @@ export type { DirectoryGroupRef, DirectoryUser } from '../events/types.js';
 export { type ConflictRetryOptions, isConflict, retryOnConflict } from './conflict-retry.js';
 export type {
   AdapterCapabilities,
+  BookkeepingStore,
+  ResourceStore,
+  ScimAdapter,
+  ScimStore,
+  UserTableStore,
+} from './contract.js';
+export type {
   DirectoryWrite,
   EntityAdvance,
   EntityKind,
   EntityState,
+  EventQuery,
   GroupWrite,
+  IdentityLink,
   InboxRecord,
   InboxStatus,
   InboxUpdate,
   LeaseRequest,
   ListPage,
   Membership,
-  ScimAdapter,
-  ScimStore,
   StoredDirectory,
   StoredGroup,
   SyncState,
   UserPatch,
   UserWrite,
-} from './contract.js';
+} from './records.js';
+export type {
+  ResourceFilter,
+  ResourceIndex,
+  ResourcePage,
+  ResourcePut,
+  ResourcePutResult,
+  ResourceQuery,
+  ResourceStringIndex,
+  ResourceType,
+  StoredResource,
+  TokenRecord,
+} from './resources.js';

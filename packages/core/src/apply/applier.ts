@@ -1,17 +1,18 @@
-import type { EntityAdvance, GroupWrite, ScimStore, StoredGroup } from '../adapter/contract.js';
-import type { DirectoryGroupRef } from '../events/types.js';
+import type { EntityAdvance } from '../adapter/records.js';
+import type { DirectoryEvent, DirectoryGroupRef } from '../events/types.js';
 import type { ScimLogger } from '../logger.js';
 import { markSensitive, stringsOf } from '../redact.js';
-import { inChunks, readInChunks } from './batching.js';
+import { inChunks } from './batching.js';
 import type { DirectoryChange, GroupChange, UserChange } from './changes.js';
 import type { Effect } from './effects.js';
-import { groupHookCalls, userHookCalls } from './hook-calls.js';
+import { advanceRecords, GroupWriter } from './group-writer.js';
+import { userHookCalls } from './hook-calls.js';
 import { loadUserFacts, readStates } from './load.js';
-import { type GroupStep, planGroups, remappedRoles } from './plan-groups.js';
+import { type GroupStep, planGroups } from './plan-groups.js';
 import { type ClassifiedUser, classifyUsers, planUsers, type UserStep } from './plan-users.js';
 import { decideDeprovision, type RoleMapper } from './policies.js';
 import type { DeprovisionAction, DeprovisionPolicy, ScimHooks, WriteSource } from './types.js';
-import type { UserLayer, UserLayerOps } from './user-layer.js';
+import type { ApplyScope, UserLayer } from './user-layer.js';
 import { byId, unique } from './versions.js';
 
 export interface ApplyConfig {
@@ -35,7 +36,7 @@ export interface Applied<Step> {
   effects: Effect[][];
 }
 
-const NO_IDS: ReadonlySet<string> = new Set();
+const _NO_IDS: ReadonlySet<string> = new Set();
 const NO_EFFECTS: Effect[] = [];
 const NO_DECISIONS: ReadonlyMap<number, DeprovisionAction> = new Map();
 
@@ -48,7 +49,11 @@ const DIRECTORY_PAGE = 500;
  * constant number of store calls per batch. Hooks come back as effects, to run after the commit.
  */
 export class Applier {
-  constructor(private readonly config: ApplyConfig) {}
+  private readonly groupWriter: GroupWriter;
+
+  constructor(private readonly config: ApplyConfig) {
+    this.groupWriter = new GroupWriter(config);
+  }
 
   /** Whether a role mapping reads group names (group changes then do not commute with user changes). */
   get mapsRoles(): boolean {
@@ -60,7 +65,8 @@ export class Applier {
   }
 
   /** Plans user changes of one organization without writing anything (a sync's dry run). */
-  async planUsers(store: ScimStore, org: string, changes: readonly UserChange[], source: WriteSource) {
+  async planUsers(scope: ApplyScope, changes: readonly UserChange[]) {
+    const { store, organizationId: org, source } = scope;
     const facts = await loadUserFacts(store, org, changes, this.config.roles !== null, this.config.maxBatchSize);
     const input = { changes, roles: this.config.roles, compareStale: source === 'sync', ...facts };
     const classified = classifyUsers(input);
@@ -69,27 +75,18 @@ export class Applier {
   }
 
   /** Applies user changes of one organization. */
-  users(
-    store: ScimStore,
-    org: string,
-    changes: readonly UserChange[],
-    source: WriteSource,
-  ): Promise<Applied<UserStep>> {
-    return this.applyUsers(store, org, changes, source).catch((error: unknown) => {
+  users(scope: ApplyScope, changes: readonly UserChange[]): Promise<Applied<UserStep>> {
+    return this.applyUsers(scope, changes).catch((error: unknown) => {
       // A driver's error may quote the rows it refused: whoever logs it must not repeat them.
       markSensitive(error, stringsOf(changes.map((c) => (c.type === 'user' ? c.user : c.userId))));
       throw error;
     });
   }
 
-  private async applyUsers(
-    store: ScimStore,
-    org: string,
-    changes: readonly UserChange[],
-    source: WriteSource,
-  ): Promise<Applied<UserStep>> {
-    const steps = await this.planUsers(store, org, changes, source);
-    const written = await this.writeUsers(store, org, steps);
+  private async applyUsers(scope: ApplyScope, changes: readonly UserChange[]): Promise<Applied<UserStep>> {
+    const steps = await this.planUsers(scope, changes);
+    const written = await this.writeUsers(scope, steps, changes);
+    const { organizationId: org, source } = scope;
     const effects = steps.map((step, i) =>
       written[i] ? userHookCalls(this.config.hooks, org, step, changes[i]!, source) : NO_EFFECTS,
     );
@@ -97,7 +94,8 @@ export class Applier {
   }
 
   /** Plans group changes of one organization without writing anything. */
-  async planGroups(store: ScimStore, org: string, changes: readonly GroupChange[]): Promise<GroupStep[]> {
+  async planGroups(scope: ApplyScope, changes: readonly GroupChange[]): Promise<GroupStep[]> {
+    const { store, organizationId: org } = scope;
     const ids = unique(changes.map((c) => (c.type === 'group' ? c.group.id : c.groupId)));
     return planGroups(org, changes, await readStates(store, org, 'group', ids, this.config.maxBatchSize));
   }
@@ -106,71 +104,13 @@ export class Applier {
    * Applies group changes of one organization: rows written for creates and updates; a deletion takes
    * the group's memberships with it and recomputes the roles of the users who lost it.
    */
-  async groups(
-    store: ScimStore,
-    org: string,
-    changes: readonly GroupChange[],
-    source: WriteSource,
-  ): Promise<Applied<GroupStep>> {
+  async groups(scope: ApplyScope, changes: readonly GroupChange[]): Promise<Applied<GroupStep>> {
     try {
-      return await this.writeGroups(store, org, changes, source);
+      return await this.groupWriter.write(scope, changes, await this.planGroups(scope, changes));
     } catch (error) {
       markSensitive(error, stringsOf(changes.map((c) => (c.type === 'group' ? c.group : c.groupId))));
       throw error;
     }
-  }
-
-  private async writeGroups(
-    store: ScimStore,
-    org: string,
-    changes: readonly GroupChange[],
-    source: WriteSource,
-  ): Promise<Applied<GroupStep>> {
-    const { maxBatchSize } = this.config;
-    const steps = await this.planGroups(store, org, changes);
-    const writtenIds = await this.advance(store, org, 'group', steps);
-    const applied = steps.filter((s) => s.advance !== null && writtenIds.has(s.groupId));
-    const upserts = applied.flatMap((s) => (s.write === undefined ? [] : [s.write]));
-    const renamed = await this.renamedGroups(store, org, upserts);
-    await inChunks(upserts, maxBatchSize, (groups) => store.upsertGroups(org, groups));
-
-    const appliedSet = new Set(applied);
-    const removed = applied.filter((s) => s.action === 'delete').map((s) => s.groupId);
-    const affected = new Map<string, string[]>();
-    const stored = new Map<string, StoredGroup>();
-    if (removed.length > 0) {
-      // The hooks of removals that come without the group (a sync's) get the stored row.
-      const unnamed = applied.filter(
-        (s) =>
-          s.action === 'delete' &&
-          changes[s.index]!.type === 'group-removed' &&
-          (changes[s.index] as { group?: unknown }).group === undefined,
-      );
-      const read = unnamed.map((s) => s.groupId);
-      for (const group of await readInChunks(read, maxBatchSize, (ids) => store.getGroups(org, ids))) {
-        stored.set(group.id, group);
-      }
-      const memberships = await readInChunks(removed, maxBatchSize, (ids) => store.removeGroupMemberships(org, ids));
-      for (const m of memberships) affected.set(m.groupId, [...(affected.get(m.groupId) ?? []), m.userId]);
-      await inChunks(removed, maxBatchSize, (ids) => store.deleteGroups(org, ids));
-      await this.remapRoles(store, org, unique(memberships.map((m) => m.userId)));
-    }
-    if (renamed.length > 0) {
-      // A role mapped from the group's old name goes, one mapped from its new name comes, at once.
-      const members = await readInChunks(renamed, maxBatchSize, (groupIds) => store.listMemberships(org, { groupIds }));
-      for (const m of members) affected.set(m.groupId, [...(affected.get(m.groupId) ?? []), m.userId]);
-      await this.remapRoles(store, org, unique(members.map((m) => m.userId)));
-    }
-
-    const effects = steps.map((step, i): Effect[] =>
-      appliedSet.has(step)
-        ? groupHookCalls(this.config.hooks, org, step, changes[i]!, source, {
-            stored: stored.get(step.groupId),
-            affectedUserIds: affected.get(step.groupId) ?? [],
-          })
-        : [],
-    );
-    return { steps, written: steps.map((s) => appliedSet.has(s)), effects };
   }
 
   /**
@@ -179,11 +119,11 @@ export class Applier {
    * change's version, so a user changed after the directory was disabled (and enabled again) keeps
    * its newer state. Resolves whether the change applied, and its hooks.
    */
-  async directory(store: ScimStore, change: DirectoryChange): Promise<{ written: boolean; effects: Effect[] }> {
+  async directory(scope: ApplyScope, change: DirectoryChange): Promise<{ written: boolean; effects: Effect[] }> {
     const { directory } = change;
-    const org = change.event.organizationId;
+    const { store, organizationId: org } = scope;
     const steps = [{ id: directory.id, advance: versionRecord(directory.id, change, false, directory.enabled) }];
-    const written = await this.advance(store, org, 'directory', steps);
+    const written = await advanceRecords(store, org, 'directory', steps, this.config.maxBatchSize);
     if (written.size === 0) return { written: false, effects: [] };
     await store.upsertDirectory(org, {
       id: directory.id,
@@ -196,14 +136,15 @@ export class Applier {
     });
     const deactivated =
       !directory.enabled && this.config.directoryDisabled === 'deactivate-users'
-        ? await this.deactivateAll(store, org, change)
+        ? await this.deactivateAll(scope, change)
         : [];
     const { hooks } = this.config;
     const payload = { organizationId: org, directory, deactivatedUserIds: deactivated, event: change.event };
     return { written: true, effects: hooks.onDirectoryChanged ? [() => hooks.onDirectoryChanged?.(payload)] : [] };
   }
 
-  private async deactivateAll(store: ScimStore, org: string, change: DirectoryChange): Promise<string[]> {
+  private async deactivateAll(scope: ApplyScope, change: DirectoryChange): Promise<string[]> {
+    const { store, organizationId: org } = scope;
     const limit = Math.min(DIRECTORY_PAGE, this.config.maxBatchSize);
     const deactivated: string[] = [];
     let after: string | undefined;
@@ -223,48 +164,10 @@ export class Applier {
         })),
       );
       if (ids.length === 0) continue;
-      await this.config.users.apply(store, org, { remove: [], upsert: [], deactivate: ids, roles: [] });
+      await this.config.users.deactivate(scope, ids, change.event);
       deactivated.push(...ids);
     }
     return deactivated;
-  }
-
-  /** Groups whose name a role mapping reads and these writes change. */
-  private async renamedGroups(store: ScimStore, org: string, writes: readonly GroupWrite[]): Promise<string[]> {
-    const named = writes.filter((w) => w.displayName !== undefined);
-    if (this.config.roles === null || named.length === 0) return [];
-    const stored = new Map(
-      (
-        await readInChunks(
-          named.map((w) => w.id),
-          this.config.maxBatchSize,
-          (ids) => store.getGroups(org, ids),
-        )
-      ).map((g) => [g.id, g.displayName]),
-    );
-    return named.filter((w) => stored.has(w.id) && stored.get(w.id) !== w.displayName).map((w) => w.id);
-  }
-
-  /** Roles of users who lost groups or whose groups were renamed, recomputed from their memberships. */
-  private async remapRoles(store: ScimStore, org: string, userIds: readonly string[]): Promise<void> {
-    const { roles: mapping, maxBatchSize } = this.config;
-    if (mapping === null || userIds.length === 0) return;
-    const users = [...(await readStates(store, org, 'user', userIds, maxBatchSize)).values()].filter((u) => !u.deleted);
-    if (users.length === 0) return;
-    const memberships = await readInChunks(
-      users.map((u) => u.id),
-      maxBatchSize,
-      (ids) => store.listMemberships(org, { userIds: ids }),
-    );
-    const groupIds = unique(memberships.map((m) => m.groupId));
-    const names = new Map(
-      (await readInChunks(groupIds, maxBatchSize, (ids) => store.getGroups(org, ids))).map((g) => [
-        g.id,
-        g.displayName,
-      ]),
-    );
-    const roles = remappedRoles(org, users, memberships, names, mapping);
-    await this.config.users.apply(store, org, { remove: [], upsert: [], deactivate: [], roles });
   }
 
   private async decide(
@@ -289,42 +192,31 @@ export class Applier {
     return new Map(asked.map((c, i) => [c.index, answers[i]!]));
   }
 
-  /** Writes version records in id order (concurrent batches lock shared rows in one order); resolves the written ids. */
-  private async advance(
-    store: ScimStore,
-    org: string,
-    kind: 'user' | 'group' | 'directory',
-    steps: readonly { advance: EntityAdvance | null }[],
-  ): Promise<ReadonlySet<string>> {
-    const items: EntityAdvance[] = [];
-    for (const s of steps) if (s.advance !== null) items.push(s.advance);
-    if (items.length === 0) return NO_IDS;
-    if (items.length > 1) items.sort(byId);
-    return new Set(
-      await readInChunks(items, this.config.maxBatchSize, (chunk) => store.advanceEntities(org, kind, chunk)),
-    );
-  }
-
   /** The version records first, then what depends on them, for the records the store let through. */
-  private async writeUsers(store: ScimStore, org: string, steps: readonly UserStep[]): Promise<boolean[]> {
+  private async writeUsers(
+    scope: ApplyScope,
+    steps: readonly UserStep[],
+    changes: readonly UserChange[],
+  ): Promise<boolean[]> {
     const { maxBatchSize } = this.config;
-    const writtenIds = await this.advance(store, org, 'user', steps);
+    const { store, organizationId: org } = scope;
+    const writtenIds = await advanceRecords(store, org, 'user', steps, this.config.maxBatchSize);
     const written = steps.map((s) => s.advance !== null && writtenIds.has(s.userId));
     const refs = new Map<string, DirectoryGroupRef>();
     const memberships: { userId: string; groupIds: string[] }[] = [];
-    const ops: UserLayerOps = { remove: [], upsert: [], deactivate: [], roles: [] };
+    const applied: UserStep[] = [];
+    const events: (DirectoryEvent | undefined)[] = [];
     steps.forEach((s, i) => {
       if (!written[i]) return;
       for (const g of s.newGroups) if (!refs.has(g.id)) refs.set(g.id, g);
       if (s.groups !== undefined) memberships.push({ userId: s.userId, groupIds: s.groups.map((g) => g.id) });
-      if (s.remove) ops.remove.push(s.userId);
-      else if (s.write !== undefined) ops.upsert.push(s.write);
-      else if (s.deactivate) ops.deactivate.push(s.userId);
+      applied.push(s);
+      events.push(changes[i]!.event);
     });
     await inChunks([...refs.values()].sort(byId), maxBatchSize, (groups) => store.ensureGroups(org, groups));
     memberships.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
     await inChunks(memberships, maxBatchSize, (entries) => store.replaceMemberships(org, entries));
-    await this.config.users.apply(store, org, ops);
+    if (applied.length > 0) await this.config.users.writeSteps(scope, applied, events);
     return written;
   }
 }

@@ -31,6 +31,11 @@ export type UserChange = UserUpsert | UserRemoval;
 export interface GroupUpsert extends ChangeBase {
   type: 'group';
   group: DirectoryGroup;
+  /**
+   * Membership deltas (the SCIM server's group PATCHes): user ids added to and removed from the group. An
+   * added id that is not a live user of the organization is ignored. Absent: memberships are left alone.
+   */
+  members?: { add: readonly string[]; remove: readonly string[] };
 }
 
 export interface GroupRemoval extends ChangeBase {

@@ -88,7 +88,7 @@ export function remappedRoles(
   memberships: readonly Membership[],
   names: ReadonlyMap<string, string | null>,
   mapping: RoleMapper,
-): { id: string; roles: string[] }[] {
+): { id: string; roles: string[]; active: boolean; version: bigint }[] {
   const groupsOf = new Map<string, { id: string; displayName: string | null }[]>();
   for (const m of memberships) {
     const group = { id: m.groupId, displayName: names.get(m.groupId) ?? null };
@@ -100,6 +100,8 @@ export function remappedRoles(
     .filter((u) => !u.deleted)
     .map((u) => ({
       id: u.id,
+      active: u.active,
+      version: u.version,
       roles: mergeRoles(u.directoryRoles ?? undefined, mapping({ id: u.id, organizationId }, groupsOf.get(u.id) ?? [])),
     }));
 }

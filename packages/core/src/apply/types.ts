@@ -1,8 +1,11 @@
 import type { EntityState, StoredGroup, UserWrite } from '../adapter/contract.js';
 import type { Directory, DirectoryEvent, DirectoryGroup, DirectoryGroupRef, DirectoryUser } from '../events/types.js';
 
-/** Where a change comes from: a webhook delivery or a reconciliation against the Directory API. */
-export type WriteSource = 'webhook' | 'sync';
+/**
+ * Where a change comes from: a Scalekit webhook delivery, a reconciliation against the Directory API, or a
+ * request to the app's own SCIM 2.0 server.
+ */
+export type WriteSource = 'webhook' | 'sync' | 'scim';
 
 /** Why a user is being deprovisioned. */
 export type DeprovisionReason =

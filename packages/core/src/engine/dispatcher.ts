@@ -3,11 +3,12 @@ import type { InboxRecord, InboxStatus, ScimAdapter, ScimStore } from '../adapte
 import type { Applier } from '../apply/applier.js';
 import { inChunks, readInChunks } from '../apply/batching.js';
 import { type Effect, runEffects } from '../apply/effects.js';
-import { isScimError, ScimError } from '../errors.js';
+import { isPermanentFailure, isScimError, ScimError } from '../errors.js';
 import type { DirectoryEvent } from '../events/types.js';
 import type { ScimLogger } from '../logger.js';
 import { type EventChange, eventChange, orderKey } from './event-changes.js';
 import { type ChangeOutcome, EventRun } from './event-run.js';
+import { Rejections } from './rejections.js';
 import type { ApplyOutcome, ApplyResult } from './types.js';
 
 export interface DispatcherConfig {
@@ -18,6 +19,8 @@ export interface DispatcherConfig {
   conflictRetries: number;
   /** Group commit of concurrent events (adapters with transactions only); null applies each alone. */
   batching: { concurrency: number; maxEvents: number } | null;
+  /** Set with `directScim`: whether an organization is provisioned by the app's SCIM server instead. */
+  scimOnly?: (store: ScimStore, organizationId: string) => Promise<boolean>;
 }
 
 /** An event waiting for a transaction, and how to answer its caller. */
@@ -34,7 +37,7 @@ interface Queued {
 type Item = Pick<Queued, 'event' | 'change' | 'type'>;
 
 /** What a committed event leaves to do: its answer and its hooks. */
-type Committed = { outcome: ApplyOutcome; effects: Effect[] } | { error: unknown };
+type Committed = { outcome: ApplyOutcome; effects: Effect[]; reason?: string } | { error: unknown };
 
 /**
  * Takes directory events to the apply path under the inbox rule: each event id is claimed once, in
@@ -52,7 +55,23 @@ export class Dispatcher {
   private running = 0;
   private scheduled = false;
 
-  constructor(private readonly config: DispatcherConfig) {}
+  private readonly rejections: Rejections;
+
+  constructor(private readonly config: DispatcherConfig) {
+    this.rejections = new Rejections({
+      adapter: config.adapter,
+      applier: config.applier,
+      logger: config.logger,
+      inboxRecord: (event, type) => this.inboxRecord(event, type, 'rejected'),
+      retry: (event, unit) => this.withRetries(event, unit),
+    });
+  }
+
+  /** Applies a rejected event again (see `ScimEngine.replay`); its hooks run before it resolves. */
+  async replay(eventId: string): Promise<ApplyResult> {
+    const { event, type, replayed } = await this.rejections.replay(eventId);
+    return this.answer(event, type, replayed);
+  }
 
   apply(event: DirectoryEvent): Promise<ApplyResult> {
     const type = event.type === 'unknown' ? event.rawType : event.type;
@@ -137,8 +156,8 @@ export class Dispatcher {
       try {
         return await this.withRetries(batch[0]!.event, async () => {
           const effects = batch.map((): Effect[] => []);
-          const outcomes = await this.config.adapter.transaction((store) =>
-            this.applyBatchInTransaction(store, batch, effects),
+          const outcomes = await this.config.adapter.transaction((store, tx) =>
+            this.applyBatchInTransaction(store, tx, batch, effects),
           );
           return outcomes.map((outcome, i) => ({ outcome, effects: effects[i]! }));
         });
@@ -162,11 +181,11 @@ export class Dispatcher {
 
   private async answer(event: DirectoryEvent, type: string, committed: Committed): Promise<ApplyResult> {
     if ('error' in committed) throw committed.error;
-    const { outcome, effects } = committed;
+    const { outcome, effects, reason } = committed;
     if (effects.length > 0 && outcome !== 'duplicate') {
       await runEffects(effects, this.config.logger, { eventId: event.id, organizationId: event.organizationId });
     }
-    return { outcome, eventId: event.id, type };
+    return reason === undefined ? { outcome, eventId: event.id, type } : { outcome, eventId: event.id, type, reason };
   }
 
   /** Runs `attempt` again after a transaction conflict; an error that is not a `ScimError` becomes a STORAGE_FAILURE. */
@@ -186,12 +205,38 @@ export class Dispatcher {
     });
   }
 
-  private commitAlone(item: Item): Promise<{ outcome: ApplyOutcome; effects: Effect[] }> {
+  /**
+   * One event in a transaction of its own. A permanent failure (the app refused the user, a constraint
+   * the row) is recorded as rejected once the transaction has rolled back; a duplicate-key failure is
+   * tried once more first, as it may be a concurrent delivery of the same person.
+   */
+  private async commitAlone(item: Item): Promise<{ outcome: ApplyOutcome; effects: Effect[]; reason?: string }> {
+    try {
+      return await this.commitOnce(item);
+    } catch (error) {
+      if (!isPermanentFailure(error)) throw error;
+      let failure = error;
+      if (isScimError(error) && error.code === 'UNIQUE_VIOLATION') {
+        try {
+          return await this.commitOnce(item);
+        } catch (again) {
+          if (!isPermanentFailure(again)) throw again;
+          failure = again;
+        }
+      }
+      const { outcome, reason } = await this.rejections.record(item.event, item.type, failure);
+      return { outcome, effects: [], reason };
+    }
+  }
+
+  private commitOnce(item: Item): Promise<{ outcome: ApplyOutcome; effects: Effect[] }> {
     const { adapter } = this.config;
     return this.withRetries(item.event, async () => {
       const effects: Effect[] = [];
       const outcome = adapter.capabilities.transactions
-        ? await adapter.transaction(async (store) => (await this.applyBatchInTransaction(store, [item], [effects]))[0]!)
+        ? await adapter.transaction(
+            async (store, tx) => (await this.applyBatchInTransaction(store, tx, [item], [effects]))[0]!,
+          )
         : await this.applyWithoutTransaction(adapter, item, effects);
       return { outcome, effects };
     });
@@ -205,6 +250,7 @@ export class Dispatcher {
       occurredAt: event.occurredAtRaw,
       receivedAt: this.config.now(),
       status,
+      reason: null,
       payload: event.type === 'unknown' ? JSON.stringify(event.raw) : null,
     };
   }
@@ -217,10 +263,11 @@ export class Dispatcher {
    */
   private async applyBatchInTransaction(
     store: ScimStore,
+    tx: unknown,
     batch: readonly Item[],
     effects: Effect[][],
   ): Promise<ApplyOutcome[]> {
-    if (batch.length === 1) return [await this.applyOneInTransaction(store, batch[0]!, effects[0]!)];
+    if (batch.length === 1) return [await this.applyOneInTransaction(store, tx, batch[0]!, effects[0]!)];
     const { maxBatchSize } = this.config.adapter.capabilities;
     const outcomes: ApplyOutcome[] = batch.map(() => 'duplicate');
     const first = new Map<string, number>();
@@ -230,7 +277,7 @@ export class Dispatcher {
     const records = [...first.values()].map((i) => this.inboxRecord(batch[i]!.event, batch[i]!.type, 'applied'));
     const claimed = new Set(await readInChunks(records, maxBatchSize, (chunk) => store.claimEvents(chunk)));
     const todo = [...first.values()].filter((i) => claimed.has(batch[i]!.event.id));
-    const run = new EventRun(store, this.config.applier, this.config.logger);
+    const run = new EventRun(store, tx, this.config.applier, this.config.logger, this.config.scimOnly);
     const results = await run.apply(
       todo.map((i) => ({ event: batch[i]!.event, change: batch[i]!.change, effects: effects[i]! })),
     );
@@ -245,10 +292,21 @@ export class Dispatcher {
   }
 
   /** One event alone, the common case of a quiet app: the same steps as a batch of one, without its bookkeeping. */
-  private async applyOneInTransaction(store: ScimStore, item: Item, effects: Effect[]): Promise<ApplyOutcome> {
+  private async applyOneInTransaction(
+    store: ScimStore,
+    tx: unknown,
+    item: Item,
+    effects: Effect[],
+  ): Promise<ApplyOutcome> {
     const claimed = await store.claimEvents([this.inboxRecord(item.event, item.type, 'applied')]);
     if (claimed.length === 0) return 'duplicate';
-    const outcome = await new EventRun(store, this.config.applier, this.config.logger).applyAlone({
+    const outcome = await new EventRun(
+      store,
+      tx,
+      this.config.applier,
+      this.config.logger,
+      this.config.scimOnly,
+    ).applyAlone({
       event: item.event,
       change: item.change,
       effects,
@@ -265,9 +323,13 @@ export class Dispatcher {
     const { event, type } = item;
     const existing = await adapter.getEvent(event.id);
     if (existing !== null && existing.status !== 'pending') return 'duplicate';
-    const [outcome] = await new EventRun(adapter, this.config.applier, this.config.logger).apply([
-      { event, change: item.change, effects },
-    ]);
+    const [outcome] = await new EventRun(
+      adapter,
+      undefined,
+      this.config.applier,
+      this.config.logger,
+      this.config.scimOnly,
+    ).apply([{ event, change: item.change, effects }]);
     if (existing !== null) {
       await adapter.finishEvents([{ id: event.id, status: outcome! }]);
       return outcome!;

@@ -2,6 +2,7 @@ import type { ScimStore } from '../adapter/contract.js';
 import type { Applier } from '../apply/applier.js';
 import type { UserChange } from '../apply/changes.js';
 import type { Effect } from '../apply/effects.js';
+import type { ApplyScope } from '../apply/user-layer.js';
 import type { DirectoryEvent } from '../events/types.js';
 import type { ScimLogger } from '../logger.js';
 import type { EventChange } from './event-changes.js';
@@ -25,12 +26,33 @@ interface RunItem {
 export class EventRun {
   constructor(
     private readonly store: ScimStore,
+    /** The transaction as the app's ORM knows it (undefined without transactions). */
+    private readonly tx: unknown,
     private readonly applier: Applier,
     private readonly logger: ScimLogger,
+    /** Whether an organization takes its changes from the app's own SCIM server only (see `directScim`). */
+    private readonly scimOnly?: (store: ScimStore, organizationId: string) => Promise<boolean>,
   ) {}
+
+  /** Events of an organization provisioned by direct SCIM are ignored: one source per organization. */
+  private async ignored(organizationId: string, count: number): Promise<boolean> {
+    if (this.scimOnly === undefined || !(await this.scimOnly(this.store, organizationId))) return false;
+    this.logger.info('Scalekit events ignored: the organization is provisioned by direct SCIM', {
+      organizationId,
+      events: count,
+    });
+    return true;
+  }
+
+  private scope(organizationId: string): ApplyScope {
+    return { store: this.store, tx: this.tx, organizationId, source: 'webhook' };
+  }
 
   async apply(items: readonly RunItem[]): Promise<ChangeOutcome[]> {
     if (items.length === 1) return [await this.applyAlone(items[0]!)];
+    if (items.length > 0 && (await this.ignored(items[0]!.event.organizationId, items.length))) {
+      return items.map(() => 'ignored');
+    }
     const outcomes: ChangeOutcome[] = items.map(() => 'stale');
     const pending: { index: number; change: UserChange }[] = [];
     const usersInRun = new Set<string>();
@@ -39,10 +61,8 @@ export class EventRun {
       if (pending.length === 0) return;
       const org = items[pending[0]!.index]!.event.organizationId;
       const applied = await this.applier.users(
-        this.store,
-        org,
+        this.scope(org),
         pending.map((p) => p.change),
-        'webhook',
       );
       pending.forEach(({ index }, k) => {
         outcomes[index] = applied.written[k] ? 'applied' : 'stale';
@@ -71,8 +91,9 @@ export class EventRun {
 
   /** One event on its own. */
   async applyAlone({ event, change, effects }: RunItem): Promise<ChangeOutcome> {
+    if (await this.ignored(event.organizationId, 1)) return 'ignored';
     if (change.kind !== 'user') return this.applyOne(change, effects);
-    const applied = await this.applier.users(this.store, event.organizationId, [change.change], 'webhook');
+    const applied = await this.applier.users(this.scope(event.organizationId), [change.change]);
     for (const effect of applied.effects[0]!) effects.push(effect);
     return applied.written[0] ? 'applied' : 'stale';
   }
@@ -91,12 +112,12 @@ export class EventRun {
     switch (change.kind) {
       case 'group': {
         const org = change.change.event!.organizationId;
-        const applied = await this.applier.groups(this.store, org, [change.change], 'webhook');
+        const applied = await this.applier.groups(this.scope(org), [change.change]);
         effects.push(...applied.effects[0]!);
         return applied.written[0] ? 'applied' : 'stale';
       }
       case 'directory': {
-        const applied = await this.applier.directory(this.store, change.change);
+        const applied = await this.applier.directory(this.scope(change.change.event.organizationId), change.change);
         effects.push(...applied.effects);
         return applied.written ? 'applied' : 'stale';
       }

@@ -66,7 +66,7 @@ export async function removeUnlistedUsers(
       .slice(i, i + size)
       .map((userId): UserRemoval => ({ type: 'user-removed', userId, version: scope.startedAtNs, eventId: null }));
     if (scope.dryRun) {
-      const steps = await ctx.applier.planUsers(ctx.adapter, scope.org, changes, 'sync');
+      const steps = await ctx.applier.planUsers(scope.readScope(), changes);
       countUsers(
         scope.report,
         steps,
@@ -74,7 +74,7 @@ export async function removeUnlistedUsers(
       );
       continue;
     }
-    const applied = await scope.transaction((store) => ctx.applier.users(store, scope.org, changes, 'sync'));
+    const applied = await scope.transaction((at) => ctx.applier.users(at, changes));
     countUsers(scope.report, applied.steps, applied.written);
     await scope.hooks(applied.effects);
     scope.progress('deprovision');

@@ -79,7 +79,7 @@ async function applyGroups(scope: SyncScope, changes: GroupChange[]): Promise<vo
   scope.checkAborted();
   const { applier } = scope.ctx;
   if (scope.dryRun) {
-    const steps = await applier.planGroups(scope.ctx.adapter, scope.org, changes);
+    const steps = await applier.planGroups(scope.readScope(), changes);
     countGroups(
       scope.report,
       steps,
@@ -87,7 +87,7 @@ async function applyGroups(scope: SyncScope, changes: GroupChange[]): Promise<vo
     );
     return;
   }
-  const applied = await scope.transaction((store) => applier.groups(store, scope.org, changes, 'sync'));
+  const applied = await scope.transaction((at) => applier.groups(at, changes));
   // Counted once committed: a transaction retried after a conflict plans again from scratch.
   countGroups(scope.report, applied.steps, applied.written);
   await scope.hooks(applied.effects);

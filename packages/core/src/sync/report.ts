@@ -20,9 +20,20 @@ export function emptyReport(
     durationMs: 0,
     pages: { users: 0, groups: 0 },
     retries: 0,
-    users: { listed: 0, created: 0, updated: 0, reactivated: 0, deactivated: 0, deleted: 0, unchanged: 0, skipped: 0 },
+    users: {
+      listed: 0,
+      created: 0,
+      updated: 0,
+      reactivated: 0,
+      deactivated: 0,
+      deleted: 0,
+      unchanged: 0,
+      skipped: 0,
+      rejected: 0,
+    },
     groups: { listed: 0, created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0 },
     memberships: 0,
+    rejected: [],
   };
   if (dryRun) report.plan = [];
   return report;

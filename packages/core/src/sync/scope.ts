@@ -1,6 +1,7 @@
 import type { ScimAdapter, ScimStore } from '../adapter/contract.js';
 import type { Applier } from '../apply/applier.js';
 import type { Effect } from '../apply/effects.js';
+import type { ApplyScope } from '../apply/user-layer.js';
 import type { ScimLogger } from '../logger.js';
 import type { Checkpoint } from './checkpoint.js';
 import type { DirectoryApiClient, SyncEngineOptions, SyncPhase, SyncReport } from './types.js';
@@ -15,6 +16,8 @@ export interface SyncContext {
   /** Retries of a transaction that hit a deadlock or a serialization failure. */
   conflictRetries: number;
   settings: Required<SyncEngineOptions>;
+  /** Set with `directScim`: whether an organization is provisioned by the app's SCIM server instead. */
+  scimOnly?: (store: ScimStore, organizationId: string) => Promise<boolean>;
 }
 
 /** One running sync, as its phases see it. */
@@ -31,7 +34,9 @@ export interface SyncScope {
   /** A Directory API call, retried on transient failures. */
   call<T>(fn: () => Promise<T>): Promise<T>;
   /** One unit of work in a transaction (retried on conflicts); outside one without transactions. */
-  transaction<T>(fn: (store: ScimStore) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (scope: ApplyScope) => Promise<T>): Promise<T>;
+  /** Where a dry run reads: the adapter itself, outside any transaction. */
+  readScope(): ApplyScope;
   /** Runs hooks of committed changes, one batch at a time in commit order. */
   hooks(effects: readonly Effect[][]): Promise<void>;
   progress(phase: SyncPhase): void;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ScimStore } from '../adapter/contract.js';
-import { type MemoryAdapter, memoryAdapter } from '../adapter/memory-adapter.js';
+import { type MemoryAdapter, type MemoryTransaction, memoryAdapter } from '../adapter/memory-adapter.js';
 import { createScimEngine } from '../create-engine.js';
 import type { ScimEngineOptions } from '../engine-options.js';
 import { AdapterError, ScimError } from '../errors.js';
@@ -87,7 +87,7 @@ function controlledAdapter() {
   };
   const adapter: MemoryAdapter = {
     ...base,
-    transaction: async <T>(fn: (store: ScimStore) => Promise<T>): Promise<T> => {
+    transaction: async <T>(fn: (store: ScimStore, tx: MemoryTransaction) => Promise<T>): Promise<T> => {
       if (!usersPhase) return base.transaction(fn);
       const batch = started++;
       inFlight++;
@@ -95,8 +95,8 @@ function controlledAdapter() {
       try {
         control.onStart(batch);
         await control.gates.get(batch);
-        const result = await base.transaction(async (store) => {
-          const value = await fn(store);
+        const result = await base.transaction(async (store, tx) => {
+          const value = await fn(store, tx);
           const failure = control.fail(batch);
           if (failure !== undefined) throw failure;
           return value;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { retryOnConflict } from '../adapter/conflict-retry.js';
 import type { ScimStore, SyncState } from '../adapter/contract.js';
 import { type Effect, runEffects } from '../apply/effects.js';
+import type { ApplyScope } from '../apply/user-layer.js';
 import { isScimError, ScimError } from '../errors.js';
 import { dateToNanos } from '../events/timestamp.js';
 import { describeError } from '../log-error.js';
@@ -63,6 +64,12 @@ export class SyncRun implements SyncScope {
   async run(): Promise<SyncReport> {
     if (typeof this.org !== 'string' || !this.org.startsWith('org_')) {
       throw new ScimError('CONFIGURATION_ERROR', 'sync needs an organizationId (org_...)');
+    }
+    if (this.ctx.scimOnly !== undefined && (await this.ctx.scimOnly(this.ctx.adapter, this.org))) {
+      throw new ScimError(
+        'CONFIGURATION_ERROR',
+        `Organization ${this.org} is provisioned by direct SCIM (it holds a SCIM token): it is not synced from Scalekit`,
+      );
     }
     this.client = await this.ctx.client();
     const started = this.ctx.now();
@@ -204,11 +211,11 @@ export class SyncRun implements SyncScope {
    * Runs `fn` in one transaction, again from the start when it loses a race (up to `conflictRetries`
    * times): `fn` must keep nothing from a failed attempt, and the caller counts only after the commit.
    */
-  async transaction<T>(fn: (store: ScimStore) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (scope: ApplyScope) => Promise<T>): Promise<T> {
     const { adapter, conflictRetries, logger } = this.ctx;
-    if (!adapter.capabilities.transactions) return fn(adapter);
+    if (!adapter.capabilities.transactions) return fn(this.readScope());
     try {
-      return await retryOnConflict(() => adapter.transaction(fn), {
+      return await retryOnConflict(() => adapter.transaction((store, tx) => fn(this.applyScope(store, tx))), {
         retries: conflictRetries,
         signal: this.signal,
         onRetry: (attempt) =>
@@ -218,6 +225,14 @@ export class SyncRun implements SyncScope {
       if (this.signal.aborted && !isScimError(error)) throw abortError(this.signal);
       throw error;
     }
+  }
+
+  readScope(): ApplyScope {
+    return this.applyScope(this.ctx.adapter, undefined);
+  }
+
+  private applyScope(store: ScimStore, tx: unknown): ApplyScope {
+    return { store, tx, organizationId: this.org, source: 'sync' };
   }
 
   hooks(effects: readonly Effect[][]): Promise<void> {

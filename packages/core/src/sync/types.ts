@@ -118,10 +118,17 @@ export interface SyncReport {
     unchanged: number;
     /** Listed, but a newer change (a webhook) was already applied. */
     skipped: number;
+    /** Refused by the app for good (see `rejected`). */
+    rejected: number;
   };
   groups: { listed: number; created: number; updated: number; deleted: number; unchanged: number; skipped: number };
   /** Users whose memberships were rewritten. */
   memberships: number;
+  /**
+   * Users the app (or a constraint of its tables) refused for good: nothing of them was written, and the next
+   * sync tries them again. Their reasons carry codes and messages, never field values.
+   */
+  rejected: { userId: string; reason: string }[];
   /** Dry runs only: every change the sync would make (unchanged entities left out). */
   plan?: PlannedChange[];
 }

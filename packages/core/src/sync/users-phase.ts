@@ -1,4 +1,6 @@
 import type { UserUpsert } from '../apply/changes.js';
+import { isPermanentFailure } from '../errors.js';
+import { describeError, rejectionReason } from '../log-error.js';
 import { BatchPipeline } from './batch-pipeline.js';
 import type { Checkpoint } from './checkpoint.js';
 import { PageFrontier } from './page-frontier.js';
@@ -104,9 +106,9 @@ export async function syncUsers(
 
 async function applyUsers(scope: SyncScope, changes: UserUpsert[]): Promise<void> {
   scope.checkAborted();
-  const { applier, adapter } = scope.ctx;
+  const { applier } = scope.ctx;
   if (scope.dryRun) {
-    const steps = await applier.planUsers(adapter, scope.org, changes, 'sync');
+    const steps = await applier.planUsers(scope.readScope(), changes);
     countUsers(
       scope.report,
       steps,
@@ -114,8 +116,37 @@ async function applyUsers(scope: SyncScope, changes: UserUpsert[]): Promise<void
     );
     return;
   }
-  const applied = await scope.transaction((store) => applier.users(store, scope.org, changes, 'sync'));
-  // Counted once committed: a transaction retried after a conflict plans again from scratch.
-  countUsers(scope.report, applied.steps, applied.written);
-  await scope.hooks(applied.effects);
+  try {
+    const applied = await scope.transaction((at) => applier.users(at, changes));
+    // Counted once committed: a transaction retried after a conflict plans again from scratch.
+    countUsers(scope.report, applied.steps, applied.written);
+    await scope.hooks(applied.effects);
+  } catch (error) {
+    if (!isPermanentFailure(error)) throw error;
+    if (changes.length === 1) return rejected(scope, changes[0]!, error);
+    // Someone in the batch was refused for good: each user again on its own, so only the refused stay out.
+    for (const change of changes) await applyAlone(scope, change);
+  }
+}
+
+async function applyAlone(scope: SyncScope, change: UserUpsert): Promise<void> {
+  try {
+    const applied = await scope.transaction((at) => scope.ctx.applier.users(at, [change]));
+    countUsers(scope.report, applied.steps, applied.written);
+    await scope.hooks(applied.effects);
+  } catch (error) {
+    if (!isPermanentFailure(error)) throw error;
+    rejected(scope, change, error);
+  }
+}
+
+/** A user the app refused for good: reported and logged; its version record was not written, so the next sync tries it again. */
+function rejected(scope: SyncScope, change: UserUpsert, error: unknown): void {
+  scope.report.users.rejected++;
+  scope.report.rejected.push({ userId: change.user.id, reason: rejectionReason(error) });
+  scope.ctx.logger.warn('sync: user rejected by the app; tried again by the next sync', {
+    organizationId: scope.org,
+    userId: change.user.id,
+    ...describeError(error),
+  });
 }

@@ -84,10 +84,13 @@ export function createWebhookHandler(
     }
     try {
       const result = await options.apply(event);
-      return {
-        status: result.outcome === 'applied' ? 201 : 200,
-        body: { status: result.outcome === 'applied' ? 'processed' : result.outcome, eventId: event.id },
+      const body: WebhookResponseBody = {
+        status: result.outcome === 'applied' ? 'processed' : result.outcome,
+        eventId: event.id,
       };
+      // Acknowledged (Scalekit stops retrying), and the reason told to whoever reads the delivery log.
+      if (result.outcome === 'rejected' && result.reason !== undefined) body.message = result.reason;
+      return { status: result.outcome === 'applied' ? 201 : 200, body };
     } catch (error) {
       markSensitive(error, stringsOf(event.raw));
       const code = error instanceof ScimError ? error.code : 'STORAGE_FAILURE';

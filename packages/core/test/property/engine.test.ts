@@ -255,7 +255,7 @@ function failing(inner: MemoryAdapter): { adapter: MemoryAdapter; arm(at: number
     });
   const adapter: MemoryAdapter = {
     ...inner,
-    transaction: (fn) => inner.transaction((store) => fn(wrap(store))),
+    transaction: (fn) => inner.transaction((store, tx) => fn(wrap(store), tx)),
   };
   return {
     adapter,

@@ -70,7 +70,7 @@ function flakyAdapter() {
         };
       },
     });
-  const adapter: ScimAdapter = { ...inner, transaction: (fn) => inner.transaction((store) => fn(wrap(store))) };
+  const adapter: ScimAdapter = { ...inner, transaction: (fn) => inner.transaction((store, tx) => fn(wrap(store), tx)) };
   return { adapter, state, inner };
 }
 
