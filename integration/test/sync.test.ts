@@ -78,14 +78,14 @@ describe('full sync through the real ScalekitClient', () => {
       ...base,
       capabilities: { ...base.capabilities, maxBatchSize: 7 },
       transaction: <T>(fn: Parameters<typeof base.transaction<T>>[0]) =>
-        base.transaction((store) => {
+        base.transaction((store, tx) => {
           // The store's own methods stay reachable through the prototype; only upsertUsers is watched.
           const watched = Object.create(store) as typeof store;
           watched.upsertUsers = (organizationId, users) => {
             largest = Math.max(largest, users.length);
             return store.upsertUsers(organizationId, users);
           };
-          return fn(watched);
+          return fn(watched, tx);
         }),
     };
     const { engine } = engineFor(sim, { adapter: adapter as typeof base });

@@ -35,13 +35,36 @@ export function firstOfEachId<T extends { id: string }>(records: readonly T[]): 
   return records.filter((r) => !seen.has(r.id) && seen.add(r.id) !== undefined);
 }
 
-/** Event ids grouped by the status they finish with. */
-export function idsByStatus(entries: readonly InboxUpdate[]): Map<InboxStatus, string[]> {
-  const out = new Map<InboxStatus, string[]>();
-  for (const { id, status } of entries) {
-    const ids = out.get(status);
-    if (ids === undefined) out.set(status, [id]);
-    else ids.push(id);
+/** The last item of each key, in the order their keys first appear (a repeated id's last write wins). */
+export function lastOfEachKey<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const last = new Map<string, T>();
+  for (const item of items) last.set(key(item), item);
+  return [...last.values()];
+}
+
+/** The columns one `finishEvents` entry sets: its status, and its reason and payload when it gives them. */
+export interface InboxSet {
+  status: InboxStatus;
+  reason?: string | null;
+  payload?: string | null;
+}
+
+/**
+ * Entries grouped by what they set, one UPDATE per group: a batch finishes with a few statuses, and
+ * only a replay or a rejection carries a reason or a payload. Ids are taken once (a repeated id is
+ * split off into rounds before this).
+ */
+export function finishGroups(entries: readonly InboxUpdate[]): { set: InboxSet; ids: string[] }[] {
+  const groups = new Map<string, { set: InboxSet; ids: string[] }>();
+  for (const { id, status, reason, payload } of entries) {
+    const set: InboxSet = { status };
+    if (reason !== undefined) set.reason = reason;
+    if (payload !== undefined) set.payload = payload;
+    // The keys given, not only their values: a reason set to null is not a reason left as it is.
+    const key = JSON.stringify(Object.entries(set));
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, { set, ids: [id] });
+    else group.ids.push(id);
   }
-  return out;
+  return [...groups.values()];
 }

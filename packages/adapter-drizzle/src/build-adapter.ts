@@ -1,21 +1,27 @@
 import type { ScimAdapter } from '@scim/core';
-import { retryOnConflict, type ScimStore } from '@scim/core/adapter';
+import { type BookkeepingStore, retryOnConflict, type ScimStore, type UserTableStore } from '@scim/core/adapter';
 import { translateError } from './errors.js';
 import { inOrder } from './in-order.js';
 
-export interface AdapterParts {
+export interface AdapterParts<Tx> {
   name: string;
   maxBatchSize: number;
   conflictRetries: number;
-  /** Runs `fn` in one database transaction, with a store bound to it. */
-  transaction<T>(fn: (store: ScimStore) => Promise<T>): Promise<T>;
+  /** Whether a table mapping was given (else the table methods are configuration errors). */
+  userTable: boolean;
+  /** Whether the mapping names an email column (account linking). */
+  linkByEmail: boolean;
+  /** Runs `fn` in one database transaction, with a store bound to it and the ORM's handle of it. */
+  transaction<T>(fn: (store: ScimStore, tx: Tx) => Promise<T>): Promise<T>;
 }
 
-// Typed as a record so that a method added to the contract fails to compile here.
-const METHODS: Record<keyof ScimStore, true> = {
+// Typed as a record so that a method added to the contract fails to compile here (the optional SCIM
+// server records, `ResourceStore`, are not implemented by this adapter).
+const METHODS: Record<keyof BookkeepingStore | keyof UserTableStore, true> = {
   claimEvents: true,
   finishEvents: true,
   getEvent: true,
+  listEvents: true,
   pruneEvents: true,
   getEntities: true,
   advanceEntities: true,
@@ -23,6 +29,7 @@ const METHODS: Record<keyof ScimStore, true> = {
   upsertUsers: true,
   patchUsers: true,
   deleteUsers: true,
+  linkUsersByEmail: true,
   upsertGroups: true,
   ensureGroups: true,
   deleteGroups: true,
@@ -32,22 +39,27 @@ const METHODS: Record<keyof ScimStore, true> = {
   listMemberships: true,
   upsertDirectory: true,
   getDirectory: true,
+  getLinks: true,
+  getLinksToAppUsers: true,
+  saveLinks: true,
+  deleteLinks: true,
   getSyncState: true,
+  listSyncStates: true,
   saveSyncState: true,
   acquireLease: true,
   releaseLease: true,
 };
-const STORE_METHODS = Object.keys(METHODS) as (keyof ScimStore)[];
+const STORE_METHODS = Object.keys(METHODS) as (keyof BookkeepingStore | keyof UserTableStore)[];
 
 /**
  * The adapter around a dialect's transaction runner. A store method called outside `transaction()`
  * runs in a transaction of its own (some take several statements), retried a few times on a
  * conflict: it is the whole unit of work, so a retry cannot repeat anything half done.
  */
-export function buildAdapter(parts: AdapterParts): ScimAdapter {
-  const transaction = async <T>(fn: (store: ScimStore) => Promise<T>): Promise<T> => {
+export function buildAdapter<Tx>(parts: AdapterParts<Tx>): ScimAdapter<Tx> {
+  const transaction = async <T>(fn: (store: ScimStore, tx: Tx) => Promise<T>): Promise<T> => {
     try {
-      return await parts.transaction((store) => fn(inOrder(store)));
+      return await parts.transaction((store, tx) => fn(inOrder(store), tx));
     } catch (error) {
       throw translateError(error);
     }
@@ -66,7 +78,13 @@ export function buildAdapter(parts: AdapterParts): ScimAdapter {
 
   return {
     name: parts.name,
-    capabilities: { transactions: true, batchWrites: true, maxBatchSize: parts.maxBatchSize },
+    capabilities: {
+      transactions: true,
+      batchWrites: true,
+      maxBatchSize: parts.maxBatchSize,
+      userTable: parts.userTable,
+      linkByEmail: parts.linkByEmail,
+    },
     transaction,
     ...methods,
   };

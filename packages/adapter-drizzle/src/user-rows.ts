@@ -1,4 +1,4 @@
-import type { UserWrite } from '@scim/core';
+import { ScimError, type UserWrite } from '@scim/core';
 import type { UserPatch } from '@scim/core/adapter';
 import { type Column, getTableColumns, type Table } from 'drizzle-orm';
 import type { UserMapping } from './options.js';
@@ -18,6 +18,17 @@ export interface PatchGroup {
   ids: string[];
 }
 
+/** The mapping of a store's adapter; without one (service mode) the table methods are a configuration error. */
+export function requireUserTable(mapping: UserRows | null): UserRows {
+  if (mapping === null) {
+    throw new ScimError(
+      'CONFIGURATION_ERROR',
+      "drizzleAdapter was created without a users table mapping (service mode): give the engine the app's user functions (users: { create, update, deactivate }), or the adapter a mapping (users: { model, ... })",
+    );
+  }
+  return mapping;
+}
+
 /** Applies the app's mapping; the same for every dialect. */
 export class UserRows {
   readonly table: Table;
@@ -25,6 +36,8 @@ export class UserRows {
   readonly organizationIdKey: string;
   readonly organizationIdColumn: Column;
   readonly userIdColumn: Column;
+  /** The email column account linking matches on; null when the mapping names none. */
+  readonly emailColumn: Column | null;
 
   constructor(private readonly mapping: UserMapping<Table>) {
     this.table = mapping.model;
@@ -32,6 +45,7 @@ export class UserRows {
     this.organizationIdKey = mapping.organizationId;
     this.organizationIdColumn = this.column(mapping.organizationId);
     this.userIdColumn = this.column(mapping.userId);
+    this.emailColumn = mapping.email === undefined ? null : this.column(mapping.email);
   }
 
   column(key: string): Column {

@@ -1,5 +1,4 @@
 import { runAdapterConformance } from '@scim/adapter-test-suite';
-import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/mysql2';
 import { migrate } from 'drizzle-orm/mysql2/migrator';
 import mysql from 'mysql2/promise';
@@ -10,7 +9,11 @@ import { adapterBehaviour } from './support/adapter-behaviour.js';
 import { rawBackdoor } from './support/backdoor.js';
 import { conflictsCatchUntranslatedErrors } from './support/conflicts-mutant.js';
 import { drizzleKitMigrations, recreateMysql, testDatabase, unreachable } from './support/databases.js';
-import { activeMapping, appFields } from './support/mapping.js';
+import { activeMapping, appFields, refusingFields, type StrictFields, strictFields } from './support/mapping.js';
+import { mysqlReader } from './support/readers.js';
+import { mysqlServiceApp } from './support/service-app.js';
+import { serviceModeBehaviour } from './support/service-mode-behaviour.js';
+import { tableModeBehaviour } from './support/table-mode-behaviour.js';
 
 async function prepare() {
   let url: string;
@@ -42,10 +45,7 @@ if (typeof ready === 'string') {
 } else {
   const { db, countedDb, statements, peerDb, pools } = ready;
   afterAll(() => Promise.all(pools.map((pool) => pool.end())));
-  const reader = {
-    textType: 'char' as const,
-    rows: async (query: SQL) => (await db.execute(query))[0] as unknown as Record<string, unknown>[],
-  };
+  const reader = mysqlReader(db);
   for (const style of ['column', 'deactivatedAt'] as const) {
     const options = {
       users: {
@@ -55,11 +55,14 @@ if (typeof ready === 'string') {
         fields: appFields,
         active: activeMapping(style),
         roles: 'roles',
+        email: 'email',
       },
     } as const;
     runAdapterConformance({
       name: `drizzle:mysql (mysql2 on MariaDB, active as ${style})`,
       setup: () => ({ adapter: drizzleAdapter(db, options), backdoor: rawBackdoor(reader, style) }),
+      // Service mode once per dialect: the app's own table, written through Drizzle's transaction.
+      ...(style === 'column' ? { serviceMode: () => ({ adapter: drizzleAdapter(db), app: mysqlServiceApp(db) }) } : {}),
       peer: () => ({ adapter: drizzleAdapter(peerDb, options) }),
     });
   }
@@ -91,5 +94,33 @@ if (typeof ready === 'string') {
       }),
       statements,
     },
+  }));
+  serviceModeBehaviour('drizzle:mysql (mysql2 on MariaDB)', () => ({
+    adapter: drizzleAdapter(db),
+    app: mysqlServiceApp(db),
+    backdoor: rawBackdoor(reader, 'column'),
+    reader,
+  }));
+  const strict = (fields: StrictFields) =>
+    drizzleAdapter(db, {
+      users: {
+        model: schema.strictUsers,
+        organizationId: 'scimOrganizationId',
+        userId: 'scimUserId',
+        fields,
+        active: 'isActive',
+      },
+    });
+  tableModeBehaviour('drizzle:mysql (mysql2 on MariaDB)', () => ({
+    strict: {
+      asIs: strict(strictFields(false)),
+      withPlaceholder: strict(strictFields(true)),
+      refusing: strict(refusingFields),
+    },
+    linking: drizzleAdapter(db, { users: { ...mysqlUsers, email: 'email' } }),
+    backdoor: rawBackdoor(reader, 'column'),
+    reader,
+    exec: (query) => db.execute(query),
+    enforcesLength: true,
   }));
 }

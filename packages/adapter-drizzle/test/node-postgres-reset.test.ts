@@ -30,6 +30,7 @@ const record = (organizationId: string): InboxRecord => ({
   occurredAt: new Date().toISOString(),
   receivedAt: new Date(),
   status: 'pending',
+  reason: null,
   payload: null,
 });
 

@@ -12,8 +12,12 @@ import { adapterBehaviour } from './support/adapter-behaviour.js';
 import { rawBackdoor } from './support/backdoor.js';
 import { conflictsCatchUntranslatedErrors } from './support/conflicts-mutant.js';
 import { drizzleKitMigrations, recreatePostgres, testDatabase, unreachable } from './support/databases.js';
-import { activeMapping, appFields } from './support/mapping.js';
+import { activeMapping, appFields, refusingFields, type StrictFields, strictFields } from './support/mapping.js';
 import { pgAppUsers } from './support/pg-users.js';
+import { pgReader } from './support/readers.js';
+import { pgServiceApp } from './support/service-app.js';
+import { serviceModeBehaviour } from './support/service-mode-behaviour.js';
+import { tableModeBehaviour } from './support/table-mode-behaviour.js';
 
 async function prepare() {
   let url: string;
@@ -49,10 +53,7 @@ if (typeof ready === 'string') {
   const { db, countedDb, statements, peerDb, singleDb, pools } = ready;
   afterAll(() => Promise.all(pools.map((pool) => pool.end())));
   const primaryExec = (query: SQL) => db.execute(query);
-  const reader = {
-    textType: 'text' as const,
-    rows: async (query: SQL) => (await db.execute(query)).rows as Record<string, unknown>[],
-  };
+  const reader = pgReader(db);
 
   for (const style of ['column', 'deactivatedAt'] as const) {
     const options = {
@@ -63,12 +64,15 @@ if (typeof ready === 'string') {
         fields: appFields,
         active: activeMapping(style),
         roles: 'roles',
+        email: 'email',
       },
     } as const;
     const adapter = drizzleAdapter(db, options);
     runAdapterConformance({
       name: `drizzle:pg (node-postgres, active as ${style})`,
       setup: () => ({ adapter, backdoor: rawBackdoor(reader, style) }),
+      // Service mode once per dialect: the app's own table, written through Drizzle's transaction.
+      ...(style === 'column' ? { serviceMode: () => ({ adapter: drizzleAdapter(db), app: pgServiceApp(db) }) } : {}),
       peer: () => ({ adapter: drizzleAdapter(peerDb, options) }),
     });
   }
@@ -85,6 +89,35 @@ if (typeof ready === 'string') {
     },
   }));
 
+  serviceModeBehaviour('drizzle:pg (node-postgres)', () => ({
+    adapter: drizzleAdapter(db),
+    app: pgServiceApp(db),
+    backdoor: rawBackdoor(reader, 'column'),
+    reader,
+  }));
+  const strict = (fields: StrictFields) =>
+    drizzleAdapter(db, {
+      users: {
+        model: schema.strictUsers,
+        organizationId: 'scimOrganizationId',
+        userId: 'scimUserId',
+        fields,
+        active: 'isActive',
+      },
+    });
+  tableModeBehaviour('drizzle:pg (node-postgres)', () => ({
+    strict: {
+      asIs: strict(strictFields(false)),
+      withPlaceholder: strict(strictFields(true)),
+      refusing: strict(refusingFields),
+    },
+    linking: drizzleAdapter(db, { users: { ...pgAppUsers, email: 'email' } }),
+    backdoor: rawBackdoor(reader, 'column'),
+    reader,
+    exec: (query) => primaryExec(query),
+    enforcesLength: true,
+  }));
+
   test('drizzle:pg (node-postgres): the webhook path prepares its statements once per connection', async () => {
     const adapter = drizzleAdapter(singleDb, { users: pgAppUsers });
     const apply = (org: string, event: string, groupIds: string[]) =>
@@ -97,6 +130,7 @@ if (typeof ready === 'string') {
           occurredAt: 'x',
           receivedAt,
           status: 'pending',
+          reason: null,
           payload: null,
         };
         expect(await store.claimEvents([record])).toEqual([event]);

@@ -1,6 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
 import { runAdapterConformance } from '@scim/adapter-test-suite';
-import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { afterAll } from 'vitest';
@@ -9,7 +8,11 @@ import * as schema from './app/pg-schema.js';
 import { adapterBehaviour } from './support/adapter-behaviour.js';
 import { rawBackdoor } from './support/backdoor.js';
 import { drizzleKitMigrations } from './support/databases.js';
-import { activeMapping, appFields } from './support/mapping.js';
+import { activeMapping, appFields, refusingFields, type StrictFields, strictFields } from './support/mapping.js';
+import { pgReader } from './support/readers.js';
+import { pgServiceApp } from './support/service-app.js';
+import { serviceModeBehaviour } from './support/service-mode-behaviour.js';
+import { tableModeBehaviour } from './support/table-mode-behaviour.js';
 
 // PGlite is one in-process connection: no peer, the concurrency suite races the adapter against itself.
 const client = new PGlite();
@@ -17,10 +20,7 @@ const db = drizzle(client, { schema });
 await migrate(db, { migrationsFolder: await drizzleKitMigrations('pg') });
 afterAll(() => client.close());
 
-const reader = {
-  textType: 'text' as const,
-  rows: async (query: SQL) => (await db.execute(query)).rows as Record<string, unknown>[],
-};
+const reader = pgReader(db);
 
 const adapter = drizzleAdapter(db, {
   users: {
@@ -30,13 +30,24 @@ const adapter = drizzleAdapter(db, {
     fields: appFields,
     active: activeMapping('deactivatedAt'),
     roles: 'roles',
+    email: 'email',
   },
 });
 
 runAdapterConformance({
   name: 'drizzle:pg (PGlite, active as deactivatedAt)',
   setup: () => ({ adapter, backdoor: rawBackdoor(reader, 'deactivatedAt') }),
+  serviceMode: () => ({ adapter: drizzleAdapter(db), app: pgServiceApp(db) }),
 });
+
+const pgliteUsers = {
+  model: schema.appUsers,
+  organizationId: 'scimOrganizationId',
+  userId: 'scimUserId',
+  fields: appFields,
+  active: activeMapping('deactivatedAt'),
+  roles: 'roles',
+} as const;
 
 let statements = 0;
 const counted = drizzle(client, { schema, logger: { logQuery: () => void statements++ } });
@@ -56,4 +67,33 @@ adapterBehaviour('drizzle:pg (PGlite)', () => ({
     }),
     statements: () => statements,
   },
+}));
+
+serviceModeBehaviour('drizzle:pg (PGlite)', () => ({
+  adapter: drizzleAdapter(db),
+  app: pgServiceApp(db),
+  backdoor: rawBackdoor(reader, 'deactivatedAt'),
+  reader,
+}));
+const strict = (fields: StrictFields) =>
+  drizzleAdapter(db, {
+    users: {
+      model: schema.strictUsers,
+      organizationId: 'scimOrganizationId',
+      userId: 'scimUserId',
+      fields,
+      active: 'isActive',
+    },
+  });
+tableModeBehaviour('drizzle:pg (PGlite)', () => ({
+  strict: {
+    asIs: strict(strictFields(false)),
+    withPlaceholder: strict(strictFields(true)),
+    refusing: strict(refusingFields),
+  },
+  linking: drizzleAdapter(db, { users: { ...pgliteUsers, email: 'email' } }),
+  backdoor: rawBackdoor(reader, 'deactivatedAt'),
+  reader,
+  exec: (query) => db.execute(query),
+  enforcesLength: true,
 }));

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAdapterConformance } from '@scim/adapter-test-suite';
 import Database from 'better-sqlite3';
-import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll } from 'vitest';
@@ -12,7 +11,11 @@ import * as schema from './app/sqlite-schema.js';
 import { adapterBehaviour } from './support/adapter-behaviour.js';
 import { type ActiveStyle, rawBackdoor } from './support/backdoor.js';
 import { drizzleKitMigrations } from './support/databases.js';
-import { activeMapping, appFields } from './support/mapping.js';
+import { activeMapping, appFields, refusingFields, type StrictFields, strictFields } from './support/mapping.js';
+import { sqliteReader } from './support/readers.js';
+import { sqliteServiceApp } from './support/service-app.js';
+import { serviceModeBehaviour } from './support/service-mode-behaviour.js';
+import { tableModeBehaviour } from './support/table-mode-behaviour.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'scim-drizzle-sqlite-'));
 const migrations = await drizzleKitMigrations('sqlite');
@@ -36,10 +39,7 @@ afterAll(() => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-const reader = {
-  textType: 'text' as const,
-  rows: async (query: SQL) => primary.db.all<Record<string, unknown>>(query),
-};
+const reader = sqliteReader(primary.db);
 
 for (const style of ['column', 'deactivatedAt'] as ActiveStyle[]) {
   const options = {
@@ -50,15 +50,29 @@ for (const style of ['column', 'deactivatedAt'] as ActiveStyle[]) {
       fields: appFields,
       active: activeMapping(style),
       roles: 'roles',
+      email: 'email',
     },
   } as const;
   const adapter = drizzleAdapter(primary.db, options);
   runAdapterConformance({
     name: `drizzle:sqlite (better-sqlite3, active as ${style})`,
     setup: () => ({ adapter, backdoor: rawBackdoor(reader, style) }),
+    // Service mode once per dialect: on SQLite the transaction handle is the database itself.
+    ...(style === 'column'
+      ? { serviceMode: () => ({ adapter: drizzleAdapter(primary.db), app: sqliteServiceApp(primary.db) }) }
+      : {}),
     peer: () => ({ adapter: drizzleAdapter(second.db, options) }),
   });
 }
+
+const sqliteUsers = {
+  model: schema.appUsers,
+  organizationId: 'scimOrganizationId',
+  userId: 'scimUserId',
+  fields: appFields,
+  active: 'isActive',
+  roles: 'roles',
+} as const;
 
 let statements = 0;
 const counted = drizzle(primary.client, { schema, logger: { logQuery: () => void statements++ } });
@@ -78,4 +92,33 @@ adapterBehaviour('drizzle:sqlite (better-sqlite3)', () => ({
     }),
     statements: () => statements,
   },
+}));
+
+serviceModeBehaviour('drizzle:sqlite (better-sqlite3)', () => ({
+  adapter: drizzleAdapter(primary.db),
+  app: sqliteServiceApp(primary.db),
+  backdoor: rawBackdoor(reader, 'column'),
+  reader,
+}));
+const strict = (fields: StrictFields) =>
+  drizzleAdapter(primary.db, {
+    users: {
+      model: schema.strictUsers,
+      organizationId: 'scimOrganizationId',
+      userId: 'scimUserId',
+      fields,
+      active: 'isActive',
+    },
+  });
+tableModeBehaviour('drizzle:sqlite (better-sqlite3)', () => ({
+  strict: {
+    asIs: strict(strictFields(false)),
+    withPlaceholder: strict(strictFields(true)),
+    refusing: strict(refusingFields),
+  },
+  linking: drizzleAdapter(primary.db, { users: { ...sqliteUsers, email: 'email' } }),
+  backdoor: rawBackdoor(reader, 'column'),
+  reader,
+  exec: async (query) => primary.db.run(query),
+  enforcesLength: false,
 }));

@@ -4,7 +4,7 @@ import { drizzleAdapter } from '../src/index.js';
 import * as schema from './app/pg-schema.js';
 
 describe('drizzleAdapter', () => {
-  test('types the mapping against the table (checked by tsc; the function is never called)', () => {
+  test('types the mapping against the table (checked by tsc, more in mapping-types.ts; the function is never called)', () => {
     const typeChecks = () => {
       const db = drizzle.mock({ schema });
       const base = {
@@ -36,7 +36,17 @@ describe('drizzleAdapter', () => {
       },
     });
     expect(adapter.name).toBe('drizzle:pg');
-    expect(adapter.capabilities).toEqual({ transactions: true, batchWrites: true, maxBatchSize: 1000 });
+    expect(adapter.capabilities).toEqual({
+      transactions: true,
+      batchWrites: true,
+      maxBatchSize: 1000,
+      userTable: true,
+      linkByEmail: false,
+    });
+    expect(drizzleAdapter(drizzle.mock({ schema })).capabilities).toMatchObject({
+      userTable: false,
+      linkByEmail: false,
+    });
   });
 
   test('refuses a mapping that names a column the table does not have', () => {

@@ -5,6 +5,8 @@ import {
   claimUpdate,
   conditionalAdvance,
   directoryUpsert,
+  eventPage,
+  finishUpdates,
   groupInserts,
   groupUpserts,
   isNewer,
@@ -115,6 +117,7 @@ describe('inbox, groups, directories, memberships, leases', () => {
       occurredAt: '2025-06-02T08:00:00.123456789Z',
       receivedAt: NOW,
       status: 'pending' as const,
+      reason: null,
       payload: null,
     };
     expect(claimUpdate(record)).toEqual({
@@ -126,6 +129,7 @@ describe('inbox, groups, directories, memberships, leases', () => {
           occurredAt: '2025-06-02T08:00:00.123456789Z',
           receivedAt: NOW,
           status: 'pending',
+          reason: null,
           payload: null,
         },
       },
@@ -243,5 +247,42 @@ describe('inbox, groups, directories, memberships, leases', () => {
         upsert: true,
       },
     });
+  });
+});
+
+describe('pages of the inbox', () => {
+  const at = (ms: number) => new Date(NOW.getTime() + ms);
+  const stored = [
+    { _id: 'evt_a', organizationId: 'org_1', status: 'rejected', receivedAt: at(0) },
+    { _id: 'evt_b', organizationId: 'org_1', status: 'applied', receivedAt: at(0) },
+    { _id: 'evt_c', organizationId: 'org_1', status: 'rejected', receivedAt: at(5) },
+    { _id: 'evt_d', organizationId: 'org_2', status: 'rejected', receivedAt: at(1) },
+  ];
+
+  test('newest first, filtered by organization and status, after the cursor (same instant: smaller ids)', () => {
+    const all = eventPage({ limit: 10 });
+    expect(all.sort).toEqual({ receivedAt: -1, _id: -1 });
+    const { filter } = eventPage({ organizationId: 'org_1', before: { receivedAt: at(0), id: 'evt_b' }, limit: 10 });
+    expect(stored.filter((doc) => matches(filter, doc)).map((doc) => doc._id)).toEqual(['evt_a']);
+    const rejected = eventPage({ status: 'rejected', before: { receivedAt: at(5), id: 'evt_c' }, limit: 10 });
+    expect(stored.filter((doc) => matches(rejected.filter, doc)).map((doc) => doc._id)).toEqual(['evt_a', 'evt_d']);
+  });
+});
+
+describe('finishing events', () => {
+  test('an id ends with its last status and the last reason and payload given; ids grouped by what they set', () => {
+    expect(
+      finishUpdates([
+        { id: 'evt_1', status: 'rejected', reason: 'first' },
+        { id: 'evt_2', status: 'applied' },
+        { id: 'evt_1', status: 'applied', payload: null },
+        { id: 'evt_3', status: 'applied' },
+        { id: 'evt_4', status: 'applied', reason: null },
+      ]),
+    ).toEqual([
+      { ids: ['evt_1'], set: { status: 'applied', reason: 'first', payload: null } },
+      { ids: ['evt_2', 'evt_3'], set: { status: 'applied' } },
+      { ids: ['evt_4'], set: { status: 'applied', reason: null } },
+    ]);
   });
 });

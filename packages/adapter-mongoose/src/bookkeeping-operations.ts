@@ -1,5 +1,12 @@
 import type { DirectoryGroupRef, EntityKind, EntityState, InboxRecord, SyncState } from '@scim/core';
-import type { DirectoryWrite, EntityAdvance, GroupWrite, LeaseRequest } from '@scim/core/adapter';
+import type {
+  DirectoryWrite,
+  EntityAdvance,
+  EventQuery,
+  GroupWrite,
+  InboxUpdate,
+  LeaseRequest,
+} from '@scim/core/adapter';
 import type { DirectoryDoc, EntityDoc, EventDoc, GroupDoc, LeaseDoc, MembershipDoc } from './documents.js';
 
 /**
@@ -29,6 +36,7 @@ export function eventDocument(record: InboxRecord): EventDoc {
     occurredAt: record.occurredAt,
     receivedAt: record.receivedAt,
     status: record.status,
+    reason: record.reason,
     payload: record.payload,
   };
 }
@@ -40,6 +48,44 @@ export function claimUpdate(record: InboxRecord): {
 } {
   const { _id, ...rest } = eventDocument(record);
   return { filter: { _id }, update: { $setOnInsert: rest } };
+}
+
+/** The filter and order of one page of the inbox, newest first (`receivedAt`, then the event id). */
+export function eventPage(query: EventQuery): { filter: Filter; sort: Record<string, 1 | -1> } {
+  const filter: Filter = {};
+  if (query.organizationId !== undefined) filter.organizationId = query.organizationId;
+  if (query.status !== undefined) filter.status = query.status;
+  if (query.before !== undefined) {
+    const { receivedAt, id } = query.before;
+    filter.$or = [{ receivedAt: { $lt: receivedAt } }, { receivedAt, _id: { $lt: id } }];
+  }
+  return { filter, sort: { receivedAt: -1, _id: -1 } };
+}
+
+/** What finishing sets on one event: its status, and its reason and payload when an entry gives them. */
+export type EventFinish = Pick<EventDoc, 'status'> & Partial<Pick<EventDoc, 'reason' | 'payload'>>;
+
+/**
+ * The updates of `finishEvents`: the entries of an id applied in order (its last status, the last reason
+ * and payload given), then the ids grouped by what they set, one `updateMany` per group.
+ */
+export function finishUpdates(entries: readonly InboxUpdate[]): { ids: string[]; set: EventFinish }[] {
+  const byId = new Map<string, EventFinish>();
+  for (const { id, status, reason, payload } of entries) {
+    const set: EventFinish = { ...byId.get(id), status };
+    if (reason !== undefined) set.reason = reason;
+    if (payload !== undefined) set.payload = payload;
+    byId.set(id, set);
+  }
+  const groups = new Map<string, { ids: string[]; set: EventFinish }>();
+  for (const [id, set] of byId) {
+    // The keys given, not only their values: a reason set to null is not a reason left as it is.
+    const key = JSON.stringify(Object.entries(set));
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, { ids: [id], set });
+    else group.ids.push(id);
+  }
+  return [...groups.values()];
 }
 
 export function entityKey(organizationId: string, kind: EntityKind, id: string): Filter {

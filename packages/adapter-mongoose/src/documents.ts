@@ -13,6 +13,8 @@ export interface EventDoc {
   occurredAt: string;
   receivedAt: Date;
   status: InboxStatus;
+  /** Why a `rejected` event was refused (codes and messages, never payload values). */
+  reason?: string | null;
   payload: string | null;
 }
 
@@ -64,4 +66,12 @@ export interface LeaseDoc {
   _id: string;
   owner: string;
   expiresAt: Date;
+}
+
+/** `scim_links`: which app user each directory user is, unique on (organizationId, directoryUserId). */
+export interface LinkDoc {
+  organizationId: string;
+  directoryUserId: string;
+  /** The app's own id of the user, as text. */
+  appUserId: string;
 }

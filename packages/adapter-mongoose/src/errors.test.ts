@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
+import { UserRejection } from '@scim/core';
 import { AdapterError } from '@scim/core/adapter';
 import { type BulkWriteResult, MongoBulkWriteError, MongoServerError, type WriteError } from 'mongodb';
+import mongoose from 'mongoose';
 import { describe, expect, test } from 'vitest';
 import {
   duplicateKeyIndexes,
@@ -71,17 +73,38 @@ describe('translateMongoError', () => {
   });
 
   test('anything else comes back untouched, to be rethrown', () => {
-    const validation = serverError(121);
     const plain = new TypeError('boom');
-    expect(translateMongoError(validation)).toBe(validation);
+    const unknown = serverError(2);
+    expect(translateMongoError(unknown)).toBe(unknown);
     expect(translateMongoError(plain)).toBe(plain);
     expect(translateMongoError('text')).toBe('text');
     expect(translateMongoError(null)).toBeNull();
   });
 
-  test('an AdapterError is passed through as it is', () => {
+  test('an AdapterError, and a UserRejection of the app even with a driver error as cause, pass through as they are', () => {
     const error = new AdapterError('NOT_FOUND', 'gone');
     expect(translateMongoError(error)).toBe(error);
+    const rejection = new UserRejection('the app refuses this user', { cause: serverError(11000) });
+    expect(translateMongoError(rejection)).toBe(rejection);
+  });
+
+  test("documents Mongoose or the server's validator refuse become CONSTRAINT_VIOLATION, the error kept", async () => {
+    const Strict = mongoose
+      .createConnection()
+      .model('StrictForErrors', new mongoose.Schema({ email: { type: String, required: true }, age: Number }));
+    const missing = await new Strict({ age: 3 }).validate().then(
+      () => null,
+      (error: unknown) => error,
+    );
+    const cast = await new Strict({ email: 'a@example.com', age: 'many' }).validate().then(
+      () => null,
+      (error: unknown) => error,
+    );
+    for (const error of [missing, cast, serverError(121), bulkError([{ index: 0, code: 121 }])]) {
+      expect(error).toBeInstanceOf(Error);
+      expect(translateMongoError(error)).toMatchObject({ code: 'CONSTRAINT_VIOLATION', cause: error });
+    }
+    expect(String((translateMongoError(missing) as Error).message)).toMatch(/email/);
   });
 });
 

@@ -1,3 +1,4 @@
+import { isScimError } from '@scim/core';
 import { AdapterError } from '@scim/core/adapter';
 
 /** E11000 and its legacy spellings (11001 on old servers, 12582 from mongos). */
@@ -93,13 +94,40 @@ export function duplicateKeyIndexes(error: unknown): Set<number> | null {
   return indexes;
 }
 
+/** The server's document validation (a collection's `$jsonSchema` validator) refused the write. */
+const DOCUMENT_VALIDATION_FAILURE = 121;
+
+/**
+ * Mongoose's refusals of a value before it is sent: a value its schema cannot cast (`CastError`), a
+ * failed validator (`ValidationError`), a path a strict schema does not have (`StrictModeError`), and the
+ * operations of a bulk write that failed them (`MongooseBulkWriteError`). The same value fails every retry.
+ */
+const MONGOOSE_REFUSALS = new Set([
+  'CastError',
+  'ValidationError',
+  'ValidatorError',
+  'StrictModeError',
+  'MongooseBulkWriteError',
+]);
+
+/** Whether the document itself was refused: the Mongo counterpart of a NOT NULL or CHECK violation. */
+export function isValidationError(error: unknown): boolean {
+  const e = shape(error);
+  if (e === null) return false;
+  if (error instanceof Error && MONGOOSE_REFUSALS.has(error.name)) return true;
+  if (e.code === DOCUMENT_VALIDATION_FAILURE) return true;
+  return writeErrorsOf(e).some((w) => Number(codeOf(w)) === DOCUMENT_VALIDATION_FAILURE);
+}
+
 /**
  * Translates a driver error into the `AdapterError` the core understands: duplicate keys into
- * `UNIQUE_VIOLATION`, write conflicts into `TRANSACTION_CONFLICT` (the engine retries those).
- * Anything else comes back as it was, to be rethrown untouched.
+ * `UNIQUE_VIOLATION`, write conflicts into `TRANSACTION_CONFLICT` (the engine retries those), a document
+ * Mongoose or the server's validator refused into `CONSTRAINT_VIOLATION` (the change is recorded as
+ * rejected). Anything else comes back as it was, to be rethrown untouched, and so does every error of
+ * the SDK (an `AdapterError`, or a `UserRejection` the app's own function threw).
  */
 export function translateMongoError(error: unknown): unknown {
-  if (error instanceof AdapterError) return error;
+  if (isScimError(error)) return error;
   if (isTransientConflict(error)) {
     return new AdapterError('TRANSACTION_CONFLICT', 'MongoDB reported a write conflict; retry the transaction', {
       cause: error,
@@ -109,6 +137,10 @@ export function translateMongoError(error: unknown): unknown {
     return new AdapterError('UNIQUE_VIOLATION', 'A unique index refused the write (E11000 duplicate key)', {
       cause: error,
     });
+  }
+  if (isValidationError(error)) {
+    const message = error instanceof Error ? error.message.split('\n')[0]!.slice(0, 200) : '';
+    return new AdapterError('CONSTRAINT_VIOLATION', `The document was refused: ${message}`, { cause: error });
   }
   return error;
 }

@@ -5,6 +5,7 @@ import type {
   EventDoc,
   GroupDoc,
   LeaseDoc,
+  LinkDoc,
   MembershipDoc,
   SyncStateDoc,
 } from './documents.js';
@@ -19,6 +20,7 @@ export interface ScimModels {
   directories: Model<DirectoryDoc>;
   syncStates: Model<SyncStateDoc>;
   leases: Model<LeaseDoc>;
+  links: Model<LinkDoc>;
 }
 
 /** Reuses a model already compiled on this connection (a second adapter over it, hot reload). */
@@ -37,5 +39,6 @@ export function scimModels(connection: Connection): ScimModels {
     directories: modelOn(connection, 'ScimDirectory', scimSchemas.ScimDirectory),
     syncStates: modelOn(connection, 'ScimSyncState', scimSchemas.ScimSyncState),
     leases: modelOn(connection, 'ScimLease', scimSchemas.ScimLease),
+    links: modelOn(connection, 'ScimLink', scimSchemas.ScimLink),
   };
 }

@@ -5,9 +5,15 @@ import { type HelloResult, transactionsFromHello } from './capabilities.js';
 import { hasErrorLabel, translateMongoError } from './errors.js';
 import { scimModels } from './models.js';
 import { MongooseStore, type StoreContext } from './mongoose-store.js';
-import type { MongooseAdapterOptions } from './options.js';
+import type { MongooseAdapterOptions, UserFields } from './options.js';
 
-export interface MongooseScimAdapter extends ScimAdapter {
+/**
+ * The Mongoose adapter. Its transaction, as the app's own functions get it (`ctx.tx`), is the
+ * `ClientSession` of a MongoDB transaction, or `undefined` on a server without transactions (a standalone
+ * mongod, where the engine runs without one): pass it on as `{ session: ctx.tx }`, which every Mongoose
+ * call takes either way (its options type `session` as `ClientSession | undefined`, not null).
+ */
+export interface MongooseScimAdapter extends ScimAdapter<ClientSession | undefined> {
   /**
    * Waits for the connection, asks the server what it is (`hello`: replica set or mongos gets
    * transactions) and builds the bookkeeping indexes. Every method awaits it on first use; call it
@@ -52,18 +58,21 @@ async function commit(session: ClientSession): Promise<void> {
 }
 
 /**
- * The Mongoose storage adapter. Provisioned users land in the app's own model through `users`;
- * the SDK's bookkeeping lives in `scim_*` collections registered on the same connection.
+ * The Mongoose storage adapter. The SDK's bookkeeping lives in `scim_*` collections registered on the
+ * app's connection. With `users` (a table mapping), provisioned users land in the app's own model;
+ * without it, the app's own functions write them (`createScimEngine({ users })`) in the SDK's session.
  *
  * On a standalone mongod (no transactions) the inbox claim, the version gate and the leases rest on
  * unique indexes and single-document conditional upserts, and the engine orders its writes so that
  * a redelivery completes an interrupted change. On a replica set or mongos, `transaction()` is a
  * real session transaction.
  */
-export function mongooseAdapter<TUser>(
-  connection: Connection,
-  options: MongooseAdapterOptions<TUser>,
-): MongooseScimAdapter {
+export function mongooseAdapter<
+  TUser,
+  F extends UserFields<TUser>,
+  A extends UserFields<TUser>,
+  R extends UserFields<TUser>,
+>(connection: Connection, options: MongooseAdapterOptions<TUser, F, A, R> = {}): MongooseScimAdapter {
   const models = scimModels(connection);
   const requested = options.transactions ?? 'auto';
   let transactions = requested === true;
@@ -86,19 +95,26 @@ export function mongooseAdapter<TUser>(
     return preparing;
   };
 
-  const context: StoreContext<TUser> = { models, users: options.users, ready };
+  const users = (options.users ?? null) as StoreContext<TUser>['users'];
+  const context: StoreContext<TUser> = { models, users, ready };
   const plain = new MongooseStore(context, null);
   const maxBatchSize = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
 
-  const transaction = async <T>(fn: (store: ScimStore) => Promise<T>): Promise<T> => {
+  const transaction = async <T>(fn: (store: ScimStore, tx: ClientSession | undefined) => Promise<T>): Promise<T> => {
     await ready();
-    if (!transactions) return fn(plain);
+    if (!transactions) {
+      try {
+        return await fn(plain, undefined);
+      } catch (error) {
+        throw translateMongoError(error);
+      }
+    }
     const session = await connection.startSession();
     try {
       session.startTransaction({ readConcern: { level: 'snapshot' }, writeConcern: { w: 'majority' } });
       let result: T;
       try {
-        result = await fn(new MongooseStore(context, session));
+        result = await fn(new MongooseStore(context, session), session);
         await commit(session);
       } catch (error) {
         if (session.inTransaction()) await session.abortTransaction().catch(() => undefined);
@@ -113,7 +129,13 @@ export function mongooseAdapter<TUser>(
     }
   };
 
-  const capabilities = (): AdapterCapabilities => ({ transactions, batchWrites: true, maxBatchSize });
+  const capabilities = (): AdapterCapabilities => ({
+    transactions,
+    batchWrites: true,
+    maxBatchSize,
+    userTable: users !== null,
+    linkByEmail: users?.email !== undefined,
+  });
 
   return {
     name: 'mongoose',
@@ -125,6 +147,7 @@ export function mongooseAdapter<TUser>(
     claimEvents: (records) => plain.claimEvents(records),
     finishEvents: (entries) => plain.finishEvents(entries),
     getEvent: (id) => plain.getEvent(id),
+    listEvents: (query) => plain.listEvents(query),
     pruneEvents: (before) => plain.pruneEvents(before),
     getEntities: (organizationId, kind, ids) => plain.getEntities(organizationId, kind, ids),
     advanceEntities: (organizationId, kind, items) => plain.advanceEntities(organizationId, kind, items),
@@ -132,6 +155,7 @@ export function mongooseAdapter<TUser>(
     upsertUsers: (organizationId, users) => plain.upsertUsers(organizationId, users),
     patchUsers: (organizationId, patches) => plain.patchUsers(organizationId, patches),
     deleteUsers: (organizationId, ids) => plain.deleteUsers(organizationId, ids),
+    linkUsersByEmail: (organizationId, links) => plain.linkUsersByEmail(organizationId, links),
     upsertGroups: (organizationId, groups) => plain.upsertGroups(organizationId, groups),
     ensureGroups: (organizationId, groups) => plain.ensureGroups(organizationId, groups),
     deleteGroups: (organizationId, ids) => plain.deleteGroups(organizationId, ids),
@@ -141,7 +165,12 @@ export function mongooseAdapter<TUser>(
     listMemberships: (organizationId, filter) => plain.listMemberships(organizationId, filter),
     upsertDirectory: (organizationId, directory) => plain.upsertDirectory(organizationId, directory),
     getDirectory: (organizationId, id) => plain.getDirectory(organizationId, id),
+    getLinks: (organizationId, ids) => plain.getLinks(organizationId, ids),
+    getLinksToAppUsers: (organizationId, ids) => plain.getLinksToAppUsers(organizationId, ids),
+    saveLinks: (organizationId, links) => plain.saveLinks(organizationId, links),
+    deleteLinks: (organizationId, ids) => plain.deleteLinks(organizationId, ids),
     getSyncState: (organizationId, directoryId) => plain.getSyncState(organizationId, directoryId),
+    listSyncStates: (organizationId) => plain.listSyncStates(organizationId),
     saveSyncState: (state) => plain.saveSyncState(state),
     acquireLease: (request) => plain.acquireLease(request),
     releaseLease: (name, owner) => plain.releaseLease(name, owner),

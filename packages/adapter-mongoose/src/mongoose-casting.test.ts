@@ -25,7 +25,7 @@ const User = appUserModel(connection);
 const store = new MongooseStore({ models, users: appUserMapping(User), ready: async () => undefined }, null);
 let sent: Sent[] = [];
 
-function intercept(model: Model<never> | Model<unknown>, method: 'bulkWrite' | 'updateOne'): void {
+function intercept(model: Model<never> | Model<unknown>, method: 'bulkWrite' | 'updateOne' | 'updateMany'): void {
   Object.defineProperty(model.collection, method, {
     configurable: true,
     value: (...args: unknown[]) => {
@@ -38,6 +38,7 @@ function intercept(model: Model<never> | Model<unknown>, method: 'bulkWrite' | '
 for (const model of [...Object.values(models), User]) {
   intercept(model as Model<unknown>, 'bulkWrite');
   intercept(model as Model<unknown>, 'updateOne');
+  intercept(model as Model<unknown>, 'updateMany');
 }
 
 beforeEach(() => {
@@ -189,6 +190,7 @@ describe('what Mongoose sends', () => {
           occurredAt: '2025-06-02T08:00:00.123456789Z',
           receivedAt,
           status: 'pending',
+          reason: null,
           payload: null,
         },
       ]),
@@ -204,9 +206,60 @@ describe('what Mongoose sends', () => {
         occurredAt: '2025-06-02T08:00:00.123456789Z',
         receivedAt,
         status: 'pending',
+        reason: null,
         payload: null,
       },
     });
     expect(options).toMatchObject({ upsert: true });
+  });
+
+  test('saveLinks: one unordered bulk of upserts keyed by (organizationId, directoryUserId), the last link of an id', async () => {
+    await expect(
+      store.saveLinks('org_1', [
+        { directoryUserId: 'diruser_1', appUserId: '41' },
+        { directoryUserId: 'diruser_2', appUserId: '7' },
+        { directoryUserId: 'diruser_1', appUserId: '42' },
+      ]),
+    ).rejects.toBeInstanceOf(NotSent);
+    expect(bulkOperations().map((o) => o.updateOne)).toEqual([
+      {
+        filter: { organizationId: 'org_1', directoryUserId: 'diruser_1' },
+        update: { $set: { appUserId: '42' } },
+        upsert: true,
+      },
+      {
+        filter: { organizationId: 'org_1', directoryUserId: 'diruser_2' },
+        update: { $set: { appUserId: '7' } },
+        upsert: true,
+      },
+    ]);
+    expect(sent[0]!.args[1]).toMatchObject({ ordered: false });
+  });
+
+  test('finishEvents: the reason and payload only where an entry gives them', async () => {
+    await expect(
+      store.finishEvents([
+        { id: 'evt_1', status: 'applied', reason: null, payload: null },
+        { id: 'evt_2', status: 'rejected', reason: 'USER_REJECTED: no' },
+      ]),
+    ).rejects.toBeInstanceOf(NotSent);
+    expect(sent.map((s) => s.method)).toEqual(['updateMany']);
+    expect(sent[0]!.args.slice(0, 2)).toEqual([
+      { _id: { $in: ['evt_1'] } },
+      { $set: { status: 'applied', reason: null, payload: null } },
+    ]);
+  });
+
+  test('a store without a users mapping refuses the table methods with a CONFIGURATION_ERROR', async () => {
+    const service = new MongooseStore({ models, users: null, ready: async () => undefined }, null);
+    for (const call of [
+      () => service.upsertUsers('org_1', []),
+      () => service.patchUsers('org_1', []),
+      () => service.deleteUsers('org_1', ['u']),
+      () => service.linkUsersByEmail('org_1', [{ directoryUserId: 'u', email: 'a@example.com' }]),
+    ]) {
+      await expect(call()).rejects.toMatchObject({ code: 'CONFIGURATION_ERROR' });
+    }
+    expect(sent).toEqual([]);
   });
 });

@@ -1,18 +1,20 @@
-import type {
-  DirectoryGroupRef,
-  EntityKind,
-  EntityState,
-  InboxRecord,
-  InboxStatus,
-  StoredGroup,
-  SyncState,
-  UserWrite,
+import {
+  type DirectoryGroupRef,
+  type EntityKind,
+  type EntityState,
+  type InboxRecord,
+  ScimError,
+  type StoredGroup,
+  type SyncState,
+  type UserWrite,
 } from '@scim/core';
 import {
   AdapterError,
   type DirectoryWrite,
   type EntityAdvance,
+  type EventQuery,
   type GroupWrite,
+  type IdentityLink,
   type InboxUpdate,
   type LeaseRequest,
   type ListPage,
@@ -26,6 +28,8 @@ import {
   claimUpdate,
   conditionalAdvance,
   directoryUpsert,
+  eventPage,
+  finishUpdates,
   groupInserts,
   groupUpserts,
   leaseAcquire,
@@ -34,8 +38,10 @@ import {
   plannedAdvances,
   syncStateUpsert,
 } from './bookkeeping-operations.js';
-import type { EntityDoc, GroupDoc, LeaseDoc, MembershipDoc } from './documents.js';
+import type { EntityDoc, EventDoc, GroupDoc, LeaseDoc, MembershipDoc, SyncStateDoc } from './documents.js';
 import { duplicateKeyIndexes, isDuplicateKeyError, isTransientConflict, translateMongoError } from './errors.js';
+import { IdentityLinks } from './identity-links.js';
+import type { EmailLink } from './link-operations.js';
 import type { ScimModels } from './models.js';
 import type { MongooseUserMapping } from './options.js';
 import {
@@ -52,7 +58,8 @@ import { userPatchOperations, usersFilter, userUpsertOperations } from './user-o
 /** What every store view of one adapter shares. */
 export interface StoreContext<TUser> {
   models: ScimModels;
-  users: MongooseUserMapping<TUser>;
+  /** The table mapping; null in service mode. */
+  users: MongooseUserMapping<TUser> | null;
   /** Resolves once the connection is open and the indexes exist. */
   ready(): Promise<void>;
 }
@@ -66,13 +73,29 @@ type BulkOperations<T> = Parameters<Model<T>['bulkWrite']>[0];
  * nothing relies on catching E11000, which aborts a MongoDB transaction.
  */
 export class MongooseStore<TUser> implements ScimStore {
+  private readonly links: IdentityLinks<TUser>;
+
   constructor(
     private readonly ctx: StoreContext<TUser>,
     private readonly session: ClientSession | null,
-  ) {}
+  ) {
+    this.links = new IdentityLinks(this, ctx.models);
+  }
 
-  private get options(): { session?: ClientSession } {
+  /** The session option of every operation (none outside a transaction). */
+  get options(): { session?: ClientSession } {
     return this.session === null ? {} : { session: this.session };
+  }
+
+  /** The table mapping; a CONFIGURATION_ERROR in service mode. */
+  private get users(): MongooseUserMapping<TUser> {
+    if (this.ctx.users === null) {
+      throw new ScimError(
+        'CONFIGURATION_ERROR',
+        "mongooseAdapter was created without a users mapping (service mode): give the engine the app's user functions (users: { create, update, deactivate }), or the adapter a mapping (users: { model, ... })",
+      );
+    }
+    return this.ctx.users;
   }
 
   /**
@@ -81,7 +104,7 @@ export class MongooseStore<TUser> implements ScimStore {
    * transaction inserted that key meanwhile: a conflict to retry, not a unique violation. On the
    * app's own model (`appModel`), a duplicate key stays a UNIQUE_VIOLATION (e.g. a unique email).
    */
-  private async run<T>(operation: () => Promise<T>, appModel = false): Promise<T> {
+  async run<T>(operation: () => Promise<T>, appModel = false): Promise<T> {
     await this.ctx.ready();
     try {
       return await operation();
@@ -100,7 +123,7 @@ export class MongooseStore<TUser> implements ScimStore {
    * both try to insert the same key; the loser's E11000 is answered by running it once more, when
    * the record exists and the upsert becomes an update.
    */
-  private async idempotentBulk<T>(model: Model<T>, operations: readonly unknown[], ordered: boolean): Promise<void> {
+  async idempotentBulk<T>(model: Model<T>, operations: readonly unknown[], ordered: boolean): Promise<void> {
     if (operations.length === 0) return;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -160,20 +183,24 @@ export class MongooseStore<TUser> implements ScimStore {
     }
   }
 
-  /** One update per status (a batch has few). */
+  /** One update per set of values (a batch finishes with a few statuses; only replays carry reasons). */
   finishEvents(entries: readonly InboxUpdate[]): Promise<void> {
     return this.run(async () => {
-      // An id given twice ends with its last status, as if the entries were applied in order.
-      const last = new Map(entries.map(({ id, status }) => [id, status]));
-      const byStatus = new Map<InboxStatus, string[]>();
-      for (const [id, status] of last) {
-        const ids = byStatus.get(status);
-        if (ids === undefined) byStatus.set(status, [id]);
-        else ids.push(id);
+      for (const { ids, set } of finishUpdates(entries)) {
+        await this.ctx.models.events.updateMany({ _id: { $in: ids } }, { $set: set }, this.options);
       }
-      for (const [status, ids] of byStatus) {
-        await this.ctx.models.events.updateMany({ _id: { $in: ids } }, { $set: { status } }, this.options);
-      }
+    });
+  }
+
+  listEvents(query: EventQuery): Promise<InboxRecord[]> {
+    return this.run(async () => {
+      const { filter, sort } = eventPage(query);
+      const docs = await this.ctx.models.events
+        .find(filter, null, this.options)
+        .sort(sort)
+        .limit(query.limit)
+        .lean<EventDoc[]>();
+      return docs.map(toInboxRecord);
     });
   }
 
@@ -278,25 +305,43 @@ export class MongooseStore<TUser> implements ScimStore {
 
   upsertUsers(organizationId: string, users: readonly UserWrite[]): Promise<void> {
     return this.run(
-      () =>
-        this.idempotentBulk(this.ctx.users.model, userUpsertOperations(this.ctx.users, organizationId, users), true),
+      () => this.idempotentBulk(this.users.model, userUpsertOperations(this.users, organizationId, users), true),
       true,
     );
   }
 
   patchUsers(organizationId: string, patches: readonly UserPatch[]): Promise<void> {
     return this.run(
-      () =>
-        this.idempotentBulk(this.ctx.users.model, userPatchOperations(this.ctx.users, organizationId, patches), true),
+      () => this.idempotentBulk(this.users.model, userPatchOperations(this.users, organizationId, patches), true),
       true,
     );
   }
 
   deleteUsers(organizationId: string, ids: readonly string[]): Promise<void> {
-    if (ids.length === 0) return Promise.resolve();
     return this.run(async () => {
-      await this.ctx.users.model.deleteMany(usersFilter(this.ctx.users, organizationId, ids), this.options);
+      if (ids.length === 0) return;
+      await this.users.model.deleteMany(usersFilter(this.users, organizationId, ids), this.options);
     }, true);
+  }
+
+  linkUsersByEmail(organizationId: string, links: readonly EmailLink[]): Promise<string[]> {
+    return this.run(() => this.links.linkUsersByEmail(this.users, organizationId, links), true);
+  }
+
+  getLinks(organizationId: string, directoryUserIds: readonly string[]): Promise<IdentityLink[]> {
+    return this.links.getLinks(organizationId, directoryUserIds);
+  }
+
+  getLinksToAppUsers(organizationId: string, appUserIds: readonly string[]): Promise<IdentityLink[]> {
+    return this.links.getLinksToAppUsers(organizationId, appUserIds);
+  }
+
+  saveLinks(organizationId: string, links: readonly IdentityLink[]): Promise<void> {
+    return this.links.saveLinks(organizationId, links);
+  }
+
+  deleteLinks(organizationId: string, directoryUserIds: readonly string[]): Promise<void> {
+    return this.links.deleteLinks(organizationId, directoryUserIds);
   }
 
   /** Unordered, unless an id repeats: its writes then apply in the given order. */
@@ -381,6 +426,16 @@ export class MongooseStore<TUser> implements ScimStore {
     return this.run(async () => {
       const doc = await this.ctx.models.syncStates.findOne({ organizationId, directoryId }, null, this.options).lean();
       return doc === null ? null : toSyncState(doc);
+    });
+  }
+
+  listSyncStates(organizationId?: string): Promise<SyncState[]> {
+    return this.run(async () => {
+      const docs = await this.ctx.models.syncStates
+        .find(organizationId === undefined ? {} : { organizationId }, null, this.options)
+        .sort({ organizationId: 1, directoryId: 1 })
+        .lean<SyncStateDoc[]>();
+      return docs.map(toSyncState);
     });
   }
 

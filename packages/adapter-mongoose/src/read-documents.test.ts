@@ -54,7 +54,8 @@ describe('documents to contract records', () => {
         type: 't',
         occurredAt: '2025-06-02T08:00:00.000000001Z',
         receivedAt,
-        status: 'applied',
+        status: 'rejected',
+        reason: 'USER_REJECTED: no',
         payload: '{"a":1}',
       }),
     ).toEqual({
@@ -63,7 +64,8 @@ describe('documents to contract records', () => {
       type: 't',
       occurredAt: '2025-06-02T08:00:00.000000001Z',
       receivedAt,
-      status: 'applied',
+      status: 'rejected',
+      reason: 'USER_REJECTED: no',
       payload: '{"a":1}',
     });
   });

@@ -27,6 +27,7 @@ export function toInboxRecord(doc: EventDoc): InboxRecord {
     occurredAt: doc.occurredAt,
     receivedAt: doc.receivedAt,
     status: doc.status,
+    reason: orNull(doc.reason),
     payload: orNull(doc.payload),
   };
 }

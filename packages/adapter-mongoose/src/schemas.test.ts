@@ -7,6 +7,7 @@ import {
   eventSchema,
   groupSchema,
   leaseSchema,
+  linkSchema,
   membershipSchema,
   scimSchemas,
   syncStateSchema,
@@ -48,6 +49,14 @@ describe('bookkeeping schemas', () => {
     expect(uniqueKeys(syncStateSchema.indexes())).toEqual([{ organizationId: 1, directoryId: 1 }]);
   });
 
+  test('identity links: one per (organizationId, directoryUserId), found also by the app user, ids without collation', () => {
+    expect(uniqueKeys(linkSchema.indexes())).toEqual([{ organizationId: 1, directoryUserId: 1 }]);
+    expect(linkSchema.indexes().map(([fields]) => fields)).toContainEqual({ organizationId: 1, appUserId: 1 });
+    expect(linkSchema.indexes().every(([, options]) => options?.collation === undefined)).toBe(true);
+    expect(linkSchema.path('appUserId').instance).toBe('String');
+    expect(eventSchema.path('reason').instance).toBe('String');
+  });
+
   test('leases are keyed by name (_id) and carry no TTL index: expiry is decided by the caller clock', () => {
     expect(leaseSchema.path('_id').instance).toBe('String');
     expect(leaseSchema.path('expiresAt').instance).toBe('Date');
@@ -64,6 +73,7 @@ describe('bookkeeping schemas', () => {
       'scim_directories',
       'scim_sync_states',
       'scim_leases',
+      'scim_links',
     ]);
     for (const schema of Object.values(scimSchemas)) {
       expect(schema.get('versionKey')).toBe(false);
@@ -102,6 +112,7 @@ describe('scimModels', () => {
     expect(first.entities.db).toBe(connection);
     expect(first.events.collection.collectionName).toBe('scim_events');
     expect(first.leases.collection.collectionName).toBe('scim_leases');
+    expect(first.links.collection.collectionName).toBe('scim_links');
 
     const other = scimModels(mongoose.createConnection());
     expect(other.entities).not.toBe(first.entities);

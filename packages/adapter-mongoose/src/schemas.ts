@@ -5,6 +5,7 @@ import type {
   EventDoc,
   GroupDoc,
   LeaseDoc,
+  LinkDoc,
   MembershipDoc,
   SyncStateDoc,
 } from './documents.js';
@@ -28,6 +29,7 @@ export const eventSchema: Schema<EventDoc> = new Schema<EventDoc>(
     occurredAt: { type: String, required: true },
     receivedAt: { type: Date, required: true },
     status: { type: String, required: true },
+    reason: nullableString,
     payload: nullableString,
   },
   { ...options, collection: 'scim_events' },
@@ -112,6 +114,21 @@ export const leaseSchema: Schema<LeaseDoc> = new Schema<LeaseDoc>(
   { ...options, collection: 'scim_leases' },
 );
 
+/**
+ * Identity links (service mode). Ids are plain strings, compared byte by byte as everywhere else (no
+ * collation): `usr_a` and `usr_A` are two directory users.
+ */
+export const linkSchema: Schema<LinkDoc> = new Schema<LinkDoc>(
+  {
+    organizationId: { type: String, required: true },
+    directoryUserId: { type: String, required: true },
+    appUserId: { type: String, required: true },
+  },
+  { ...options, collection: 'scim_links' },
+);
+linkSchema.index({ organizationId: 1, directoryUserId: 1 }, { unique: true });
+linkSchema.index({ organizationId: 1, appUserId: 1 });
+
 /** Every bookkeeping schema by the model name the adapter registers it under. */
 export const scimSchemas = {
   ScimEvent: eventSchema,
@@ -121,4 +138,5 @@ export const scimSchemas = {
   ScimDirectory: directorySchema,
   ScimSyncState: syncStateSchema,
   ScimLease: leaseSchema,
+  ScimLink: linkSchema,
 } as const;

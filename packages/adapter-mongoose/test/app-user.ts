@@ -4,7 +4,7 @@ import type { MongooseUserMapping } from '../src/index.js';
 
 /** The app's own user model, as an existing app would have it, with fields the SDK must never touch. */
 export interface AppUser {
-  email: string;
+  email?: string | null;
   givenName?: string | null;
   familyName?: string | null;
   displayName?: string | null;
@@ -60,5 +60,6 @@ export function appUserMapping(model: Model<AppUser>): MongooseUserMapping<AppUs
     }),
     active: 'isActive',
     roles: 'roles',
+    email: 'email',
   };
 }

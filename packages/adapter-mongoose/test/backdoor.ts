@@ -1,6 +1,13 @@
 import type { ConformanceBackdoor } from '@scim/adapter-test-suite';
 import type { EntityKind, EntityState, InboxStatus, SyncState } from '@scim/core';
-import type { Db, Document } from 'mongodb';
+import { type Db, type Document, ObjectId } from 'mongodb';
+
+/**
+ * The conformance backdoor with the table-mode linking readers, which this package's test app has (its
+ * key fields are optional).
+ */
+export type LinkingBackdoor = ConformanceBackdoor &
+  Required<Pick<ConformanceBackdoor, 'insertUnlinkedUser' | 'readUnlinkedUser'>>;
 
 /** The stored int64 as the raw driver returns it with `useBigInt64`. */
 function version(value: unknown): bigint {
@@ -15,7 +22,7 @@ const nullable = <T>(value: T | undefined): T | null => (value === undefined ? n
  * adapter, nor through Mongoose. Versions are read with `useBigInt64`, so a version stored as a
  * double (not an int64) fails the suite instead of passing rounded.
  */
-export function mongoBackdoor(db: Db): ConformanceBackdoor {
+export function mongoBackdoor(db: Db): LinkingBackdoor {
   const read = { useBigInt64: true } as const;
   return {
     async readUser(organizationId, userId) {
@@ -61,6 +68,7 @@ export function mongoBackdoor(db: Db): ConformanceBackdoor {
         occurredAt: doc.occurredAt,
         receivedAt: doc.receivedAt,
         status: doc.status as InboxStatus,
+        reason: nullable(doc.reason),
         payload: nullable(doc.payload),
       };
     },
@@ -107,6 +115,27 @@ export function mongoBackdoor(db: Db): ConformanceBackdoor {
         lastFinishedAt: nullable(doc.lastFinishedAt),
         lastError: nullable(doc.lastError),
         updatedAt: doc.updatedAt,
+      };
+    },
+    async readLink(organizationId, directoryUserId) {
+      const doc = await db.collection('scim_links').findOne({ organizationId, directoryUserId });
+      return doc === null ? null : { directoryUserId: doc.directoryUserId, appUserId: doc.appUserId };
+    },
+    async insertUnlinkedUser({ email, displayName }) {
+      const { insertedId } = await db
+        .collection('app_users')
+        .insertOne({ email, displayName: displayName ?? null, isActive: true, roles: [], plan: 'free' });
+      return insertedId.toHexString();
+    },
+    async readUnlinkedUser(rowId) {
+      const doc = await db.collection('app_users').findOne({ _id: new ObjectId(rowId) });
+      if (doc === null) return null;
+      return {
+        organizationId: nullable(doc.scimOrganizationId as string | null | undefined),
+        userId: nullable(doc.scimUserId as string | null | undefined),
+        email: nullable(doc.email as string | null | undefined),
+        active: doc.isActive as boolean,
+        displayName: nullable(doc.displayName as string | null | undefined),
       };
     },
   };

@@ -1,5 +1,6 @@
 export { translateError } from './errors.js';
 export type {
+  OnlyFields,
   PrismaAdapterOptions,
   PrismaClientLike,
   PrismaIsolationLevel,
@@ -7,7 +8,10 @@ export type {
   PrismaModelRow,
   PrismaProvider,
   PrismaQueryable,
+  PrismaRolesField,
+  PrismaTransactionClient,
   PrismaTransactionOptions,
+  PrismaUserFields,
   PrismaUserMapping,
 } from './options.js';
 export { prismaAdapter } from './prisma-adapter.js';

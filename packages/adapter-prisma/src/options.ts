@@ -43,21 +43,56 @@ export type PrismaModelRow<C, M extends string> =
 
 type KeysOf<Row, V> = { [K in keyof Row & string]-?: NonNullable<Row[K]> extends V ? K : never }[keyof Row & string];
 
+/** Fields a `string[]` can be written to: a `String[]` list (PostgreSQL) or a `Json` field, not a `String`. */
+export type PrismaRolesField<Row> = {
+  [K in keyof Row & string]-?: string[] extends NonNullable<Row[K]> ? K : never;
+}[keyof Row & string];
+
 /**
- * How directory users land in the app's own user model. The same shape as in every @scim adapter.
+ * Values for the app's model, as its row type spells them. `undefined` (given or left out) leaves a field
+ * as it is; `null` clears it, which a required field's type does not allow.
  */
-export interface PrismaUserMapping<C, M extends PrismaModelName<C>, Row = PrismaModelRow<C, M>> {
+export type PrismaUserFields<Row> = { [K in keyof Row]?: Row[K] | undefined };
+
+/**
+ * What a mapping function returns, `R`, with every key that is not a field of the model turned into an
+ * error (a function's returned object literal is not checked for excess keys otherwise); `R` itself when
+ * every key is a field, so that a return with no field at all still fails as "nothing in common".
+ */
+export type OnlyFields<R, Row> = [Exclude<keyof R, keyof Row>] extends [never]
+  ? R
+  : R & { [K in Exclude<keyof R, keyof Row>]: never };
+
+/**
+ * How directory users land in the app's own user model. `F`, `A`, `R` and `N` are what `fields`,
+ * `active`, `roles` and `create` return, inferred by `prismaAdapter` so that a key the model does not
+ * have is a compile error.
+ */
+export interface PrismaUserMapping<
+  C,
+  M extends PrismaModelName<C>,
+  Row = PrismaModelRow<C, M>,
+  F extends PrismaUserFields<Row> = PrismaUserFields<Row>,
+  A extends PrismaUserFields<Row> = PrismaUserFields<Row>,
+  R extends PrismaUserFields<Row> = PrismaUserFields<Row>,
+  N extends PrismaUserFields<Row> = PrismaUserFields<Row>,
+> {
   /** The app's user model, as named in the schema (e.g. `'User'`). */
   model: M;
-  /** The field holding the organization id; `(organizationId, userId)` must be unique in the model. */
+  /**
+   * The field holding the organization id; `(organizationId, userId)` must be unique in the model.
+   * Optional (with `userId`) for rows the app created itself, which account linking may give a directory user.
+   */
   organizationId: KeysOf<Row, string>;
   /** The field holding the directory user id. */
   userId: KeysOf<Row, string>;
   /**
    * Directory fields -> the model's fields, on create and update. A value of `undefined` leaves the
-   * column as it is; `null` clears it. Fields the function does not return are never touched.
+   * column as it is; `null` clears it. Fields the function does not return are never touched. A required
+   * field takes no `null`: give a value, or `undefined` (a new row without it is then refused by the
+   * database and the change recorded as rejected).
    */
-  fields: (user: UserWrite) => Partial<Row>;
+  fields: (user: UserWrite) => OnlyFields<F, Row>;
   /**
    * Values only a new row gets, e.g. `() => ({ id: createId(), updatedAt: new Date() })`. When given, new
    * users are inserted with one raw multi-row INSERT (many times faster than `createMany`), so Prisma-level
@@ -65,18 +100,36 @@ export interface PrismaUserMapping<C, M extends PrismaModelName<C>, Row = Prisma
    * Database defaults (`@default(now())`, `@default("free")`, autoincrement) still apply. Without it, new
    * users go through the model's `createMany` and every Prisma default applies.
    */
-  create?: (user: UserWrite) => Partial<Row>;
+  create?: (user: UserWrite) => OnlyFields<N, Row>;
   /** What "active" means: a boolean field, or a function returning the fields to set. */
-  active: KeysOf<Row, boolean> | ((active: boolean) => Partial<Row>);
+  active: KeysOf<Row, boolean> | ((active: boolean) => OnlyFields<A, Row>);
   /**
-   * Where the roles go: a field (a `String[]` list, a `Json` field, or a `String` that receives JSON
-   * text), or a function. Without it, roles are not stored in the app's model.
+   * Where the roles go: a field that takes `string[]` (a `String[]` list on PostgreSQL, or a `Json` field),
+   * or a function. Without it, roles are not stored in the app's model.
    */
-  roles?: KeysOf<Row, string | string[] | object> | ((roles: string[]) => Partial<Row>);
+  roles?: PrismaRolesField<Row> | ((roles: string[]) => OnlyFields<R, Row>);
+  /**
+   * The email field, for account linking (`createScimEngine({ linkByEmail })`): a directory user seen for
+   * the first time may be given the row with its email (compared without case) whose organization and
+   * user fields are null.
+   */
+  email?: KeysOf<Row, string>;
 }
 
-export interface PrismaAdapterOptions<C, M extends PrismaModelName<C>> {
-  users: PrismaUserMapping<C, M>;
+export interface PrismaAdapterOptions<
+  C,
+  M extends PrismaModelName<C>,
+  Row = PrismaModelRow<C, M>,
+  F extends PrismaUserFields<Row> = PrismaUserFields<Row>,
+  A extends PrismaUserFields<Row> = PrismaUserFields<Row>,
+  R extends PrismaUserFields<Row> = PrismaUserFields<Row>,
+  N extends PrismaUserFields<Row> = PrismaUserFields<Row>,
+> {
+  /**
+   * The table mapping: the adapter writes the app's user model itself. Leave it out when the app's own
+   * functions write its users (`createScimEngine({ users })`, service mode).
+   */
+  users?: PrismaUserMapping<C, M, Row, F, A, R, N>;
   /**
    * The database behind the client: `'postgresql'`, `'mysql'` (MySQL and MariaDB) or `'sqlite'`.
    * Read from the client when omitted.
@@ -87,5 +140,15 @@ export interface PrismaAdapterOptions<C, M extends PrismaModelName<C>> {
   /** Largest item count per call the engine may send. Default 1000. */
   maxBatchSize?: number;
 }
+
+/**
+ * The interactive transaction's client of a Prisma client (`Prisma.TransactionClient`): what the app's
+ * functions get as `ctx.tx` in service mode.
+ */
+export type PrismaTransactionClient<C> = C extends {
+  $transaction(fn: (tx: infer Tx) => infer _R, ...rest: infer _A): unknown;
+}
+  ? Tx
+  : PrismaQueryable;
 
 export type PrismaProvider = 'postgresql' | 'mysql' | 'sqlite';

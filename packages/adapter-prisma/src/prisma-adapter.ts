@@ -1,7 +1,15 @@
 import type { ScimAdapter } from '@scim/core';
 import { retryOnConflict, type ScimStore } from '@scim/core/adapter';
 import { translateError } from './errors.js';
-import type { PrismaAdapterOptions, PrismaClientLike, PrismaModelName, PrismaTransactionOptions } from './options.js';
+import type {
+  PrismaAdapterOptions,
+  PrismaClientLike,
+  PrismaModelName,
+  PrismaModelRow,
+  PrismaTransactionClient,
+  PrismaTransactionOptions,
+  PrismaUserFields,
+} from './options.js';
 import { PrismaStore } from './prisma-store.js';
 import { readDataModel, readPostgresColumnTypes, readProvider, resolveUserModel } from './user-model.js';
 import { type ErasedUserMapping, UserWriter } from './user-writer.js';
@@ -11,9 +19,11 @@ const DEFAULT_MAX_BATCH_SIZE = 1000;
 const AUTO_TRANSACTION_ATTEMPTS = 5;
 
 /**
- * A `@scim` storage adapter over a Prisma client (Prisma 7, and Prisma 6 with the same client API):
- * provisioned users land in the app's own model through `options.users`; the SDK's bookkeeping lives in
- * the `scim_` tables of the shipped schema fragment and migrations. PostgreSQL, MySQL/MariaDB, SQLite.
+ * A `@scim` storage adapter over a Prisma client (Prisma 7, and Prisma 6 with the same client API): the
+ * SDK's bookkeeping lives in the `scim_` tables of the shipped schema fragment and migrations. PostgreSQL,
+ * MySQL/MariaDB, SQLite. With `options.users` (a table mapping), provisioned users land in the app's own
+ * model; without it, the app's own functions write them (`createScimEngine({ users })`) through the
+ * interactive transaction's client, `ctx.tx`.
  *
  * ```ts
  * const adapter = prismaAdapter(prisma, {
@@ -27,15 +37,24 @@ const AUTO_TRANSACTION_ATTEMPTS = 5;
  * });
  * ```
  */
-export function prismaAdapter<C extends PrismaClientLike, M extends PrismaModelName<C>>(
+export function prismaAdapter<
+  C extends PrismaClientLike,
+  M extends PrismaModelName<C>,
+  F extends PrismaUserFields<PrismaModelRow<C, M>>,
+  A extends PrismaUserFields<PrismaModelRow<C, M>>,
+  R extends PrismaUserFields<PrismaModelRow<C, M>>,
+  N extends PrismaUserFields<PrismaModelRow<C, M>>,
+>(
   prisma: C,
-  options: PrismaAdapterOptions<C, M>,
-): ScimAdapter {
+  options: PrismaAdapterOptions<C, M, PrismaModelRow<C, M>, F, A, R, N> = {},
+): ScimAdapter<PrismaTransactionClient<C>> {
   const provider = options.provider ?? readProvider(prisma);
-  const { users } = options;
-  const model = resolveUserModel(readDataModel(prisma), provider, users.model, users.organizationId, users.userId);
-  const mapping = users as unknown as ErasedUserMapping;
-  const writer = new UserWriter(provider, model, mapping, (db) => readPostgresColumnTypes(db, model.table));
+  const mapping = options.users as unknown as ErasedUserMapping | undefined;
+  let writer: UserWriter | null = null;
+  if (mapping !== undefined) {
+    const model = resolveUserModel(readDataModel(prisma), provider, mapping);
+    writer = new UserWriter(provider, model, mapping, (db) => readPostgresColumnTypes(db, model.table));
+  }
   const transactionOptions: PrismaTransactionOptions = {
     maxWait: 10_000,
     timeout: 60_000,
@@ -47,9 +66,13 @@ export function prismaAdapter<C extends PrismaClientLike, M extends PrismaModelN
 
   const plain = new PrismaStore(prisma, provider, writer, false);
 
-  const transaction = async <T>(fn: (store: ScimStore) => Promise<T>): Promise<T> => {
+  type Tx = PrismaTransactionClient<C>;
+  const transaction = async <T>(fn: (store: ScimStore, tx: Tx) => Promise<T>): Promise<T> => {
     try {
-      return await prisma.$transaction((tx) => fn(new PrismaStore(tx, provider, writer, true)), transactionOptions);
+      return await prisma.$transaction(
+        (tx) => fn(new PrismaStore(tx, provider, writer, true), tx as Tx),
+        transactionOptions,
+      );
     } catch (error) {
       throw translateError(error, 'transaction');
     }
@@ -90,11 +113,14 @@ export function prismaAdapter<C extends PrismaClientLike, M extends PrismaModelN
       transactions: true,
       batchWrites: true,
       maxBatchSize: options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE,
+      userTable: writer !== null,
+      linkByEmail: writer?.model.email != null,
     },
     transaction,
     claimEvents: single('claimEvents', (s) => s.claimEvents),
     finishEvents: single('finishEvents', (s) => s.finishEvents),
     getEvent: single('getEvent', (s) => s.getEvent),
+    listEvents: single('listEvents', (s) => s.listEvents),
     pruneEvents: single('pruneEvents', (s) => s.pruneEvents),
     getEntities: single('getEntities', (s) => s.getEntities),
     advanceEntities: mysql ? write((s) => s.advanceEntities) : single('advanceEntities', (s) => s.advanceEntities),
@@ -102,6 +128,7 @@ export function prismaAdapter<C extends PrismaClientLike, M extends PrismaModelN
     upsertUsers: write((s) => s.upsertUsers),
     patchUsers: write((s) => s.patchUsers),
     deleteUsers: write((s) => s.deleteUsers),
+    linkUsersByEmail: write((s) => s.linkUsersByEmail),
     upsertGroups: write((s) => s.upsertGroups),
     ensureGroups: write((s) => s.ensureGroups),
     deleteGroups: write((s) => s.deleteGroups),
@@ -111,7 +138,12 @@ export function prismaAdapter<C extends PrismaClientLike, M extends PrismaModelN
     listMemberships: single('listMemberships', (s) => s.listMemberships),
     upsertDirectory: single('upsertDirectory', (s) => s.upsertDirectory),
     getDirectory: single('getDirectory', (s) => s.getDirectory),
+    getLinks: single('getLinks', (s) => s.getLinks),
+    getLinksToAppUsers: single('getLinksToAppUsers', (s) => s.getLinksToAppUsers),
+    saveLinks: single('saveLinks', (s) => s.saveLinks),
+    deleteLinks: single('deleteLinks', (s) => s.deleteLinks),
     getSyncState: single('getSyncState', (s) => s.getSyncState),
+    listSyncStates: single('listSyncStates', (s) => s.listSyncStates),
     saveSyncState: single('saveSyncState', (s) => s.saveSyncState),
     acquireLease: mysql ? write((s) => s.acquireLease) : single('acquireLease', (s) => s.acquireLease),
     releaseLease: single('releaseLease', (s) => s.releaseLease),

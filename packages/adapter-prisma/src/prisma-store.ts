@@ -1,18 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import type {
-  DirectoryGroupRef,
-  EntityKind,
-  EntityState,
-  InboxRecord,
-  InboxStatus,
-  StoredGroup,
-  SyncState,
-  UserWrite,
+import {
+  type DirectoryGroupRef,
+  type EntityKind,
+  type EntityState,
+  type InboxRecord,
+  ScimError,
+  type StoredGroup,
+  type SyncState,
+  type UserWrite,
 } from '@scim/core';
 import type {
   DirectoryWrite,
   EntityAdvance,
+  EventQuery,
   GroupWrite,
+  IdentityLink,
   InboxUpdate,
   LeaseRequest,
   ListPage,
@@ -21,10 +23,20 @@ import type {
   StoredDirectory,
   UserPatch,
 } from '@scim/core/adapter';
+import { type EmailLink, linkUsersByEmail } from './email-links.js';
 import { isUniqueViolation } from './errors.js';
+import { PrismaLinks } from './links.js';
+import {
+  EVENT_COLUMNS,
+  inboxFromRow,
+  listEvents,
+  listSyncStates,
+  SYNC_STATE_COLUMNS,
+  syncStateFromRow,
+} from './listings.js';
 import type { PrismaProvider, PrismaQueryable } from './options.js';
 import { rounds } from './rounds.js';
-import { chunk, listCost, SqlBuilder, toBigInt, toBoolean, toDate, toDateOrNull, toStringOrNull } from './sql.js';
+import { chunk, listCost, SqlBuilder, toBigInt, toBoolean, toDate, toStringOrNull } from './sql.js';
 import type { UserWriter } from './user-writer.js';
 
 type Row = Record<string, unknown>;
@@ -48,18 +60,6 @@ function entityFromRow(row: Row): EntityState {
   };
 }
 
-function inboxFromRow(row: Row): InboxRecord {
-  return {
-    id: String(row.id),
-    organizationId: String(row.organization_id),
-    type: String(row.type),
-    occurredAt: String(row.occurred_at),
-    receivedAt: toDate(row.received_at),
-    status: String(row.status) as InboxStatus,
-    payload: toStringOrNull(row.payload),
-  };
-}
-
 function groupFromRow(row: Row): StoredGroup {
   return {
     organizationId: String(row.organization_id),
@@ -70,14 +70,17 @@ function groupFromRow(row: Row): StoredGroup {
   };
 }
 
+/** An inbox record's values, in the order of `EVENT_COLUMNS`. */
+function eventValues(r: InboxRecord): unknown[] {
+  return [r.id, r.organizationId, r.type, r.occurredAt, r.receivedAt, r.status, r.reason, r.payload];
+}
+
 /** The first item of each id: inserting only what is missing, in order, keeps the first. */
 function firstPerId<T extends { id: string }>(items: readonly T[]): T[] {
   const byId = new Map<string, T>();
   for (const item of items) if (!byId.has(item.id)) byId.set(item.id, item);
   return [...byId.values()];
 }
-
-const EVENT_COLUMNS = 'id, organization_id, type, occurred_at, received_at, status, payload';
 
 /**
  * The SDK's bookkeeping in its `scim_` tables, through raw SQL on the Prisma client or on an
@@ -90,13 +93,27 @@ export class PrismaStore implements ScimStore {
    */
   private readonly newUsers: Set<string> | undefined;
 
+  private readonly links: PrismaLinks;
+
   constructor(
     private readonly db: PrismaQueryable,
     private readonly provider: PrismaProvider,
-    private readonly users: UserWriter,
+    private readonly mapping: UserWriter | null,
     inTransaction: boolean,
   ) {
     this.newUsers = inTransaction && provider === 'postgresql' ? new Set() : undefined;
+    this.links = new PrismaLinks(db, provider);
+  }
+
+  /** The table mapping; a CONFIGURATION_ERROR in service mode. */
+  private get users(): UserWriter {
+    if (this.mapping === null) {
+      throw new ScimError(
+        'CONFIGURATION_ERROR',
+        "prismaAdapter was created without a users mapping (service mode): give the engine the app's user functions (users: { create, update, deactivate }), or the adapter a mapping (users: { model, ... })",
+      );
+    }
+    return this.mapping;
   }
 
   private sql(): SqlBuilder {
@@ -118,13 +135,9 @@ export class PrismaStore implements ScimStore {
     const fresh = records.filter((r) => !seen.has(r.id) && seen.add(r.id) !== undefined);
     const claimed: string[] = [];
     if (this.provider !== 'mysql') {
-      for (const part of chunk(fresh, 7)) {
+      for (const part of chunk(fresh, 8)) {
         const sql = this.sql();
-        const rows = part
-          .map(
-            (r) => `(${sql.list([r.id, r.organizationId, r.type, r.occurredAt, r.receivedAt, r.status, r.payload])})`,
-          )
-          .join(', ');
+        const rows = part.map((r) => `(${sql.list(eventValues(r))})`).join(', ');
         const inserted = await this.query(
           `INSERT INTO scim_events (${EVENT_COLUMNS}) VALUES ${rows} ON CONFLICT (id) DO NOTHING RETURNING id`,
           sql.values,
@@ -139,7 +152,7 @@ export class PrismaStore implements ScimStore {
       const sql = this.sql();
       try {
         await this.execute(
-          `INSERT INTO scim_events (${EVENT_COLUMNS}) VALUES (${sql.list([r.id, r.organizationId, r.type, r.occurredAt, r.receivedAt, r.status, r.payload])})`,
+          `INSERT INTO scim_events (${EVENT_COLUMNS}) VALUES (${sql.list(eventValues(r))})`,
           sql.values,
         );
         claimed.push(r.id);
@@ -156,30 +169,34 @@ export class PrismaStore implements ScimStore {
       for (const part of parts) await this.finishEvents(part);
       return;
     }
-    // One update per status (a batch has few).
-    const byStatus = new Map<InboxStatus, string[]>();
-    for (const { id, status } of entries) {
-      const ids = byStatus.get(status);
-      if (ids === undefined) byStatus.set(status, [id]);
-      else ids.push(id);
+    // One update per set of values (a batch finishes with a few statuses; only a replay or a rejection
+    // carries a reason or a payload).
+    const groups = new Map<string, { set: [string, unknown][]; ids: string[] }>();
+    for (const { id, status, reason, payload } of entries) {
+      const set: [string, unknown][] = [['status', status]];
+      if (reason !== undefined) set.push(['reason', reason]);
+      if (payload !== undefined) set.push(['payload', payload]);
+      const key = JSON.stringify(set);
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, { set, ids: [id] });
+      else group.ids.push(id);
     }
-    for (const [status, ids] of byStatus) {
+    for (const { set, ids } of groups.values()) {
       for (const part of chunk(ids, listCost(this.provider))) {
         const sql = this.sql();
-        await this.execute(
-          `UPDATE scim_events SET status = ${sql.param(status)} WHERE ${sql.in('id', part)}`,
-          sql.values,
-        );
+        const assignments = set.map(([column, value]) => `${column} = ${sql.param(value)}`).join(', ');
+        await this.execute(`UPDATE scim_events SET ${assignments} WHERE ${sql.in('id', part)}`, sql.values);
       }
     }
   }
 
+  listEvents(query: EventQuery): Promise<InboxRecord[]> {
+    return listEvents(this.db, this.provider, query);
+  }
+
   async getEvent(id: string): Promise<InboxRecord | null> {
     const sql = this.sql();
-    const rows = await this.query(
-      `SELECT id, organization_id, type, occurred_at, received_at, status, payload FROM scim_events WHERE id = ${sql.param(id)}`,
-      sql.values,
-    );
+    const rows = await this.query(`SELECT ${EVENT_COLUMNS} FROM scim_events WHERE id = ${sql.param(id)}`, sql.values);
     return rows[0] === undefined ? null : inboxFromRow(rows[0]);
   }
 
@@ -345,6 +362,28 @@ export class PrismaStore implements ScimStore {
 
   deleteUsers(organizationId: string, ids: readonly string[]): Promise<void> {
     return this.users.delete(this.db, organizationId, ids);
+  }
+
+  linkUsersByEmail(organizationId: string, links: readonly EmailLink[]): Promise<string[]> {
+    return linkUsersByEmail(this.db, this.provider, this.users.model, organizationId, links);
+  }
+
+  // Identity links
+
+  getLinks(organizationId: string, directoryUserIds: readonly string[]): Promise<IdentityLink[]> {
+    return this.links.getLinks(organizationId, directoryUserIds);
+  }
+
+  getLinksToAppUsers(organizationId: string, appUserIds: readonly string[]): Promise<IdentityLink[]> {
+    return this.links.getLinksToAppUsers(organizationId, appUserIds);
+  }
+
+  saveLinks(organizationId: string, links: readonly IdentityLink[]): Promise<void> {
+    return this.links.saveLinks(organizationId, links);
+  }
+
+  deleteLinks(organizationId: string, directoryUserIds: readonly string[]): Promise<void> {
+    return this.links.deleteLinks(organizationId, directoryUserIds);
   }
 
   // Groups, memberships, directories
@@ -624,22 +663,14 @@ export class PrismaStore implements ScimStore {
   async getSyncState(organizationId: string, directoryId: string): Promise<SyncState | null> {
     const sql = this.sql();
     const rows = await this.query(
-      `SELECT organization_id, directory_id, status, watermark, checkpoint, last_started_at, last_finished_at, last_error, updated_at FROM scim_sync_states WHERE organization_id = ${sql.param(organizationId)} AND directory_id = ${sql.param(directoryId)}`,
+      `SELECT ${SYNC_STATE_COLUMNS} FROM scim_sync_states WHERE organization_id = ${sql.param(organizationId)} AND directory_id = ${sql.param(directoryId)}`,
       sql.values,
     );
-    const row = rows[0];
-    if (row === undefined) return null;
-    return {
-      organizationId: String(row.organization_id),
-      directoryId: String(row.directory_id),
-      status: String(row.status) as SyncState['status'],
-      watermark: toDateOrNull(row.watermark),
-      checkpoint: toStringOrNull(row.checkpoint),
-      lastStartedAt: toDateOrNull(row.last_started_at),
-      lastFinishedAt: toDateOrNull(row.last_finished_at),
-      lastError: toStringOrNull(row.last_error),
-      updatedAt: toDate(row.updated_at),
-    };
+    return rows[0] === undefined ? null : syncStateFromRow(rows[0]);
+  }
+
+  listSyncStates(organizationId?: string): Promise<SyncState[]> {
+    return listSyncStates(this.db, this.provider, organizationId);
   }
 
   async saveSyncState(state: SyncState): Promise<void> {

@@ -36,6 +36,17 @@ export interface UserModel {
   fields: Map<string, ModelField>;
   organizationId: ModelField;
   userId: ModelField;
+  /** The email field account linking matches on; null when the mapping names none. */
+  email: ModelField | null;
+}
+
+/** The names a mapping gives the model's key and email fields. */
+export interface UserModelNames {
+  model: string;
+  organizationId: string;
+  userId: string;
+  email?: string;
+  roles?: string | ((roles: string[]) => unknown);
 }
 
 export function readDataModel(client: object): RuntimeDataModel {
@@ -63,10 +74,9 @@ export function readProvider(client: object): PrismaProvider {
 export function resolveUserModel(
   dataModel: RuntimeDataModel,
   provider: PrismaProvider,
-  name: string,
-  organizationId: string,
-  userId: string,
+  names: UserModelNames,
 ): UserModel {
+  const { model: name } = names;
   const model = dataModel.models[name];
   if (model === undefined) {
     throw new ScimError('CONFIGURATION_ERROR', `prismaAdapter: the client has no model named ${name}`);
@@ -86,6 +96,23 @@ export function resolveUserModel(
     }
     return found;
   };
+  const email = names.email === undefined ? null : pick(names.email, 'email');
+  if (email !== null && email.type !== 'String') {
+    throw new ScimError(
+      'CONFIGURATION_ERROR',
+      `prismaAdapter: the email field ${email.name} of ${name} is not a String`,
+    );
+  }
+  // Only PostgreSQL has String[] lists, told apart from a String by the column's type at the first write.
+  if (typeof names.roles === 'string') {
+    const roles = pick(names.roles, 'roles');
+    if (roles.type !== 'Json' && (provider !== 'postgresql' || roles.type !== 'String')) {
+      throw new ScimError(
+        'CONFIGURATION_ERROR',
+        `prismaAdapter: roles field ${roles.name} of ${name} cannot take a list of roles: use a String[] (PostgreSQL) or Json field, or a function`,
+      );
+    }
+  }
   const tableName = model.dbName ?? name;
   const table =
     (model.schema ? `${quoteIdentifier(provider, model.schema)}.` : '') + quoteIdentifier(provider, tableName);
@@ -94,8 +121,9 @@ export function resolveUserModel(
     delegate: name.charAt(0).toLowerCase() + name.slice(1),
     table,
     fields,
-    organizationId: pick(organizationId, 'organizationId'),
-    userId: pick(userId, 'userId'),
+    organizationId: pick(names.organizationId, 'organizationId'),
+    userId: pick(names.userId, 'userId'),
+    email,
   };
 }
 

@@ -8,6 +8,10 @@ type Row = Record<string, unknown>;
 
 /** The app's mapping with the model's row type erased: the adapter only moves values around. */
 export interface ErasedUserMapping {
+  model: string;
+  organizationId: string;
+  userId: string;
+  email?: string;
   fields: (user: UserWrite) => Row;
   create?: (user: UserWrite) => Row;
   active: string | ((active: boolean) => Row);
@@ -29,7 +33,7 @@ export class UserWriter {
 
   constructor(
     private readonly provider: PrismaProvider,
-    private readonly model: UserModel,
+    readonly model: UserModel,
     private readonly mapping: ErasedUserMapping,
     private readonly loadPgTypes: (db: PrismaQueryable) => Promise<Map<string, string>>,
   ) {}
@@ -66,7 +70,10 @@ export class UserWriter {
     if (this.provider === 'postgresql' && (await this.types(db)).get(field.column)?.endsWith('[]')) {
       return (roles) => ({ [mapping]: roles });
     }
-    return (roles) => ({ [mapping]: JSON.stringify(roles) });
+    throw new ScimError(
+      'CONFIGURATION_ERROR',
+      `prismaAdapter: roles field ${mapping} of ${this.model.name} is a String, not a String[] list: roles need a String[] or Json field, or a function`,
+    );
   }
 
   /** Every defined value of `source` onto `target`, except the two key fields. */

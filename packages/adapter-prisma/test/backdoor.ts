@@ -3,6 +3,13 @@ import type { EntityKind, InboxStatus, SyncState } from '@scim/core';
 import type { AnyPrisma } from './clients.js';
 import { asPostgres, type MappingStyle } from './mappings.js';
 
+/**
+ * The conformance backdoor with the table-mode linking readers, which this package's test app has (its
+ * `User` key fields are optional).
+ */
+export type LinkingBackdoor = ConformanceBackdoor &
+  Required<Pick<ConformanceBackdoor, 'insertUnlinkedUser' | 'readUnlinkedUser'>>;
+
 function parseRoles(value: unknown): string[] | undefined {
   if (Array.isArray(value)) return value.map(String);
   if (typeof value === 'string') return JSON.parse(value) as string[];
@@ -10,7 +17,7 @@ function parseRoles(value: unknown): string[] | undefined {
 }
 
 /** Reads the real tables with Prisma's own finders, never through the adapter. */
-export function prismaBackdoor(client: AnyPrisma, style: MappingStyle): ConformanceBackdoor {
+export function prismaBackdoor(client: AnyPrisma, style: MappingStyle): LinkingBackdoor {
   const prisma = asPostgres(client);
   return {
     async readUser(organizationId, userId) {
@@ -89,6 +96,27 @@ export function prismaBackdoor(client: AnyPrisma, style: MappingStyle): Conforma
         where: { organizationId_directoryId: { organizationId, directoryId } },
       });
       return row === null ? null : { ...row, status: row.status as SyncState['status'] };
+    },
+    async readLink(organizationId, directoryUserId) {
+      return prisma.scimLink.findUnique({
+        where: { organizationId_directoryUserId: { organizationId, directoryUserId } },
+        select: { directoryUserId: true, appUserId: true },
+      });
+    },
+    async insertUnlinkedUser({ email, displayName }) {
+      const user = await prisma.user.create({ data: { email, name: displayName ?? null } });
+      return user.id;
+    },
+    async readUnlinkedUser(rowId) {
+      const user = await prisma.user.findUnique({ where: { id: rowId } });
+      if (user === null) return null;
+      return {
+        organizationId: user.scimOrganizationId,
+        userId: user.scimUserId,
+        email: user.email,
+        active: style === 'function' ? user.deactivatedAt === null : user.isActive,
+        displayName: user.name,
+      };
     },
   };
 }

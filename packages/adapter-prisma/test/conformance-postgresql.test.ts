@@ -1,3 +1,9 @@
 import { runPrismaConformance } from './conformance.js';
 
-await runPrismaConformance({ provider: 'postgresql', database: 'scim_prisma_test', style: 'raw-insert', peer: true });
+await runPrismaConformance({
+  provider: 'postgresql',
+  database: 'scim_prisma_test',
+  style: 'raw-insert',
+  peer: true,
+  serviceMode: true,
+});

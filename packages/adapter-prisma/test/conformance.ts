@@ -5,6 +5,7 @@ import { prismaBackdoor } from './backdoor.js';
 import { type AnyPrisma, clientFor } from './clients.js';
 import { createDatabase, type Provider, unavailable } from './databases.js';
 import { asPostgres, booleanMapping, functionMapping, type MappingStyle, rawInsertMapping } from './mappings.js';
+import { prismaServiceApp } from './service-app.js';
 
 /**
  * Runs the whole conformance suite on one provider, in its own database. With `peer`, the
@@ -15,6 +16,8 @@ export async function runPrismaConformance(options: {
   database: string;
   style: MappingStyle;
   peer?: boolean;
+  /** Runs the service-mode suites too (once per provider). */
+  serviceMode?: boolean;
 }): Promise<void> {
   const reason = await unavailable(options.provider);
   const clients: AnyPrisma[] = [];
@@ -30,7 +33,7 @@ export async function runPrismaConformance(options: {
     for (const client of clients) await client.$disconnect();
   });
 
-  const adapterOf = (client: AnyPrisma) => prismaAdapter(asPostgres(client), { users: mapping });
+  const adapterOf = (client: AnyPrisma) => prismaAdapter(asPostgres(client), { users: { ...mapping, email: 'email' } });
 
   runAdapterConformance({
     name: `prisma:${options.provider} (${options.style} mapping${options.peer ? ', two clients' : ''})`,
@@ -40,6 +43,15 @@ export async function runPrismaConformance(options: {
       const client = clients[0]!;
       return { adapter: adapterOf(client), backdoor: prismaBackdoor(client, options.style) };
     },
+    // Service mode: no mapping; the app's own model written through the interactive transaction's client.
+    ...(options.serviceMode
+      ? {
+          serviceMode: () => ({
+            adapter: prismaAdapter(asPostgres(clients[0]!)),
+            app: prismaServiceApp(clients[0]!, options.provider),
+          }),
+        }
+      : {}),
     ...(options.peer
       ? {
           peer: () => {

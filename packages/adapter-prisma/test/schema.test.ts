@@ -45,7 +45,7 @@ for (const provider of ['postgresql', 'mysql', 'sqlite'] as const satisfies Prov
       }
       for (const list of Object.values(actual)) list.sort();
 
-      expect(Object.keys(expected)).toHaveLength(7);
+      expect(Object.keys(expected)).toHaveLength(8);
       expect(actual).toEqual(expected);
     });
   });

@@ -192,6 +192,23 @@ for (const provider of ['postgresql', 'mysql', 'sqlite'] as const satisfies Prov
       await expect(failing).rejects.toMatchObject({ code: 'UNIQUE_VIOLATION' });
     });
 
+    test('roles into a String field (not a list, not Json) is a CONFIGURATION_ERROR, not JSON text in the column', async () => {
+      const prisma = asPostgres(client);
+      // The types refuse it; a cast stands for a mapping that got past them.
+      const mapping = { ...booleanMapping, roles: 'plan' as 'roles' };
+      const make = () => prismaAdapter(prisma, { provider, users: mapping });
+      const org = nextOrg();
+      if (provider === 'postgresql') {
+        // Only the column's type tells a String from a String[] on PostgreSQL: refused at the first write.
+        await expect(
+          make().upsertUsers(org, [user(org, 'diruser_roles', { roles: ['viewer'] })]),
+        ).rejects.toMatchObject({ code: 'CONFIGURATION_ERROR', message: expect.stringContaining('plan') });
+      } else {
+        expect(make).toThrow(/roles field plan of User cannot take a list of roles/);
+      }
+      expect(await prisma.user.count({ where: { scimOrganizationId: org } })).toBe(0);
+    });
+
     if (provider !== 'postgresql') return;
 
     test('a serialization failure surfaces as TRANSACTION_CONFLICT from transaction()', async () => {

@@ -34,6 +34,8 @@ export const scimEvents = mysqlTable(
     occurredAt: varchar('occurred_at', { length: 64 }).notNull(),
     receivedAt: instant('received_at').notNull(),
     status: varchar('status', { length: 32 }).notNull(),
+    /** Why a `rejected` event was refused (codes and messages, never payload values). */
+    reason: text('reason'),
     payload: longtext('payload'),
   },
   (t) => [index('scim_events_received_at_idx').on(t.receivedAt)],
@@ -121,6 +123,23 @@ export const scimSyncStates = mysqlTable(
 );
 
 /**
+ * Identity links: which app user (the app's own id, as text) each directory user is, in one organization.
+ * Written in service mode, where the app's tables hold no SCIM columns.
+ */
+export const scimLinks = mysqlTable(
+  'scim_links',
+  {
+    organizationId: key('organization_id').notNull(),
+    directoryUserId: key('directory_user_id').notNull(),
+    appUserId: key('app_user_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.directoryUserId] }),
+    index('scim_links_app_user_idx').on(t.organizationId, t.appUserId),
+  ],
+);
+
+/**
  * Sync leases; `expires_at` in milliseconds since the epoch, compared in the database. Keep `owner`
  * before `expires_at`: the lease upsert's assignments run in column order and the expiry reads the owner.
  */
@@ -139,4 +158,5 @@ export const scimTables = {
   scimDirectories,
   scimSyncStates,
   scimLeases,
+  scimLinks,
 };

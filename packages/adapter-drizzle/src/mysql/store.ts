@@ -12,7 +12,9 @@ import type {
 import type {
   DirectoryWrite,
   EntityAdvance,
+  EventQuery,
   GroupWrite,
+  IdentityLink,
   InboxUpdate,
   LeaseRequest,
   ListPage,
@@ -21,7 +23,7 @@ import type {
   StoredDirectory,
   UserPatch,
 } from '@scim/core/adapter';
-import { and, asc, type Column, eq, getTableColumns, gt, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, type Column, desc, eq, getTableColumns, gt, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type {
   MySqlDatabase,
   MySqlInsertValue,
@@ -30,9 +32,12 @@ import type {
   MySqlUpdateSetSource,
   PreparedQueryHKTBase,
 } from 'drizzle-orm/mysql-core';
-import { chunkRows, decodeRoles, encodeRoles, firstOfEachId, idsByStatus, unique } from '../batches.js';
+import { chunkRows, decodeRoles, encodeRoles, finishGroups, firstOfEachId, unique } from '../batches.js';
+import { type EmailLink, linkUsersByEmail } from '../email-links.js';
 import { isMysqlDuplicate } from '../errors.js';
-import type { UserRows } from '../user-rows.js';
+import { eventPageFilter } from '../event-page.js';
+import { requireUserTable, type UserRows } from '../user-rows.js';
+import * as links from './links.js';
 import {
   scimDirectories,
   scimEntities,
@@ -83,8 +88,13 @@ function entityState(row: EntityRow): EntityState {
 export class MySqlStore implements ScimStore {
   constructor(
     private readonly db: MySqlDb,
-    private readonly users: UserRows,
+    private readonly mapping: UserRows | null,
   ) {}
+
+  /** The table mapping; a CONFIGURATION_ERROR in service mode. */
+  private get users(): UserRows {
+    return requireUserTable(this.mapping);
+  }
 
   async claimEvents(records: readonly InboxRecord[]): Promise<string[]> {
     // MySQL cannot say which rows of a multi-row insert were new, and INSERT IGNORE would hide other
@@ -103,10 +113,20 @@ export class MySqlStore implements ScimStore {
   }
 
   async finishEvents(entries: readonly InboxUpdate[]): Promise<void> {
-    // One update per status (a batch has few).
-    for (const [status, ids] of idsByStatus(entries)) {
-      await this.db.update(scimEvents).set({ status }).where(inArray(scimEvents.id, ids));
+    for (const { set, ids } of finishGroups(entries)) {
+      await this.db.update(scimEvents).set(set).where(inArray(scimEvents.id, ids));
     }
+  }
+
+  async listEvents(query: EventQuery): Promise<InboxRecord[]> {
+    const t = scimEvents;
+    const rows = await this.db
+      .select()
+      .from(t)
+      .where(eventPageFilter(t, query))
+      .orderBy(desc(t.receivedAt), desc(t.id))
+      .limit(query.limit);
+    return rows.map(inboxRecord);
   }
 
   async getEvent(id: string): Promise<InboxRecord | null> {
@@ -430,5 +450,40 @@ export class MySqlStore implements ScimStore {
 
   async releaseLease(name: string, owner: string): Promise<void> {
     await this.db.delete(scimLeases).where(and(eq(scimLeases.name, name), eq(scimLeases.owner, owner)));
+  }
+
+  async listSyncStates(organizationId?: string): Promise<SyncState[]> {
+    const t = scimSyncStates;
+    const rows = await this.db
+      .select()
+      .from(t)
+      .where(organizationId === undefined ? undefined : eq(t.organizationId, organizationId))
+      .orderBy(asc(t.organizationId), asc(t.directoryId));
+    return rows.map((row) => ({ ...row, status: row.status as SyncState['status'] }));
+  }
+
+  getLinks(organizationId: string, directoryUserIds: readonly string[]): Promise<IdentityLink[]> {
+    return links.getLinks(this.db, organizationId, directoryUserIds);
+  }
+
+  getLinksToAppUsers(organizationId: string, appUserIds: readonly string[]): Promise<IdentityLink[]> {
+    return links.getLinksToAppUsers(this.db, organizationId, appUserIds);
+  }
+
+  saveLinks(organizationId: string, identityLinks: readonly IdentityLink[]): Promise<void> {
+    return links.saveLinks(this.db, organizationId, identityLinks);
+  }
+
+  deleteLinks(organizationId: string, directoryUserIds: readonly string[]): Promise<void> {
+    return links.deleteLinks(this.db, organizationId, directoryUserIds);
+  }
+
+  linkUsersByEmail(organizationId: string, emailLinks: readonly EmailLink[]): Promise<string[]> {
+    const statements = {
+      all: async (query: SQL) => ((await this.db.execute(query)) as unknown as [Record<string, unknown>[]])[0],
+      run: (query: SQL) => this.db.execute(query),
+      returning: false,
+    };
+    return linkUsersByEmail(this.users, statements, organizationId, emailLinks);
   }
 }

@@ -29,6 +29,8 @@ export const scimEvents = pgTable(
     occurredAt: text('occurred_at').notNull(),
     receivedAt: instant('received_at').notNull(),
     status: text('status').notNull(),
+    /** Why a `rejected` event was refused (codes and messages, never payload values). */
+    reason: text('reason'),
     payload: text('payload'),
   },
   (t) => [index('scim_events_received_at_idx').on(t.receivedAt)],
@@ -111,6 +113,23 @@ export const scimSyncStates = pgTable(
   (t) => [primaryKey({ columns: [t.organizationId, t.directoryId] })],
 );
 
+/**
+ * Identity links: which app user (the app's own id, as text) each directory user is, in one organization.
+ * Written in service mode, where the app's tables hold no SCIM columns.
+ */
+export const scimLinks = pgTable(
+  'scim_links',
+  {
+    organizationId: key('organization_id').notNull(),
+    directoryUserId: key('directory_user_id').notNull(),
+    appUserId: key('app_user_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.directoryUserId] }),
+    index('scim_links_app_user_idx').on(t.organizationId, t.appUserId),
+  ],
+);
+
 /** Sync leases; `expires_at` in milliseconds since the epoch, compared in the database. */
 export const scimLeases = pgTable('scim_leases', {
   name: key('name').primaryKey(),
@@ -127,4 +146,5 @@ export const scimTables = {
   scimDirectories,
   scimSyncStates,
   scimLeases,
+  scimLinks,
 };

@@ -11,7 +11,9 @@ import type {
 import type {
   DirectoryWrite,
   EntityAdvance,
+  EventQuery,
   GroupWrite,
+  IdentityLink,
   InboxUpdate,
   LeaseRequest,
   ListPage,
@@ -20,7 +22,7 @@ import type {
   StoredDirectory,
   UserPatch,
 } from '@scim/core/adapter';
-import { and, asc, type Column, eq, getTableColumns, gt, lt, or, type SQL, sql, type Table } from 'drizzle-orm';
+import { and, asc, type Column, desc, eq, getTableColumns, gt, lt, or, type SQL, sql, type Table } from 'drizzle-orm';
 import type {
   PgColumn,
   PgDatabase,
@@ -30,10 +32,14 @@ import type {
   PgUpdateSetSource,
 } from 'drizzle-orm/pg-core';
 import { chunkRows, decodeRoles, encodeRoles, unique } from '../batches.js';
-import type { UserRows } from '../user-rows.js';
+import { type EmailLink, linkUsersByEmail } from '../email-links.js';
+import { eventPageFilter } from '../event-page.js';
+import { requireUserTable, type UserRows } from '../user-rows.js';
 import { arrayLiteral } from './array-literal.js';
 import { canSendAsJson, jsonRowsDocument, jsonRowsSource } from './json-rows.js';
-import { PreparedText } from './prepared.js';
+import * as links from './links.js';
+import { anyOf, excluded } from './operators.js';
+import { PreparedText, rowsOf } from './prepared.js';
 import {
   scimDirectories,
   scimEntities,
@@ -46,16 +52,6 @@ import {
 
 /** A PostgreSQL database or transaction of any driver (node-postgres, PGlite, postgres.js, ...). */
 export type PgDb = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
-
-/**
- * `column = any($1)`: one array parameter however many ids, so the statement text (and its parse)
- * stays the same size.
- */
-const anyOf = (column: Column, values: readonly string[]): SQL =>
-  sql`${column} = any(${sql.param(unique(values))}::text[])`;
-
-/** The value the insert proposed for a column (`excluded.<column>`). */
-const excluded = (column: Column): SQL => sql`excluded.${sql.identifier(column.name)}`;
 
 type InboxRow = typeof scimEvents.$inferSelect;
 
@@ -80,13 +76,17 @@ type EntityRow = typeof scimEntities.$inferSelect;
  */
 // Arrays of the same length, one per column; a repeated id is left to ON CONFLICT (DO NOTHING skips it).
 const CLAIM_EVENTS = new PreparedText(
-  'insert into "scim_events" ("id", "organization_id", "type", "occurred_at", "received_at", "status", "payload") ' +
-    'select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[]) ' +
-    'on conflict ("id") do nothing returning "id"',
+  'insert into "scim_events" ("id", "organization_id", "type", "occurred_at", "received_at", "status", "reason", ' +
+    '"payload") select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], ' +
+    '$7::text[], $8::text[]) on conflict ("id") do nothing returning "id"',
 );
+// A reason or payload is written only where its entry gives one (the flags), else kept.
 const FINISH_EVENTS = new PreparedText(
-  'update "scim_events" as e set "status" = u.status from unnest($1::text[], $2::text[]) as u(id, status) ' +
-    'where e."id" = u.id',
+  'update "scim_events" as e set "status" = u.status, ' +
+    '"reason" = case when u.set_reason then u.reason else e."reason" end, ' +
+    '"payload" = case when u.set_payload then u.payload else e."payload" end ' +
+    'from unnest($1::text[], $2::text[], $3::boolean[], $4::text[], $5::boolean[], $6::text[]) ' +
+    'as u(id, status, set_reason, reason, set_payload, payload) where e."id" = u.id',
 );
 // One primary-key lookup per id, whatever the statistics say: during a first sync the table grows
 // from empty faster than autovacuum analyzes it, and a plain `id = any($1)` is then planned as a
@@ -179,8 +179,13 @@ export class PgStore implements ScimStore {
 
   constructor(
     private readonly db: PgDb,
-    private readonly users: UserRows,
+    private readonly mapping: UserRows | null,
   ) {}
+
+  /** The table mapping; a CONFIGURATION_ERROR in service mode. */
+  private get users(): UserRows {
+    return requireUserTable(this.mapping);
+  }
 
   async claimEvents(records: readonly InboxRecord[]): Promise<string[]> {
     if (records.length === 0) return [];
@@ -191,6 +196,7 @@ export class PgStore implements ScimStore {
       records.map((r) => r.occurredAt),
       records.map((r) => scimEvents.receivedAt.mapToDriverValue(r.receivedAt)),
       records.map((r) => r.status),
+      records.map((r) => r.reason ?? null),
       records.map((r) => r.payload ?? null),
     ]);
     return inserted.map((row) => row.id as string);
@@ -198,7 +204,25 @@ export class PgStore implements ScimStore {
 
   async finishEvents(entries: readonly InboxUpdate[]): Promise<void> {
     if (entries.length === 0) return;
-    await FINISH_EVENTS.run(this.db, [entries.map((e) => e.id), entries.map((e) => e.status)]);
+    await FINISH_EVENTS.run(this.db, [
+      entries.map((e) => e.id),
+      entries.map((e) => e.status),
+      arrayLiteral(entries.map((e) => e.reason !== undefined)),
+      entries.map((e) => e.reason ?? null),
+      arrayLiteral(entries.map((e) => e.payload !== undefined)),
+      entries.map((e) => e.payload ?? null),
+    ]);
+  }
+
+  async listEvents(query: EventQuery): Promise<InboxRecord[]> {
+    const t = scimEvents;
+    const rows = await this.db
+      .select()
+      .from(t)
+      .where(eventPageFilter(t, query))
+      .orderBy(desc(t.receivedAt), desc(t.id))
+      .limit(query.limit);
+    return rows.map(inboxRecord);
   }
 
   async getEvent(id: string): Promise<InboxRecord | null> {
@@ -517,7 +541,7 @@ export class PgStore implements ScimStore {
       .onConflictDoUpdate({
         target: t.name,
         set: { owner: excluded(t.owner), expiresAt: excluded(t.expiresAt) },
-        setWhere: or(eq(t.owner, request.owner), sql`${t.expiresAt} <= ${now}`),
+        setWhere: or(eq(t.owner, request.owner), sql`${t.expiresAt} <= ${now}`)!,
       })
       .returning({ name: t.name });
     return taken.length === 1;
@@ -525,5 +549,40 @@ export class PgStore implements ScimStore {
 
   async releaseLease(name: string, owner: string): Promise<void> {
     await this.db.delete(scimLeases).where(and(eq(scimLeases.name, name), eq(scimLeases.owner, owner)));
+  }
+
+  async listSyncStates(organizationId?: string): Promise<SyncState[]> {
+    const t = scimSyncStates;
+    const rows = await this.db
+      .select()
+      .from(t)
+      .where(organizationId === undefined ? undefined : eq(t.organizationId, organizationId))
+      .orderBy(asc(t.organizationId), asc(t.directoryId));
+    return rows.map((row) => ({ ...row, status: row.status as SyncState['status'] }));
+  }
+
+  getLinks(organizationId: string, directoryUserIds: readonly string[]): Promise<IdentityLink[]> {
+    return links.getLinks(this.db, organizationId, directoryUserIds);
+  }
+
+  getLinksToAppUsers(organizationId: string, appUserIds: readonly string[]): Promise<IdentityLink[]> {
+    return links.getLinksToAppUsers(this.db, organizationId, appUserIds);
+  }
+
+  saveLinks(organizationId: string, identityLinks: readonly IdentityLink[]): Promise<void> {
+    return links.saveLinks(this.db, organizationId, identityLinks);
+  }
+
+  deleteLinks(organizationId: string, directoryUserIds: readonly string[]): Promise<void> {
+    return links.deleteLinks(this.db, organizationId, directoryUserIds);
+  }
+
+  linkUsersByEmail(organizationId: string, emailLinks: readonly EmailLink[]): Promise<string[]> {
+    const statements = {
+      all: async (query: SQL) => rowsOf(await this.db.execute(query)),
+      run: (query: SQL) => this.db.execute(query),
+      returning: true,
+    };
+    return linkUsersByEmail(this.users, statements, organizationId, emailLinks);
   }
 }

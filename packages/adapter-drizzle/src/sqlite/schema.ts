@@ -23,6 +23,8 @@ export const scimEvents = sqliteTable(
     occurredAt: text('occurred_at').notNull(),
     receivedAt: instant('received_at').notNull(),
     status: text('status').notNull(),
+    /** Why a `rejected` event was refused (codes and messages, never payload values). */
+    reason: text('reason'),
     payload: text('payload'),
   },
   (t) => [index('scim_events_received_at_idx').on(t.receivedAt)],
@@ -106,6 +108,23 @@ export const scimSyncStates = sqliteTable(
   (t) => [primaryKey({ columns: [t.organizationId, t.directoryId] })],
 );
 
+/**
+ * Identity links: which app user (the app's own id, as text) each directory user is, in one organization.
+ * Written in service mode, where the app's tables hold no SCIM columns.
+ */
+export const scimLinks = sqliteTable(
+  'scim_links',
+  {
+    organizationId: text('organization_id').notNull(),
+    directoryUserId: text('directory_user_id').notNull(),
+    appUserId: text('app_user_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.directoryUserId] }),
+    index('scim_links_app_user_idx').on(t.organizationId, t.appUserId),
+  ],
+);
+
 /** Sync leases; `expires_at` in milliseconds since the epoch, compared in the database. */
 export const scimLeases = sqliteTable('scim_leases', {
   name: text('name').primaryKey(),
@@ -122,4 +141,5 @@ export const scimTables = {
   scimDirectories,
   scimSyncStates,
   scimLeases,
+  scimLinks,
 };

@@ -11,7 +11,9 @@ import type {
 import type {
   DirectoryWrite,
   EntityAdvance,
+  EventQuery,
   GroupWrite,
+  IdentityLink,
   InboxUpdate,
   LeaseRequest,
   ListPage,
@@ -20,7 +22,7 @@ import type {
   StoredDirectory,
   UserPatch,
 } from '@scim/core/adapter';
-import { and, asc, type Column, eq, getTableColumns, gt, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, type Column, desc, eq, getTableColumns, gt, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type {
   BaseSQLiteDatabase,
   SQLiteColumn,
@@ -28,8 +30,11 @@ import type {
   SQLiteTable,
   SQLiteUpdateSetSource,
 } from 'drizzle-orm/sqlite-core';
-import { chunkRows, decodeRoles, encodeRoles, firstOfEachId, idsByStatus, unique } from '../batches.js';
-import type { UserRows } from '../user-rows.js';
+import { chunkRows, decodeRoles, encodeRoles, finishGroups, firstOfEachId, unique } from '../batches.js';
+import { type EmailLink, linkUsersByEmail } from '../email-links.js';
+import { eventPageFilter } from '../event-page.js';
+import { requireUserTable, type UserRows } from '../user-rows.js';
+import * as links from './links.js';
 import {
   scimDirectories,
   scimEntities,
@@ -70,13 +75,18 @@ function entityState(row: EntityRow): EntityState {
 export class SQLiteStore implements ScimStore {
   constructor(
     private readonly db: SQLiteDb,
-    private readonly users: UserRows,
+    private readonly mapping: UserRows | null,
   ) {}
+
+  /** The table mapping; a CONFIGURATION_ERROR in service mode. */
+  private get users(): UserRows {
+    return requireUserTable(this.mapping);
+  }
 
   async claimEvents(records: readonly InboxRecord[]): Promise<string[]> {
     const claimed: string[] = [];
-    // Chunks keep each statement under SQLite's bound-parameter limit (7 parameters a row).
-    for (const chunk of chunkRows(firstOfEachId(records), 7)) {
+    // Chunks keep each statement under SQLite's bound-parameter limit (8 parameters a row).
+    for (const chunk of chunkRows(firstOfEachId(records), 8)) {
       const inserted = await this.db
         .insert(scimEvents)
         .values(chunk)
@@ -88,10 +98,20 @@ export class SQLiteStore implements ScimStore {
   }
 
   async finishEvents(entries: readonly InboxUpdate[]): Promise<void> {
-    // One update per status (a batch has few).
-    for (const [status, ids] of idsByStatus(entries)) {
-      await this.db.update(scimEvents).set({ status }).where(inArray(scimEvents.id, ids));
+    for (const { set, ids } of finishGroups(entries)) {
+      await this.db.update(scimEvents).set(set).where(inArray(scimEvents.id, ids));
     }
+  }
+
+  async listEvents(query: EventQuery): Promise<InboxRecord[]> {
+    const t = scimEvents;
+    const rows = await this.db
+      .select()
+      .from(t)
+      .where(eventPageFilter(t, query))
+      .orderBy(desc(t.receivedAt), desc(t.id))
+      .limit(query.limit);
+    return rows.map(inboxRecord);
   }
 
   async getEvent(id: string): Promise<InboxRecord | null> {
@@ -358,7 +378,7 @@ export class SQLiteStore implements ScimStore {
       .onConflictDoUpdate({
         target: t.name,
         set: { owner: excluded(t.owner), expiresAt: excluded(t.expiresAt) },
-        setWhere: or(eq(t.owner, request.owner), sql`${t.expiresAt} <= ${now}`),
+        setWhere: or(eq(t.owner, request.owner), sql`${t.expiresAt} <= ${now}`)!,
       })
       .returning({ name: t.name });
     return taken.length === 1;
@@ -366,5 +386,40 @@ export class SQLiteStore implements ScimStore {
 
   async releaseLease(name: string, owner: string): Promise<void> {
     await this.db.delete(scimLeases).where(and(eq(scimLeases.name, name), eq(scimLeases.owner, owner)));
+  }
+
+  async listSyncStates(organizationId?: string): Promise<SyncState[]> {
+    const t = scimSyncStates;
+    const rows = await this.db
+      .select()
+      .from(t)
+      .where(organizationId === undefined ? undefined : eq(t.organizationId, organizationId))
+      .orderBy(asc(t.organizationId), asc(t.directoryId));
+    return rows.map((row) => ({ ...row, status: row.status as SyncState['status'] }));
+  }
+
+  getLinks(organizationId: string, directoryUserIds: readonly string[]): Promise<IdentityLink[]> {
+    return links.getLinks(this.db, organizationId, directoryUserIds);
+  }
+
+  getLinksToAppUsers(organizationId: string, appUserIds: readonly string[]): Promise<IdentityLink[]> {
+    return links.getLinksToAppUsers(this.db, organizationId, appUserIds);
+  }
+
+  saveLinks(organizationId: string, identityLinks: readonly IdentityLink[]): Promise<void> {
+    return links.saveLinks(this.db, organizationId, identityLinks);
+  }
+
+  deleteLinks(organizationId: string, directoryUserIds: readonly string[]): Promise<void> {
+    return links.deleteLinks(this.db, organizationId, directoryUserIds);
+  }
+
+  linkUsersByEmail(organizationId: string, emailLinks: readonly EmailLink[]): Promise<string[]> {
+    const statements = {
+      all: async (query: SQL) => this.db.all<Record<string, unknown>>(query),
+      run: async (query: SQL) => this.db.run(query),
+      returning: true,
+    };
+    return linkUsersByEmail(this.users, statements, organizationId, emailLinks);
   }
 }

@@ -9,7 +9,16 @@ export interface RawReader {
   rows(query: SQL): Promise<Row[]>;
   /** The cast that turns a BIGINT into exact text (`text` or `char`). */
   textType: 'text' | 'char';
+  /** Runs an INSERT of one row into a table with an integer `id`; resolves that id. */
+  insert(query: SQL): Promise<string>;
 }
+
+/**
+ * The conformance backdoor with the table-mode linking readers, which this package's test apps have (their
+ * `app_users` key columns are nullable).
+ */
+export type LinkingBackdoor = ConformanceBackdoor &
+  Required<Pick<ConformanceBackdoor, 'insertUnlinkedUser' | 'readUnlinkedUser'>>;
 
 /** How the test app says "inactive". */
 export type ActiveStyle = 'column' | 'deactivatedAt';
@@ -39,7 +48,7 @@ function roles(v: unknown): string[] | undefined {
  * Reads the real tables with plain SQL, never through the adapter. One implementation for the three
  * dialects: only the driver's value types differ, and they are normalised here.
  */
-export function rawBackdoor(reader: RawReader, active: ActiveStyle): ConformanceBackdoor {
+export function rawBackdoor(reader: RawReader, active: ActiveStyle): LinkingBackdoor {
   const one = async (query: SQL): Promise<Row | null> => (await reader.rows(query))[0] ?? null;
   const asText = sql.raw(reader.textType);
   return {
@@ -88,6 +97,7 @@ export function rawBackdoor(reader: RawReader, active: ActiveStyle): Conformance
         occurredAt: String(row.occurred_at),
         receivedAt: date(row.received_at),
         status: row.status as InboxStatus,
+        reason: str(row.reason),
         payload: str(row.payload),
       };
     },
@@ -141,6 +151,27 @@ export function rawBackdoor(reader: RawReader, active: ActiveStyle): Conformance
         lastFinishedAt: maybeDate(row.last_finished_at),
         lastError: str(row.last_error),
         updatedAt: date(row.updated_at),
+      };
+    },
+    async readLink(organizationId, directoryUserId) {
+      const row = await one(
+        sql`select * from scim_links where organization_id = ${organizationId} and directory_user_id = ${directoryUserId}`,
+      );
+      return row === null
+        ? null
+        : { directoryUserId: String(row.directory_user_id), appUserId: String(row.app_user_id) };
+    },
+    insertUnlinkedUser: ({ email, displayName }) =>
+      reader.insert(sql`insert into app_users (email, display_name) values (${email}, ${displayName ?? null})`),
+    async readUnlinkedUser(rowId) {
+      const row = await one(sql`select * from app_users where id = ${Number(rowId)}`);
+      if (row === null) return null;
+      return {
+        organizationId: str(row.scim_organization_id),
+        userId: str(row.scim_user_id),
+        email: str(row.email),
+        active: active === 'column' ? bool(row.is_active) : row.deactivated_at === null,
+        displayName: str(row.display_name),
       };
     },
   };

@@ -18,3 +18,27 @@ CREATE TABLE `app_users` (
     UNIQUE INDEX `app_users_scim_organization_id_scim_user_id_key`(`scim_organization_id`, `scim_user_id`),
     PRIMARY KEY (`id`)
 ) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+
+CREATE TABLE `service_users` (
+    `id` INTEGER NOT NULL AUTO_INCREMENT,
+    `email` VARCHAR(255) NULL,
+    `display_name` VARCHAR(255) NULL,
+    `given_name` VARCHAR(255) NULL,
+    `family_name` VARCHAR(255) NULL,
+    `active` BOOLEAN NOT NULL DEFAULT true,
+    `roles` JSON NOT NULL,
+
+    PRIMARY KEY (`id`)
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+
+CREATE TABLE `strict_users` (
+    `id` INTEGER NOT NULL AUTO_INCREMENT,
+    `scim_organization_id` VARCHAR(191) NULL,
+    `scim_user_id` VARCHAR(191) NULL,
+    `email` VARCHAR(255) NOT NULL,
+    `display_name` VARCHAR(255) NULL,
+    `is_active` BOOLEAN NOT NULL DEFAULT true,
+
+    UNIQUE INDEX `strict_users_scim_organization_id_scim_user_id_key`(`scim_organization_id`, `scim_user_id`),
+    PRIMARY KEY (`id`)
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
