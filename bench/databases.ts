@@ -11,8 +11,8 @@ import * as schema from './drizzle-schema.js';
 
 export const BASE_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** A fresh database `name` with the tables of drizzle-schema.ts; resolves its URL. */
-export async function createDrizzleDatabase(name: string): Promise<string> {
+/** A fresh, empty database `name`; resolves its URL. */
+export async function createEmptyDatabase(name: string): Promise<string> {
   const admin = new pg.Client({ connectionString: BASE_URL });
   await admin.connect();
   await admin.query(`drop database if exists ${name} with (force)`);
@@ -20,6 +20,12 @@ export async function createDrizzleDatabase(name: string): Promise<string> {
   await admin.end();
   const url = new URL(BASE_URL);
   url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** A fresh database `name` with the tables of drizzle-schema.ts; resolves its URL. */
+export async function createDrizzleDatabase(name: string): Promise<string> {
+  const url = new URL(await createEmptyDatabase(name));
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   const { generateDrizzleJson, generateMigration } = await import('drizzle-kit/api');

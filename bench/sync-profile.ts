@@ -127,7 +127,7 @@ const adapter: ScimAdapter = {
   name: target.adapter.name,
   capabilities: target.adapter.capabilities,
   transaction: (fn) =>
-    timed('transaction (whole)', () => target.adapter.transaction((store) => fn(timedStore(store, '')))),
+    timed('transaction (whole)', () => target.adapter.transaction((store, tx) => fn(timedStore(store, ''), tx))),
 };
 const engine = createScimEngine({
   adapter,

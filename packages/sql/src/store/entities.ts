@@ -1,0 +1,118 @@
+import type { EntityAdvance, EntityKind, EntityState, ListPage } from '@scim/core/adapter';
+import type { Dialect } from '../dialect.js';
+import type { SqlRow } from '../port.js';
+import { flag, instant, int64, roles, rolesText, text, textOrNull } from '../values.js';
+import { chunks, rounds, type StoreContext, unique } from './context.js';
+import { limit } from './inbox.js';
+
+export function entitySelect(d: Dialect, alias = ''): string {
+  const a = alias === '' ? '' : `${alias}.`;
+  return (
+    `${a}organization_id, ${a}kind, ${a}id, ${d.readInt64(`${a}version`)} AS version, ${a}deleted, ${a}active, ` +
+    `${a}fingerprint, ${a}directory_roles, ${a}event_id, ${d.readInstant(`${a}updated_at`)} AS updated_at`
+  );
+}
+
+export function entityState(row: SqlRow): EntityState {
+  return {
+    organizationId: text(row.organization_id),
+    kind: text(row.kind) as EntityKind,
+    id: text(row.id),
+    version: int64(row.version),
+    deleted: flag(row.deleted),
+    active: flag(row.active),
+    fingerprint: textOrNull(row.fingerprint),
+    directoryRoles: roles(row.directory_roles),
+    eventId: textOrNull(row.event_id),
+    updatedAt: instant(row.updated_at),
+  };
+}
+
+/** The version rule, with `stored` the table's row and `proposed` the insert's (`excluded`, or MySQL's `VALUES()`). */
+export function newerRule(stored: (column: string) => string, proposed: (column: string) => string): string {
+  return (
+    `(${stored('version')} < ${proposed('version')} OR (${stored('version')} = ${proposed('version')} ` +
+    `AND ${stored('event_id')} IS NOT NULL AND ${stored('event_id')} = ${proposed('event_id')}))`
+  );
+}
+
+/**
+ * Items of one call in the order their rows are written: by id, so that concurrent callers lock rows in
+ * one order and cannot deadlock each other over them; a repeated id goes to a later round.
+ */
+export function advanceRounds(items: readonly EntityAdvance[]): EntityAdvance[][] {
+  return rounds(items, (item) => item.id).map((round) =>
+    [...round].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+  );
+}
+
+export async function getEntities(
+  ctx: StoreContext,
+  organizationId: string,
+  kind: EntityKind,
+  ids: readonly string[],
+): Promise<EntityState[]> {
+  const out: EntityState[] = [];
+  for (const part of chunks(unique(ids), 1)) {
+    const s = ctx.statement();
+    const rows = await ctx.rows(
+      s,
+      `SELECT ${entitySelect(ctx.dialect)} FROM scim_entities ` +
+        `WHERE organization_id = ${s.p(organizationId)} AND kind = ${s.p(kind)} AND ${s.in('id', part)}`,
+    );
+    for (const row of rows) out.push(entityState(row));
+  }
+  return out;
+}
+
+/** SQLite: the conditional upsert, decided by the database, returning the ids it wrote. */
+export async function advanceEntities(
+  ctx: StoreContext,
+  organizationId: string,
+  kind: EntityKind,
+  items: readonly EntityAdvance[],
+): Promise<string[]> {
+  const written = new Set<string>();
+  const now = new Date();
+  for (const round of advanceRounds(items)) {
+    for (const part of chunks(round, 10)) {
+      const s = ctx.statement();
+      const values = part.map(
+        (i) =>
+          `(${s.p(organizationId)}, ${s.p(kind)}, ${s.p(i.id)}, ${s.int64(i.version)}, ${s.flag(i.deleted)}, ` +
+          `${s.flag(i.active)}, ${s.p(i.fingerprint)}, ${s.p(rolesText(i.directoryRoles))}, ${s.p(i.eventId)}, ` +
+          `${s.instant(now)})`,
+      );
+      const rows = await ctx.rows(
+        s,
+        'INSERT INTO scim_entities (organization_id, kind, id, version, deleted, active, fingerprint, directory_roles, ' +
+          `event_id, updated_at) VALUES ${values.join(', ')} ON CONFLICT (organization_id, kind, id) DO UPDATE SET ` +
+          'version = excluded.version, deleted = excluded.deleted, active = excluded.active, ' +
+          'fingerprint = excluded.fingerprint, directory_roles = excluded.directory_roles, ' +
+          'event_id = excluded.event_id, updated_at = excluded.updated_at ' +
+          `WHERE ${newerRule(
+            (c) => `scim_entities.${c}`,
+            (c) => `excluded.${c}`,
+          )} RETURNING id`,
+      );
+      for (const row of rows) written.add(text(row.id));
+    }
+  }
+  return [...written];
+}
+
+export async function listEntities(
+  ctx: StoreContext,
+  organizationId: string,
+  kind: EntityKind,
+  page: ListPage,
+): Promise<EntityState[]> {
+  const s = ctx.statement();
+  let where = `organization_id = ${s.p(organizationId)} AND kind = ${s.p(kind)}`;
+  if (page.after !== undefined) where += ` AND id > ${s.p(page.after)}`;
+  const rows = await ctx.rows(
+    s,
+    `SELECT ${entitySelect(ctx.dialect)} FROM scim_entities WHERE ${where} ORDER BY id LIMIT ${limit(page.limit)}`,
+  );
+  return rows.map(entityState);
+}

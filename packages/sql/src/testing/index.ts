@@ -1,0 +1,1 @@
+export { type SqlBackdoor, sqlBackdoor } from './backdoor.js';
