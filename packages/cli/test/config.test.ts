@@ -1,0 +1,53 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig, withEngine } from '../src/config.js';
+import { CliError } from '../src/errors.js';
+
+let dir: string;
+beforeEach(async () => {
+  // Inside the package, so that the config resolves @scim/core as an app's would.
+  dir = await mkdtemp(join(fileURLToPath(new URL('.', import.meta.url)), '.tmp-config-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the app config', () => {
+  it('loads a TypeScript config, builds its engine and closes it after use', async () => {
+    await writeFile(
+      join(dir, 'scim.config.ts'),
+      `import { createScimEngine, memoryAdapter } from '@scim/core';
+let closed = 0;
+const config: { engine: () => unknown; close: () => void } = {
+  engine: () => createScimEngine({ adapter: memoryAdapter() }),
+  close: () => { closed += 1; (globalThis as any).__scimClosed = closed; },
+};
+export default config;
+`,
+    );
+    const names = await withEngine(dir, undefined, async (engine) => engine.adapter.name);
+    expect(names).toBe('memory');
+    expect((globalThis as { __scimClosed?: number }).__scimClosed).toBe(1);
+  });
+
+  it('says where to start when there is no config', async () => {
+    const error = await loadConfig(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).message).toContain('no scim.config file');
+    expect((error as CliError).hint).toContain('scim init');
+  });
+
+  it('reports a config module that throws, with its cause', async () => {
+    await writeFile(join(dir, 'scim.config.mjs'), `throw new Error('DATABASE_URL is not set');\n`);
+    const error = (await loadConfig(dir).catch((e: unknown) => e)) as CliError;
+    expect(error.message).toContain('could not be loaded');
+    expect((error.cause as Error).message).toBe('DATABASE_URL is not set');
+  });
+
+  it('refuses a module without an engine function', async () => {
+    await writeFile(join(dir, 'scim.config.cjs'), `module.exports = { organizations: () => [] };\n`);
+    await expect(loadConfig(dir)).rejects.toThrow('does not export a config with an engine() function');
+  });
+});
