@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
+import packageJson from '../package.json' with { type: 'json' };
 
-const require = createRequire(import.meta.url);
-/** The package's own version, read from its package.json at run time. */
-export const VERSION: string = (require('../package.json') as { version: string }).version;
+/** The package's own version (bundled from its package.json at build time). */
+export const VERSION: string = packageJson.version;
