@@ -6,7 +6,10 @@ import { scenarioDatabase } from '../pg/database.js';
 import { openPgStore } from '../pg/store.js';
 import type { Recorder, Scenario } from '../scenario.js';
 
-const RETRIES_MS = [0, 250, 500, 1_000, 2_000, 4_000, 8_000, 10_000];
+// Scalekit retries for hours; this keeps its doubling shape but gives up after about 4 minutes, so that a
+// busy 2-core machine (an app restart can take 20 s there) does not turn a slow recovery into a lost
+// delivery. A quiet run never reaches the long steps.
+const RETRIES_MS = [0, 250, 500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 60_000, 120_000];
 const KILLS_AT_MS = [1_500, 4_500, 7_500];
 const CHURN_PER_SECOND = 40;
 const CHURN_MS = 9_000;
@@ -68,7 +71,7 @@ async function killDuringDeliveries(r: Recorder, url: string) {
     })();
     const changes = await churnFor(churn, CHURN_PER_SECOND, CHURN_MS);
     await killer;
-    await sim.webhooks.idle({ timeoutMs: 90_000 });
+    await sim.webhooks.idle({ timeoutMs: 300_000 });
 
     const log = sim.webhooks.log().filter((attempt) => attempt.subscriptionId === subscription.id);
     const noAnswer = log.filter((attempt) => attempt.status === null).length;

@@ -52,7 +52,7 @@ export const twoInstancesScenario: Scenario = {
     if (url === null) return;
     const sim = await startSimulator({
       seed: 4004,
-      retrySchedule: [0, 250, 500, 1_000, 2_000, 4_000],
+      retrySchedule: [0, 250, 500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 60_000, 120_000],
       faults: { webhooks: { duplicateRate: 0.2, reorderWindow: 8, concurrency: 8 } },
     });
     const stores: PgStore[] = [];
@@ -120,7 +120,7 @@ export const twoInstancesScenario: Scenario = {
       const { organization, directory } = sim.state.seed({ users: 100, groups: 6, events: true });
       const churn = directoryChurn(sim, directory.id, 5);
       const changes = await churnFor(churn, 30, 5_000);
-      await sim.webhooks.idle({ timeoutMs: 90_000 });
+      await sim.webhooks.idle({ timeoutMs: 300_000 });
       r.equal(sim.webhooks.stats().givenUp, 0, 'simulator: deliveries given up');
       const simEvents = sim.state.events().filter((event) => event.organizationId === organization.id);
       const inbox = await reader.pool.query<{ id: string }>('select id from scim_events where organization_id = $1', [
