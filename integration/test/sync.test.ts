@@ -328,7 +328,7 @@ describe('scheduled sync', () => {
     const { engine, adapter } = engineFor(sim);
     const reports: SyncReport[] = [];
     const schedule = engine.scheduleSync({ organizations: [org], intervalMs: 50, onReport: (r) => reports.push(r) });
-    await expect.poll(() => reports.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => reports.length, { timeout: 240_000 }).toBeGreaterThanOrEqual(2);
     await schedule.stop();
     const count = reports.length;
     await new Promise((resolve) => setTimeout(resolve, 150));

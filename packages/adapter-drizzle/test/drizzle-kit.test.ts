@@ -30,11 +30,11 @@ describe.each(['pg', 'mysql', 'sqlite'] as Dialect[])('drizzle-kit generate (%s)
     expect(text.toLowerCase()).toMatch(
       /references ([`"]?\w+[`"]?\.)?[`"]?scim_groups[`"]?\s*\([^)]*\)[^;]*?on delete cascade/,
     );
-  }, 60_000);
+  });
 
   test('a second generate finds nothing to change: the definitions are stable', async () => {
     const out = await drizzleKitMigrations(dialect);
     expect(await drizzleKitGenerate(dialect, out)).toMatch(/No schema changes/i);
     expect(readdirSync(out).filter((f) => f.endsWith('.sql'))).toHaveLength(1);
-  }, 60_000);
+  });
 });

@@ -74,7 +74,6 @@ if ('targets' in servers) {
       serviceMode: () => ({ adapter: opened.serviceAdapter, app: opened.app }),
       peer: () => opened.peer(),
       skip: transactions ? [] : WITHOUT_TRANSACTIONS,
-      timeout: 30_000,
     });
 
     describe(`mongoose on ${target.label}: adapter specifics`, () => {

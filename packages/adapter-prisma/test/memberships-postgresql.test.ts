@@ -20,7 +20,7 @@ else
 
     beforeAll(async () => {
       prisma = postgresClient(await createDatabase('postgresql', 'scim_prisma_memberships_test'));
-    }, 60_000);
+    });
     afterAll(async () => {
       await prisma?.$disconnect();
     });

@@ -17,7 +17,7 @@ for (const provider of ['postgresql', 'mysql', 'sqlite'] as const satisfies Prov
     let client: AnyPrisma;
     beforeAll(async () => {
       client = clientFor(provider, await createDatabase(provider, 'scim_prisma_test_schema'));
-    }, 60_000);
+    });
     afterAll(() => client?.$disconnect());
 
     test('same tables, same columns', async () => {

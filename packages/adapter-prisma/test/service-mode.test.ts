@@ -60,7 +60,7 @@ for (const provider of ['postgresql', 'mysql', 'sqlite'] as const satisfies Prov
         client = clientFor(provider, await createDatabase(provider, 'scim_prisma_test_service'));
         backdoor = prismaBackdoor(client, 'boolean');
         app = prismaServiceApp(client, provider);
-      }, 60_000);
+      });
       afterAll(() => client?.$disconnect());
       const adapter = () => prismaAdapter(asPostgres(client), { provider });
       const countByEmail = (email: string) => asPostgres(client).serviceUser.count({ where: { email } });

@@ -32,7 +32,7 @@ for (const provider of ['postgresql', 'mysql', 'sqlite'] as const satisfies Prov
     beforeAll(async () => {
       client = clientFor(provider, await createDatabase(provider, 'scim_prisma_test_table'));
       backdoor = prismaBackdoor(client, 'boolean');
-    }, 60_000);
+    });
     afterAll(() => client?.$disconnect());
     const strict = (placeholder: boolean) =>
       prismaAdapter(asPostgres(client), {

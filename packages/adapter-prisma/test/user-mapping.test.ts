@@ -25,7 +25,7 @@ for (const provider of ['postgresql', 'mysql', 'sqlite'] as const satisfies Prov
     let n = 0;
     beforeAll(async () => {
       client = clientFor(provider, await createDatabase(provider, 'scim_prisma_test_mapping'));
-    }, 60_000);
+    });
     afterAll(() => client?.$disconnect());
     const nextOrg = () => {
       org = `org_mapping_${Date.now()}_${n++}`;

@@ -4,7 +4,7 @@ import type { ConformanceOptions } from './options.js';
 import { runTest } from './run-test.js';
 import { CONFORMANCE_SUITES, conformanceTestIds } from './suites/index.js';
 
-const DEFAULT_TIMEOUT_MS = 15_000;
+const DEFAULT_TIMEOUT_MS = 120_000;
 
 /**
  * Registers the conformance suite for one adapter as vitest `describe` blocks: every suite in table

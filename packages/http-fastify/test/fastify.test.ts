@@ -222,7 +222,9 @@ describe('scimWebhookPlugin through inject()', () => {
     });
     expect((await deliver('{')).statusCode).toBe(400);
     expect((await deliver(userCreated(), { 'webhook-id': 'changed' })).statusCode).toBe(400);
-    await vi.waitFor(() => expect(lines.filter((line) => line.includes('onError hook failed'))).toHaveLength(2));
+    await vi.waitFor(() => expect(lines.filter((line) => line.includes('onError hook failed'))).toHaveLength(2), {
+      timeout: 60_000,
+    });
     expect((await deliver(userCreated())).statusCode).toBe(201);
   });
 

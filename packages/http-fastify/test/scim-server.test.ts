@@ -27,7 +27,7 @@ async function setup(
 }
 
 // A hundred-odd requests in one test: the time limit is for a machine busy with other work, not a target.
-it('passes every SCIM vector over Fastify 5', { timeout: 120_000 }, async () => {
+it('passes every SCIM vector over Fastify 5', async () => {
   const { address, token } = await setup();
   const results = await runScimVectors({ baseUrl: `${address}/scim/v2`, token });
   expect(

@@ -28,7 +28,7 @@ async function elapsed(fn: () => Promise<unknown>): Promise<number> {
 
 /** Resolves once `sim` holds `count` requests waiting out their latency. */
 function waiting(s: Simulator, count: number): Promise<void> {
-  return vi.waitFor(() => expect(s.api.stats().waitingOutLatency).toBe(count), { timeout: 15_000, interval: 5 });
+  return vi.waitFor(() => expect(s.api.stats().waitingOutLatency).toBe(count), { timeout: 240_000, interval: 5 });
 }
 
 describe('latencyMs', () => {

@@ -73,5 +73,5 @@ describe('the scim-simulator CLI', () => {
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
-  }, 20_000);
+  });
 });
