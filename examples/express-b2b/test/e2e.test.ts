@@ -24,9 +24,12 @@ import {
 
 const exampleDir = fileURLToPath(new URL('..', import.meta.url));
 const postgres = await freshPostgresDatabase('scim_example_express_b2b');
-if (postgres === undefined) console.warn('express-b2b end-to-end tests skipped: no PostgreSQL at TEST_POSTGRES_URL');
+if (postgres === undefined) console.warn('express-b2b: PostgreSQL runs skipped, no server at TEST_POSTGRES_URL');
 
-describe.skipIf(postgres === undefined)('the express-b2b example as a process on PostgreSQL', () => {
+describe.each([
+  ...(postgres === undefined ? [] : [{ name: 'PostgreSQL', databaseUrl: postgres as string | undefined }]),
+  { name: 'SQLite (what pnpm dev runs)', databaseUrl: undefined },
+])('the express-b2b example as a process on $name', ({ databaseUrl }) => {
   let sim: Simulator;
   let app: AppProcess;
   let api: B2bApi;
@@ -51,7 +54,7 @@ describe.skipIf(postgres === undefined)('the express-b2b example as a process on
         ...sim.env(),
         PORT: '0',
         DATA_DIR: dataDir,
-        DATABASE_URL: postgres,
+        DATABASE_URL: databaseUrl,
         ADMIN_TOKEN: adminToken,
         SCIM_SYNC_INTERVAL_MS: '0',
         LOG_LEVEL: 'warn',
