@@ -251,6 +251,12 @@ describe.each([
     expect(rejected.find((e) => why(e.reason) === 'EMAIL_TAKEN' && e.type.endsWith('user_created'))).toBeDefined();
     // No reason carries the email it refused (reasons are logged and listed).
     expect(rejected.filter((e) => e.reason?.includes('@'))).toEqual([]);
+
+    // Evil's directory then deactivates its user, still carrying the admin's email: the deprovision goes
+    // through (it is never refused), without the email.
+    await delivered(() => sim.state.deactivateUser(mallory.id));
+    expect(await api.members(evil.id)).toMatchObject([{ email: 'mallory@evil.example', active: false }]);
+    expect((await api.everyone()).find((u) => u.id === adminBefore.id)).toEqual(adminBefore);
   });
 
   it('rejects a user without an email, and applies it when replayed after the organization fixes its settings', async () => {
