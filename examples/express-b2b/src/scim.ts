@@ -30,6 +30,14 @@ export interface ScimSetup {
 
 const actorOf = (ctx: ProvisionContext<Db>): Actor => ({ kind: `scim:${ctx.source}`, eventId: ctx.event?.id });
 
+/** Why the app refuses a directory user for good, by the UserService's error code. */
+const WHY = {
+  EMAIL_TAKEN:
+    'the email is an existing account this organization may not claim (its domain is not verified for the organization, and the person is not a member of it)',
+  DOMAIN_CLAIMED: "the email's domain is verified by another organization",
+  EMAIL_INVALID: "the directory's email is not an email address",
+};
+
 /** Members of a directory group mapped to the `admin` role are admins of the organization in the app. */
 const roleOf = (roles: readonly string[]): string => (roles.includes('admin') ? 'admin' : 'member');
 
@@ -61,13 +69,13 @@ export function userFunctions(users: UserService, organizations: Organizations):
     return emailFromUsername && user.username?.includes('@') ? user.username : undefined;
   };
 
-  /** The service's refusals are for good: a redelivery cannot change them. */
+  /** The service's refusals are for good: a redelivery cannot change them. The reason says which rule. */
   const rejecting = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
     } catch (error) {
-      if (error instanceof UserError && error.code !== 'NOT_FOUND') {
-        throw new UserRejection(`${error.code}: ${error.message}`, { cause: error });
+      if (error instanceof UserError && error.code in WHY) {
+        throw new UserRejection(`${error.code}: ${WHY[error.code as keyof typeof WHY]}`, { cause: error });
       }
       throw error;
     }
@@ -121,7 +129,10 @@ export function userFunctions(users: UserService, organizations: Organizations):
     },
 
     async deactivate(appUserId, ctx) {
-      await users.deactivateMember(Number(appUserId), ctx.organizationId, actorOf(ctx), ctx.tx);
+      const id = Number(appUserId);
+      // A membership the app already removed has no access left to take away.
+      if (!(await users.isMember(id, ctx.organizationId, ctx.tx))) return;
+      await users.deactivateMember(id, ctx.organizationId, actorOf(ctx), ctx.tx);
     },
 
     async findExisting(user, ctx) {
