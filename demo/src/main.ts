@@ -10,7 +10,7 @@ import { type AppProcess, startApp } from './app-process.js';
 import { compareWithDirectory } from './compare.js';
 import { playStory } from './story.js';
 
-const EXAMPLES = ['fastify-drizzle', 'express-prisma', 'express-mongoose'] as const;
+const EXAMPLES = ['fastify-drizzle', 'express-prisma', 'express-b2b', 'express-mongoose'] as const;
 
 const { values } = parseArgs({
   options: {
