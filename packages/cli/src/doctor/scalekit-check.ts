@@ -36,6 +36,15 @@ function isNotFound(sdk: ScalekitSdk, error: unknown): boolean {
   return error instanceof sdk.ScalekitNotFoundException || (error as { grpcStatus?: unknown }).grpcStatus === 5;
 }
 
+/** Scalekit authenticated the call and then refused the organization id (unknown, or not of its form). */
+function refusedOrganization(sdk: ScalekitSdk, error: unknown): boolean {
+  return (
+    isNotFound(sdk, error) ||
+    error instanceof sdk.ScalekitBadRequestException ||
+    (error as { grpcStatus?: unknown }).grpcStatus === 3
+  );
+}
+
 const NETWORK = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ECONNABORTED'];
 
 /** Why a call failed, as a checklist line about the credentials. */
@@ -87,7 +96,7 @@ export async function checkScalekit(
   try {
     firstAnswer = await client.directory.listDirectories(first);
   } catch (error) {
-    if (!isNotFound(sdk, error)) return [credentialsFailure(sdk, error, credentials.environmentUrl)];
+    if (!refusedOrganization(sdk, error)) return [credentialsFailure(sdk, error, credentials.environmentUrl)];
     firstAnswer = error;
   }
   results.push(
@@ -139,7 +148,14 @@ function organizationLine(sdk: ScalekitSdk, pb: DirectoriesPb, organizationId: s
         data: { organizationId },
       });
     }
+    if (refusedOrganization(sdk, answer)) {
+      return check(id, title, 'fail', `Scalekit refused the organization id: ${rootMessage(answer)}`, {
+        fix: 'Copy the id (org_...) from Scalekit dashboard > Organizations.',
+        data: { organizationId },
+      });
+    }
     return check(id, title, 'fail', `listing its directories failed: ${rootMessage(answer)}`, {
+      fix: "Run again; if it lasts, check Scalekit's status and this machine's network.",
       data: { organizationId },
     });
   }

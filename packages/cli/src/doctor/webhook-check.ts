@@ -124,9 +124,10 @@ export async function checkWebhook(input: {
   const accepted: string[] = [];
   const signedLine = await judgeSigned(url, title, signed, secret, now, accepted);
   accepted.unshift(...(signed.status >= 200 && signed.status < 300 ? [signedId] : []));
-  if (signed.status === 404) {
+  // A route that cannot take a good delivery (not mounted, no raw body, no secret) says nothing about a bad one.
+  if (signed.status !== 400 && (signed.status < 200 || signed.status >= 300)) {
     return {
-      results: [signedLine, skipped('webhook.wrong-signature', 'the route is not mounted')],
+      results: [signedLine, skipped('webhook.wrong-signature', 'the route did not take the correctly signed one')],
       ...(appClock ? { appClock } : {}),
     };
   }
@@ -203,7 +204,9 @@ async function judgeSigned(
   const message = answer.body?.message ?? '';
   if (answer.status === 500 && answer.body?.code === 'CONFIGURATION_ERROR') {
     if (/raw request body|body parser/i.test(message)) {
-      return check(id, title, 'fail', `answered 500: ${message.split('.')[0]}`, { fix: PARSER_FIX });
+      return check(id, title, 'fail', 'answered 500: a body parser consumed the raw body before the webhook route', {
+        fix: PARSER_FIX,
+      });
     }
     if (/secret/i.test(message)) {
       return check(id, title, 'fail', 'answered 500: the app has no webhook secret', {
