@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ScimEngine } from '@scim/core';
 import { type Simulator, startSimulator } from '@scim/simulator';
 import type pg from 'pg';
@@ -282,5 +284,31 @@ describe('scim doctor', { timeout: 120_000 }, () => {
     const cli = captureIO({ env });
     expect(await run(['doctor', '--url', 'not a url'], cli.io)).toBe(1);
     expect(cli.err).toContain('--url not a url is not a URL');
+  });
+
+  it('runs as the built bin: JSON on stdout, exit code 1, Scalekit and the database unreachable', async () => {
+    const bin = fileURLToPath(new URL('../bin/scim.mjs', import.meta.url));
+    const down = config('bin-down', { databaseUrl: 'postgres://postgres@127.0.0.1:1/nothing' });
+    const child = execFile(
+      process.execPath,
+      [bin, 'doctor', '--json', '--config', down, '--url', 'http://127.0.0.1:1/hook'],
+      {
+        env: { ...process.env, ...env, SCALEKIT_ENVIRONMENT_URL: 'http://127.0.0.1:1' },
+      },
+    );
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout) as { ok: boolean; checks: CheckResult[] };
+    const byId = (id: string) => report.checks.find((c) => c.id === id);
+    expect(report.ok).toBe(false);
+    expect(byId('scalekit.credentials')?.detail).toContain('cannot be reached');
+    expect(byId('database')).toMatchObject({ status: 'fail', data: { failure: 'unreachable' } });
+    expect(byId('webhook.signed')?.detail).toContain('cannot be reached');
+    expect(byId('clock')?.status).toBe('skip');
+    expectNoSecret(stdout);
   });
 });

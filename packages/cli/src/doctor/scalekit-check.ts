@@ -1,4 +1,4 @@
-import { codesOf, rootMessage } from './error-facts.js';
+import { codesOf, messagesOf, rootMessage } from './error-facts.js';
 import type { CheckResult } from './types.js';
 import { check } from './types.js';
 
@@ -59,8 +59,11 @@ function credentialsFailure(sdk: ScalekitSdk, error: unknown, environmentUrl: st
         'one those credentials belong to (development and production have their own).',
     });
   }
-  const codes = codesOf(error);
-  if (codes.some((code) => NETWORK.includes(code))) {
+  // The gRPC transport keeps the socket's code in its message only ("[unavailable] connect ECONNREFUSED ...").
+  const unreachable =
+    codesOf(error).some((code) => NETWORK.includes(code)) ||
+    messagesOf(error).some((message) => NETWORK.some((code) => message.includes(code)));
+  if (unreachable) {
     return check('scalekit.credentials', title, 'fail', `${environmentUrl} cannot be reached (${rootMessage(error)})`, {
       fix: 'Check SCALEKIT_ENVIRONMENT_URL, and that this machine can reach it (proxy, firewall, DNS).',
     });
