@@ -78,7 +78,7 @@ function mountHint(url: string): string {
   return (
     `Mount the webhook route at ${path} before the app's body parsers: ` +
     `app.use('${path}', scimRouter(engine)) with @scim/http-express, ` +
-    `or app.register(scimFastify, { engine, path: '${path}' }) with @scim/http-fastify; or pass the right --url.`
+    `or app.register(scimWebhookPlugin, { prefix: '${path}', engine }) with @scim/http-fastify; or pass the right --url.`
   );
 }
 
