@@ -241,6 +241,17 @@ describe('scim doctor', { timeout: 120_000 }, () => {
     });
   });
 
+  it('warns when the app at the URL writes to another database than the config', async () => {
+    const url = await appUrl('good');
+    const elsewhere = await freshDatabase('scim_cli_doctor_elsewhere', { migrated: true });
+    const { code, byId } = await doctor(['--config', config('elsewhere', { databaseUrl: elsewhere }), '--url', url]);
+    expect(code).toBe(0);
+    expect(byId('webhook.harmless')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringContaining('another database'),
+    });
+  });
+
   it('fails a database whose bookkeeping tables are not migrated', async () => {
     const url = await appUrl('good');
     const { code, byId } = await doctor(['--config', config('bare', { databaseUrl: bareUrl }), '--url', url]);
