@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readConfig } from './config.js';
+import { ConfigError, describeScalekit, readConfig } from './config.js';
 
 const MONGO = { MONGODB_URI: 'mongodb://127.0.0.1:27017/app' };
 
@@ -27,6 +27,7 @@ describe('readConfig', () => {
       port: 3000,
       mongodbUri: MONGO.MONGODB_URI,
       scalekit: undefined,
+      webhookSecret: undefined,
       adminToken: undefined,
       syncIntervalMs: 15 * 60_000,
       logLevel: 'info',
@@ -74,5 +75,34 @@ describe('readConfig', () => {
     expect(() => readConfig({ ...MONGO, ...scalekit, SCALEKIT_WEBHOOK_SECRET: '' })).toThrow(
       /SCALEKIT_WEBHOOK_SECRET is required/,
     );
+  });
+
+  it('keeps SCALEKIT_WEBHOOK_SECRET without the other three variables (the local simulator signs with it)', () => {
+    const config = readConfig({ ...MONGO, SCALEKIT_WEBHOOK_SECRET: 'whsec_c2VjcmV0' });
+    expect(config.scalekit).toBeUndefined();
+    expect(config.webhookSecret).toBe('whsec_c2VjcmV0');
+  });
+
+  it('says which Scalekit and which webhook secret in one line, never the secret', () => {
+    const real = readConfig({
+      ...MONGO,
+      SCALEKIT_ENVIRONMENT_URL: 'https://acme.scalekit.dev',
+      SCALEKIT_CLIENT_ID: 'skc_1',
+      SCALEKIT_CLIENT_SECRET: 'secret',
+      SCALEKIT_WEBHOOK_SECRET: 'whsec_c2VjcmV0',
+    });
+    expect(describeScalekit(real)).toBe(
+      'scalekit: https://acme.scalekit.dev (SCALEKIT_ENVIRONMENT_URL); webhook secret: SCALEKIT_WEBHOOK_SECRET',
+    );
+    const own = describeScalekit(
+      readConfig({ ...MONGO, SCALEKIT_WEBHOOK_SECRET: 'whsec_c2VjcmV0' }),
+      'http://127.0.0.1:9',
+    );
+    expect(own).toContain('a local simulator at http://127.0.0.1:9');
+    expect(own).toContain('webhook secret: SCALEKIT_WEBHOOK_SECRET (the simulator signs with it too)');
+    expect(describeScalekit(readConfig(MONGO), 'http://127.0.0.1:9')).toContain(
+      "webhook secret: the simulator's own, generated at startup (SCALEKIT_WEBHOOK_SECRET is not set)",
+    );
+    expect(`${describeScalekit(real)} ${own}`).not.toContain('c2VjcmV0');
   });
 });

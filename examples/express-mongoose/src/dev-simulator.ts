@@ -2,10 +2,15 @@ import { startSimulator } from '@scim/simulator';
 
 /**
  * Without SCALEKIT_* variables the app runs against a local Scalekit: @scim/simulator with a seeded
- * directory, subscribed to this app's webhook route, so that `pnpm start` shows provisioning at once.
+ * directory, subscribed to this app's webhook route, so that `pnpm start` shows provisioning at once. With a
+ * `webhookSecret` (SCALEKIT_WEBHOOK_SECRET) it signs with that one, the secret the app verifies with.
  */
-export async function startDevSimulator(webhookUrl: () => string) {
-  const sim = await startSimulator({ seed: 7, timeScale: 0.01 });
+export async function startDevSimulator(webhookUrl: () => string, webhookSecret?: string) {
+  const sim = await startSimulator({
+    seed: 7,
+    timeScale: 0.01,
+    ...(webhookSecret === undefined ? {} : { credentials: { webhookSecret } }),
+  });
   const organization = sim.state.createOrganization({ name: 'Example Corp' });
   return {
     sim,

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
-import { ConfigError, readConfig } from './config.js';
+import { ConfigError, describeScalekit, readConfig } from './config.js';
 import { DatabaseUnreachableError, openDatabase } from './db.js';
 import { createLogger } from './logger.js';
 import { setUpScim } from './scim.js';
@@ -33,7 +33,7 @@ const users = userService(database.connection, User);
 // Real Scalekit when SCALEKIT_* are set; a local simulator otherwise (development, demos, CI).
 const dev =
   config.scalekit === undefined
-    ? await (await import('./dev-simulator.js')).startDevSimulator(() => webhookUrl)
+    ? await (await import('./dev-simulator.js')).startDevSimulator(() => webhookUrl, config.webhookSecret)
     : undefined;
 const scalekit = config.scalekit ?? dev!.scalekit;
 const scim = setUpScim(database.connection, User, scalekit, logger);
@@ -51,6 +51,7 @@ if (dev !== undefined) {
   dev.connect();
   logger.info('no SCALEKIT_* variables: running against a local simulator', { organizationId: dev.organizationId });
 }
+console.log(describeScalekit(config, dev?.sim.url));
 // One plain line that scripts (the demo, the tests) wait for.
 console.log(`listening on ${address} (database: ${database.description})`);
 

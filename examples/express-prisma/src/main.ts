@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
-import { readConfig } from './config.js';
+import { describeScalekit, readConfig } from './config.js';
 import { openDatabase } from './db.js';
 import { appLogger } from './logger.js';
 import { setUpScim } from './scim.js';
@@ -14,7 +14,7 @@ const users = userService(database.prisma);
 // Real Scalekit when SCALEKIT_* are set; a local simulator otherwise (development, demos, CI).
 const dev =
   config.scalekit === undefined
-    ? await (await import('./dev-simulator.js')).startDevSimulator(() => webhookUrl)
+    ? await (await import('./dev-simulator.js')).startDevSimulator(() => webhookUrl, config.webhookSecret)
     : undefined;
 const scalekit = config.scalekit ?? dev!.scalekit;
 const scim = setUpScim(database.prisma, scalekit, logger);
@@ -33,6 +33,7 @@ if (dev !== undefined) {
   dev.connect();
   logger.info('no SCALEKIT_* variables: running against a local simulator', { organizationId: dev.organizationId });
 }
+console.log(describeScalekit(config, dev?.sim.url));
 // One plain line that scripts (the demo, the tests) wait for.
 console.log(`listening on ${address} (database: ${database.description})`);
 

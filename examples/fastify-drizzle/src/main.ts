@@ -1,5 +1,5 @@
 import { buildApp, registerRoutes, scimLogger } from './app.js';
-import { readConfig } from './config.js';
+import { describeScalekit, readConfig } from './config.js';
 import { openDatabase } from './db.js';
 import { setUpScim } from './scim.js';
 import { userService } from './users/user-service.js';
@@ -12,7 +12,7 @@ const users = userService(database.db);
 // Real Scalekit when SCALEKIT_* are set; a local simulator otherwise (development, demos, CI).
 const dev =
   config.scalekit === undefined
-    ? await (await import('./dev-simulator.js')).startDevSimulator(() => webhookUrl)
+    ? await (await import('./dev-simulator.js')).startDevSimulator(() => webhookUrl, config.webhookSecret)
     : undefined;
 const scalekit = config.scalekit ?? dev!.scalekit;
 const scim = setUpScim(database.db, scalekit, scimLogger(app.log));
@@ -25,6 +25,7 @@ if (dev !== undefined) {
   dev.connect();
   app.log.info({ organizationId: dev.organizationId }, 'no SCALEKIT_* variables: running against a local simulator');
 }
+console.log(describeScalekit(config, dev?.sim.url));
 // One plain line that scripts (the demo, the tests) wait for.
 console.log(`listening on ${address} (database: ${database.description})`);
 

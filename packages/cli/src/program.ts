@@ -34,8 +34,11 @@ function report(error: unknown, io: CliIO): number {
     return error.exitCode === 0 ? 0 : 1;
   }
   if (error instanceof CliError) {
-    io.stderr.write(`scim: ${explainError(error).join('\n')}\n`);
-    if (error.hint) io.stderr.write(`${error.hint}\n`);
+    // An empty message: the command has said everything already (a failed checklist) and only sets the code.
+    if (error.message !== '') {
+      io.stderr.write(`scim: ${explainError(error).join('\n')}\n`);
+      if (error.hint) io.stderr.write(`${error.hint}\n`);
+    }
     return error.exitCode;
   }
   io.stderr.write(`scim: ${explainError(error).join('\n')}\n`);
