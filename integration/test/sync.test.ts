@@ -290,7 +290,7 @@ describe('interruption, concurrency and faults', () => {
           sim.state.updateUser(userIds[i * 50 + 2]!, { groupIds: [groupIds[i]!] });
         },
       });
-      await sim.webhooks.idle({ timeoutMs: 20_000 });
+      await sim.webhooks.idle({ timeoutMs: 240_000 });
       expect(step).toBe(10);
       expectMirror(sim, adapter, org, dir);
     } finally {

@@ -41,7 +41,7 @@ describe.each([
   const delivered = async <T>(change: () => T): Promise<T> => {
     subscribeOnce(sim, webhookUrl);
     const result = change();
-    await sim.webhooks.idle({ timeoutMs: 120_000 });
+    await sim.webhooks.idle({ timeoutMs: 240_000 });
     return result;
   };
 

@@ -19,7 +19,8 @@ async function runApp(env: Record<string, string | undefined>): Promise<{ code: 
   child.stderr.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  // Only a hang is killed: a busy 2-core machine can take a minute to start tsx and the app.
+  const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
   const [code] = (await once(child, 'exit')) as [number | null];
   clearTimeout(timer);
   return { code, output };

@@ -221,7 +221,7 @@ if (typeof ready === 'string') {
             sim.state.createUser(dir, { email: `during${i}@example.com`, givenName: 'During' });
           },
         });
-        await sim.webhooks.idle({ timeoutMs: 30_000 });
+        await sim.webhooks.idle({ timeoutMs: 240_000 });
         expect(step).toBe(20);
         // The webhooks brought what the listing had already passed; a second sync finds nothing left.
         expect(await differences()).toEqual([]);

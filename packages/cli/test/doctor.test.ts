@@ -37,7 +37,7 @@ beforeAll(async () => {
   bareUrl = await freshDatabase(BARE, { migrated: false });
   app = pgEngine(databaseUrl, env.SCALEKIT_WEBHOOK_SECRET);
   closers.push(() => app.pool.end());
-}, 120_000);
+});
 
 afterAll(async () => {
   for (const close of closers.reverse()) await close();
@@ -69,7 +69,7 @@ function expectNoSecret(text: string) {
   expect(text).not.toContain(webhookSecret.slice('whsec_'.length));
 }
 
-describe('scim doctor', { timeout: 120_000 }, () => {
+describe('scim doctor', () => {
   it('passes every check on a correct setup, and names the organization, directory and provider', async () => {
     const url = await appUrl('good');
     const path = config('good', { webhookUrl: url });

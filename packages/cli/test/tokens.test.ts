@@ -20,7 +20,7 @@ beforeAll(async () => {
   configPath = writeConfig('tokens', { databaseUrl, organizations: [ORG, OTHER, EMPTY] }).path;
   app = pgEngine(databaseUrl);
   raw = new pg.Pool({ connectionString: databaseUrl, max: 1 });
-}, 120_000);
+});
 
 afterAll(async () => {
   await app?.pool.end();
@@ -50,7 +50,7 @@ function tokenOf(out: string): string {
   return match![0];
 }
 
-describe('scim tokens', { timeout: 60_000 }, () => {
+describe('scim tokens', () => {
   let first: string;
 
   it('creates a token, shows it once, and stores only its hash', async () => {

@@ -32,7 +32,7 @@ describe('deliveries', () => {
     sim.webhooks.subscribe(endpoint.url);
     const { directory, userIds } = sim.state.seed({ users: 20, groups: 3, events: true });
     sim.state.updateUser(userIds[0]!, { title: 'CTO' });
-    await sim.webhooks.idle({ timeoutMs: 5_000 });
+    await sim.webhooks.idle({ timeoutMs: 240_000 });
 
     const events = sim.state.events();
     expect(eventIds(endpoint)).toEqual(events.map((e) => e.id));
@@ -66,7 +66,7 @@ describe('deliveries', () => {
     sim.webhooks.subscribe(endpoint.url);
     const org = sim.state.createOrganization();
     sim.state.createDirectory(org.id);
-    await sim.webhooks.idle({ timeoutMs: 5_000 });
+    await sim.webhooks.idle({ timeoutMs: 240_000 });
     const log = sim.webhooks.log();
     expect(log.map((a) => [a.attempt, a.outcome, a.status])).toEqual([
       [1, 'failed', 500],
@@ -86,7 +86,7 @@ describe('deliveries', () => {
     const { sim, endpoint } = await setup(() => 503);
     sim.webhooks.subscribe(endpoint.url);
     sim.state.createDirectory(sim.state.createOrganization().id);
-    await sim.webhooks.idle({ timeoutMs: 10_000 });
+    await sim.webhooks.idle({ timeoutMs: 240_000 });
     const log = sim.webhooks.log();
     expect(log).toHaveLength(SCALEKIT_RETRY_SCHEDULE_MS.length);
     expect(log.map((a) => a.attempt)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -100,7 +100,7 @@ describe('deliveries', () => {
     cleanup.push(() => sim.close());
     sim.webhooks.subscribe('http://127.0.0.1:9/nothing-listens-here');
     sim.state.createDirectory(sim.state.createOrganization().id);
-    await sim.webhooks.idle({ timeoutMs: 5_000 });
+    await sim.webhooks.idle({ timeoutMs: 240_000 });
     const log = sim.webhooks.log();
     expect(log).toHaveLength(2);
     expect(log.every((a) => a.outcome === 'failed' && a.status === null && a.error !== null)).toBe(true);
@@ -117,7 +117,7 @@ describe('deliveries', () => {
     expect(endpoint.received).toHaveLength(0);
     expect(sim.webhooks.stats().queued).toBe(65);
     sim.webhooks.resume();
-    await sim.webhooks.idle({ timeoutMs: 5_000 });
+    await sim.webhooks.idle({ timeoutMs: 240_000 });
     const events = sim.state.events().map((e) => e.id);
     const received = eventIds(endpoint);
     expect(new Set(received)).toEqual(new Set(events));
@@ -186,7 +186,7 @@ describe('end to end with @scim/core', () => {
       groupIds: [newGroup.id],
     });
     for (let i = 50; i < 60; i++) sim.state.updateUser(userIds[i]!, { title: `Title ${i}` });
-    await sim.webhooks.idle({ timeoutMs: 20_000 });
+    await sim.webhooks.idle({ timeoutMs: 240_000 });
 
     const log = sim.webhooks.log();
     expect(sim.webhooks.stats().givenUp).toBe(0);

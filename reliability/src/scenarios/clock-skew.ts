@@ -84,7 +84,7 @@ export const clockSkewScenario: Scenario = {
           for (let i = 0; i < USERS_PER_SKEW; i++) {
             sim.state.createUser(directory.id, { email: `skew${i}@skew.example.com` });
           }
-          await sim.webhooks.idle({ timeoutMs: 30_000 });
+          await sim.webhooks.idle({ timeoutMs: 240_000 });
           const attempts = sim.webhooks.log().filter((attempt) => attempt.eventType.endsWith('user_created'));
           const delivered = attempts.filter((attempt) => attempt.outcome === 'delivered').length;
           const refused = attempts.filter((attempt) => attempt.status === 400).length;

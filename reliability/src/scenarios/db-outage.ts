@@ -70,7 +70,7 @@ export const dbOutageScenario: Scenario = {
         const subscription = sim.webhooks.subscribe(app.url);
         try {
           const { organization, directory } = sim.state.seed({ users: 40, groups: 5, events: true });
-          await sim.webhooks.idle({ timeoutMs: 60_000 });
+          await sim.webhooks.idle({ timeoutMs: 240_000 });
           sim.webhooks.clearLog();
           const seedEvents = sim.state.events().filter((event) => event.organizationId === organization.id).length;
           const churn = directoryChurn(sim, directory.id, 7 + index);

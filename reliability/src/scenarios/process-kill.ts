@@ -52,7 +52,7 @@ async function killDuringDeliveries(r: Recorder, url: string) {
   const rows: (string | number)[][] = [];
   try {
     const { organization, directory } = sim.state.seed({ users: 30, groups: 4, events: true });
-    await sim.webhooks.idle({ timeoutMs: 60_000 });
+    await sim.webhooks.idle({ timeoutMs: 240_000 });
     const churn = directoryChurn(sim, directory.id, 99);
     const started = Date.now();
     const killer = (async () => {
