@@ -334,3 +334,17 @@ describe('sync transactions that hit a conflict', () => {
     expect(control.calls()).toBe(4 + 3);
   });
 });
+
+describe('sync progress', () => {
+  it('tells how many users the listing holds once the first page answered, for an ETA', async () => {
+    const { client } = directory(45);
+    const { engine } = engineOver(memoryAdapter(), client);
+    const seen: { phase: string; usersListed: number; usersTotal?: number }[] = [];
+    await sync(engine, { onProgress: (p) => seen.push(p) });
+    const users = seen.filter((p) => p.phase === 'users');
+    expect(users.map((p) => p.usersListed)).toEqual([10, 20, 30, 40, 45]);
+    expect(users.every((p) => p.usersTotal === 45)).toBe(true);
+    expect(seen.filter((p) => p.phase === 'groups').every((p) => p.usersTotal === undefined)).toBe(true);
+    expect(seen.at(-1)).toMatchObject({ phase: 'done', usersListed: 45, usersTotal: 45 });
+  });
+});

@@ -68,6 +68,11 @@ export interface SyncProgress {
   usersListed: number;
   groupsListed: number;
   usersWritten: number;
+  /**
+   * The users the listing holds, as the Directory API counts them (`totalSize` of its pages), once the
+   * first page of users answered: with `usersListed`, how far the users phase is.
+   */
+  usersTotal?: number;
 }
 
 export interface SyncOptions {
