@@ -29,8 +29,11 @@ export interface DirectoryStatus {
 export interface OrganizationStatus {
   organizationId: string;
   directories: DirectoryStatus[];
-  /** Directory users the store holds (deleted ones left out), and how many of them are active. */
-  users: { mirrored: number; active: number };
+  /**
+   * Directory users the store mirrors (the directory lists them), how many of them are active, and
+   * how many were deprovisioned (gone from the directory or inactive: their version is kept).
+   */
+  users: { mirrored: number; active: number; deprovisioned: number };
   groups: { mirrored: number };
   /** Events received in the last 24 hours, by status (at most `EVENT_SCAN_LIMIT` read). */
   eventsLastDay: Partial<Record<InboxStatus, number>>;
@@ -63,7 +66,7 @@ export async function organizationStatus(
   return {
     organizationId,
     directories,
-    users: { mirrored: users.live, active: users.active },
+    users: { mirrored: users.live, active: users.active, deprovisioned: users.gone + users.live - users.active },
     groups: { mirrored: groups.live },
     eventsLastDay,
     rejected: rejected.records.length,
@@ -130,23 +133,27 @@ export async function scanEvents(
   }
 }
 
-/** Version records of a kind the store holds (tombstones left out), read a page at a time. */
+/** Version records of a kind the store holds, live and tombstones, read a page at a time. */
 async function countEntities(
   engine: ScimEngine,
   organizationId: string,
   kind: 'user' | 'group',
-): Promise<{ live: number; active: number }> {
+): Promise<{ live: number; active: number; gone: number }> {
   let live = 0;
   let active = 0;
+  let gone = 0;
   let after: string | undefined;
   for (;;) {
     const page = await engine.adapter.listEntities(organizationId, kind, { limit: 1000, ...(after ? { after } : {}) });
     for (const entity of page) {
-      if (entity.deleted) continue;
+      if (entity.deleted) {
+        gone++;
+        continue;
+      }
       live++;
       if (entity.active) active++;
     }
-    if (page.length < 1000) return { live, active };
+    if (page.length < 1000) return { live, active, gone };
     after = page[page.length - 1]!.id;
   }
 }

@@ -57,6 +57,7 @@ function isEmpty(status: OrganizationStatus): boolean {
   return (
     status.directories.length === 0 &&
     status.users.mirrored === 0 &&
+    status.users.deprovisioned === 0 &&
     status.groups.mirrored === 0 &&
     status.rejected === 0 &&
     Object.keys(status.eventsLastDay).length === 0
@@ -97,7 +98,7 @@ export function describeStatus(io: CliIO, status: OrganizationStatus, now: Date)
     .join(', ');
   const atLeast = status.truncated ? ' (counting stopped at the scan limit: at least)' : '';
   lines.push(
-    `  users mirrored: ${status.users.mirrored} (${status.users.active} active, ${status.users.mirrored - status.users.active} deprovisioned); groups: ${status.groups.mirrored}`,
+    `  users: ${status.users.mirrored} mirrored (${status.users.active} active), ${status.users.deprovisioned} deprovisioned; groups: ${status.groups.mirrored}`,
     `  events in the last 24 h: ${byStatus === '' ? 'none' : byStatus}${atLeast}`,
     status.rejected > 0
       ? c.yellow(

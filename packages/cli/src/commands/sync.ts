@@ -1,5 +1,4 @@
-import type { PlannedChange, ScimEngine, SyncMode, SyncReport } from '@scim/core';
-import { SyncGuardError } from '@scim/core';
+import type { PlannedChange, ScimEngine, SyncGuardError, SyncMode, SyncReport } from '@scim/core';
 import { Option } from 'commander';
 import { withEngine } from '../config.js';
 import { CliError, explainError } from '../errors.js';
@@ -90,7 +89,7 @@ async function syncOne(
     return report;
   } catch (error) {
     progress.stop();
-    if (error instanceof SyncGuardError) {
+    if (isGuardStop(error)) {
       writeLines(io.stderr, explainGuard(io, error, organizationId, mode, flags));
     } else {
       writeLines(io.stderr, [c.red(`scim: the sync of ${organizationId} failed`), ...explainError(error)]);
@@ -99,6 +98,22 @@ async function syncOne(
   } finally {
     process.removeListener('SIGINT', interrupt);
   }
+}
+
+/**
+ * A SyncGuardError, recognised by its code rather than its class: the app's config loads its own
+ * copy of @scim/core (jiti, or another version installed beside the app), whose classes are not ours.
+ */
+function isGuardStop(error: unknown): error is SyncGuardError {
+  const e = error as Partial<SyncGuardError> | null;
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    e.code === 'SYNC_GUARD' &&
+    typeof e.candidates === 'number' &&
+    typeof e.activeUsers === 'number' &&
+    typeof e.report === 'object'
+  );
 }
 
 /** The report as people read it: a heading, the table of changes, what was rejected, the plan. */
