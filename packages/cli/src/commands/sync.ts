@@ -144,7 +144,7 @@ export function describeReport(io: CliIO, report: SyncReport): string[] {
 function changesTable(io: CliIO, report: SyncReport): string {
   const { users, groups } = report;
   const none = '-';
-  const verb = report.dryRun ? (past: string, future: string) => future : (past: string) => past;
+  const verb = (past: string, future: string) => (report.dryRun ? future : past);
   return table(
     io,
     ['change', 'users', 'groups'],
