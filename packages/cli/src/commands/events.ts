@@ -1,6 +1,6 @@
 import type { InboxRecord, InboxStatus } from '@scim/core';
 import { Option } from 'commander';
-import { withEngine } from '../config.js';
+import { loadConfig, useEngine } from '../config.js';
 import { ago, table, when, writeLines } from '../format.js';
 import type { CliIO } from '../io.js';
 import { integerArgument, organizationArgument } from '../options.js';
@@ -27,8 +27,9 @@ export const registerEvents: RegisterCommand = (program, io) => {
     .option('--json', 'print the records as JSON (payloads left out)')
     .option('--config <path>', 'the scim.config module (default: scim.config.* in the current folder)')
     .action(async (flags: { org?: string; status?: InboxStatus; limit: number; json?: boolean; config?: string }) => {
-      await withEngine(io.cwd, flags.config, async (engine, config) => {
-        if (flags.org !== undefined) await chooseOrganizations(config, { org: flags.org });
+      const { path, config } = await loadConfig(io.cwd, flags.config);
+      if (flags.org !== undefined) await chooseOrganizations(config, { org: flags.org });
+      await useEngine(path, config, async (engine) => {
         const { records } = await scanEvents(
           engine,
           { ...(flags.org ? { organizationId: flags.org } : {}), ...(flags.status ? { status: flags.status } : {}) },

@@ -1,5 +1,5 @@
 import type { ApplyResult } from '@scim/core';
-import { withEngine } from '../config.js';
+import { loadConfig, useEngine } from '../config.js';
 import { CliError, explainError } from '../errors.js';
 import { colors, table, writeLines } from '../format.js';
 import { organizationArgument } from '../options.js';
@@ -31,10 +31,11 @@ export const registerReplay: RegisterCommand = (program, io) => {
       }
       if (flags.org !== undefined && !flags.rejected) throw new CliError('--org goes with --rejected');
       const c = colors(io);
-      const rows = await withEngine(io.cwd, flags.config, async (engine, config) => {
+      const { path, config } = await loadConfig(io.cwd, flags.config);
+      if (flags.org !== undefined) await chooseOrganizations(config, { org: flags.org });
+      const rows = await useEngine(path, config, async (engine) => {
         let ids = eventIds;
         if (flags.rejected) {
-          if (flags.org !== undefined) await chooseOrganizations(config, { org: flags.org });
           const { records } = await scanEvents(
             engine,
             { status: 'rejected', ...(flags.org ? { organizationId: flags.org } : {}) },

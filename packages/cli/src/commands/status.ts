@@ -1,4 +1,4 @@
-import { withEngine } from '../config.js';
+import { loadConfig, useEngine } from '../config.js';
 import { CliError } from '../errors.js';
 import { ago, colors, duration, table, when, writeLines } from '../format.js';
 import type { CliIO } from '../io.js';
@@ -15,9 +15,11 @@ export const registerStatus: RegisterCommand = (program, io) => {
     .option('--json', 'print the status as JSON')
     .option('--config <path>', 'the scim.config module (default: scim.config.* in the current folder)')
     .action(async (flags: { org?: string; json?: boolean; config?: string }) => {
-      await withEngine(io.cwd, flags.config, async (engine, config) => {
+      const { path, config } = await loadConfig(io.cwd, flags.config);
+      const chosen = flags.org === undefined ? undefined : await chooseOrganizations(config, { org: flags.org });
+      await useEngine(path, config, async (engine) => {
         let organizations: string[];
-        if (flags.org !== undefined) organizations = await chooseOrganizations(config, { org: flags.org });
+        if (chosen !== undefined) organizations = chosen;
         else {
           const synced = (await engine.syncStatus()).map((s) => s.organizationId);
           organizations = [...new Set([...((await knownOrganizations(config)) ?? []), ...synced])].sort();

@@ -1,6 +1,6 @@
 import type { PlannedChange, ScimEngine, SyncGuardError, SyncMode, SyncReport } from '@scim/core';
 import { Option } from 'commander';
-import { withEngine } from '../config.js';
+import { loadConfig, useEngine } from '../config.js';
 import { CliError, explainError } from '../errors.js';
 import { colors, duration, table, writeLines } from '../format.js';
 import type { CliIO } from '../io.js';
@@ -45,8 +45,9 @@ Examples:
     )
     .action(async (flags: SyncFlags) => {
       const mode: SyncMode = flags.incremental ? 'incremental' : 'full';
-      const failed = await withEngine(io.cwd, flags.config, async (engine, config) => {
-        const organizations = await chooseOrganizations(config, flags);
+      const { path, config } = await loadConfig(io.cwd, flags.config);
+      const organizations = await chooseOrganizations(config, flags);
+      const failed = await useEngine(path, config, async (engine) => {
         const reports: SyncReport[] = [];
         let failures = 0;
         for (const organizationId of organizations) {
