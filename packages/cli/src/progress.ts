@@ -44,13 +44,13 @@ export function figures(progress: SyncProgress, usersStartedAt: number | undefin
   };
 }
 
-/** One line of progress, for logs: every figure that is known. */
-export function describeProgress(f: ProgressFigures): string {
+/** One line of progress, for logs: every figure that is known. A dry run plans its writes. */
+export function describeProgress(f: ProgressFigures, dryRun = false): string {
   const parts = [
     `${f.pages} ${f.pages === 1 ? 'page' : 'pages'}`,
     `${f.groupsListed} groups`,
     f.usersTotal === undefined ? `${f.usersListed} users listed` : `${f.usersListed}/${f.usersTotal} users listed`,
-    `${f.usersWritten} written`,
+    `${f.usersWritten} ${dryRun ? 'to write' : 'written'}`,
   ];
   if (f.rate !== undefined) parts.push(`${Math.round(f.rate)} users/s`);
   if (f.etaMs !== undefined) parts.push(`ETA ${duration(f.etaMs)}`);
@@ -62,7 +62,11 @@ export function describeProgress(f: ProgressFigures): string {
  * otherwise: at each phase, then at most one every `intervalMs` while users are listed, so that a
  * CI log shows the sync moving without a line per page.
  */
-export function progressView(io: CliIO, label: string, options: { intervalMs?: number } = {}): ProgressView {
+export function progressView(
+  io: CliIO,
+  label: string,
+  options: { intervalMs?: number; dryRun?: boolean } = {},
+): ProgressView {
   const now = () => Date.now();
   let usersStartedAt: number | undefined;
   const track = (progress: SyncProgress) => {
@@ -86,7 +90,7 @@ export function progressView(io: CliIO, label: string, options: { intervalMs?: n
         const f = track(progress);
         const total = Math.max(1, f.usersTotal ?? 0);
         const value = f.usersTotal === undefined ? 0 : Math.min(f.usersListed, total);
-        const payload = { text: describeProgress(f) };
+        const payload = { text: describeProgress(f, options.dryRun) };
         if (!started) {
           bar.start(total, value, payload);
           started = true;
@@ -111,7 +115,7 @@ export function progressView(io: CliIO, label: string, options: { intervalMs?: n
       if (f.phase === lastPhase && at - lastAt < interval) return;
       lastPhase = f.phase;
       lastAt = at;
-      io.stderr.write(`${label} ${describeProgress(f)}\n`);
+      io.stderr.write(`${label} ${describeProgress(f, options.dryRun)}\n`);
     },
     stop() {},
   };

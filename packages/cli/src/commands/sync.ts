@@ -72,7 +72,7 @@ async function syncOne(
   flags: SyncFlags,
 ): Promise<SyncReport | undefined> {
   const c = colors(io, 'stderr');
-  const progress = progressView(io, `[${organizationId}]`);
+  const progress = progressView(io, `[${organizationId}]`, { dryRun: flags.dryRun ?? false });
   const controller = new AbortController();
   const interrupt = () => controller.abort(new Error('interrupted (Ctrl-C)'));
   process.once('SIGINT', interrupt);
@@ -127,7 +127,8 @@ export function describeReport(io: CliIO, report: SyncReport): string[] {
     `${report.retries > 0 ? ` · ${report.retries} API retries` : ''}`;
   const lines = [heading];
   if (report.dryRun) lines.push(c.yellow('dry run: nothing was written; this is what a sync would do'));
-  lines.push(changesTable(io, report), `${report.memberships} memberships written`);
+  lines.push(changesTable(io, report));
+  if (!report.dryRun) lines.push(`${report.memberships} group memberships written`);
   if (report.rejected.length > 0) {
     lines.push(
       c.red(`${report.rejected.length} users rejected by the app (kept out; fix and sync again):`),
