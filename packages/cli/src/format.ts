@@ -52,13 +52,14 @@ const UNITS: readonly [Intl.RelativeTimeFormatUnit, number][] = [
   ['second', 1_000],
 ];
 
-/** "3 minutes ago", "in 2 hours": how far a date is from now, in its largest whole unit. */
+/** "3 minutes ago", "in 2 hours", "just now": how far a date is from now, in its largest whole unit. */
 export function ago(date: Date, now: Date = new Date()): string {
   const ms = date.getTime() - now.getTime();
+  if (Math.abs(ms) < 1_000) return 'just now';
   for (const [unit, size] of UNITS) {
-    if (Math.abs(ms) >= size || unit === 'second') return relative.format(Math.trunc(ms / size), unit);
+    if (Math.abs(ms) >= size) return relative.format(Math.trunc(ms / size), unit);
   }
-  return relative.format(0, 'second');
+  return 'just now';
 }
 
 /** A duration for people: 850 ms, 4.2 s, 3 min 05 s, 2 h 07 min. */

@@ -149,6 +149,11 @@ describe('scim sync', () => {
     expect(out).toContain('users: 27 mirrored (27 active), 14 deprovisioned; groups: 4');
     expect(out).toContain('rejected events: 0');
 
+    // Without --org: every organization the config lists or the store has synced.
+    const all = await scim(['status']);
+    expect(all.code).toBe(0);
+    expect(all.out).toContain(`Organization ${org}`);
+
     const json = await scim(['status', '--org', org, '--json']);
     const status = JSON.parse(json.out) as {
       organizations: {
