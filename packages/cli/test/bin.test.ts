@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ScalekitClient } from '@scalekit-sdk/node';
+import { startSimulator } from '@scim/simulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from './fixture/app.js';
 import * as schema from './fixture/schema.js';
@@ -84,6 +85,46 @@ describe('the scim bin, as a user runs it', () => {
     const [code] = await sim.exited;
     expect(code).toBe(0);
     expect(sim.stderr()).toContain('SIGINT: stopping');
+  });
+
+  it('stops a sync on Ctrl-C, says so, and leaves it resumable', async () => {
+    // A far-away Scalekit: every page takes a while, so the sync is still listing when Ctrl-C comes.
+    const sim = await startSimulator({ seed: 5, faults: { api: { latencyMs: 150 } } });
+    cleanups.push(() => sim.close());
+    const { organization } = sim.state.seed({ users: 400 });
+    const folder = await appFolder();
+    cleanups.push(folder.remove);
+    await writeConfig(folder.dir, {
+      file: folder.file,
+      scalekit: scalekitOf(sim.env()),
+      defaultDepartment: 'Unassigned',
+      sync: { pageSize: 10, batchSize: 10 },
+    });
+    const child = spawn(process.execPath, [bin, 'sync', '--org', organization.id], {
+      cwd: folder.dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let stderr = '';
+    const exited = once(child, 'exit');
+    await new Promise<void>((resolve) => {
+      child.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/\] users: /.test(stderr)) resolve();
+      });
+    });
+    child.kill('SIGINT');
+    const [code] = await exited;
+    expect(code).toBe(1);
+    expect(stderr).toContain(`the sync of ${organization.id} failed`);
+    expect(stderr).toContain('The sync was aborted [SYNC_ABORTED]');
+    expect(stderr).toContain('caused by: interrupted (Ctrl-C)');
+
+    const status = await promisify(execFile)(process.execPath, [bin, 'status', '--org', organization.id], {
+      cwd: folder.dir,
+    });
+    expect(status.stdout).toContain('interrupted full sync; the next run resumes');
+    expect(status.stdout).toContain('SYNC_ABORTED');
   });
 
   it('refuses a bad flag with a message and exit code 1, without a stack trace', async () => {

@@ -180,6 +180,20 @@ describe('scim sync', () => {
     expect(members().all.length).toBe(before);
   });
 
+  it('prints the reports as JSON for scripts, the plan included', async () => {
+    const joiner = sim.state.createUser(directoryId, {
+      email: 'json@initech.test',
+      givenName: 'Jay',
+      department: 'Ops',
+    });
+    const { code, out } = await scim(['sync', '--org', org, '--dry-run', '--json']);
+    expect(code).toBe(0);
+    const [report] = JSON.parse(out) as { dryRun: boolean; users: { created: number }; plan: unknown[] }[];
+    expect(report!.dryRun).toBe(true);
+    expect(report!.users.created).toBe(1);
+    expect(report!.plan).toContainEqual({ kind: 'user', id: joiner.id, action: 'create' });
+  });
+
   it('syncs every organization of the config with --all', async () => {
     const { code, out } = await scim(['sync', '--all', '--incremental']);
     expect(code).toBe(0);
@@ -191,7 +205,7 @@ describe('scim sync', () => {
         .from(schema.members)
         .where(eq(schema.members.organizationId, org))
         .all();
-      expect(counted!.n).toBe(41);
+      expect(counted!.n).toBe(42);
     } finally {
       db.client.close();
     }
