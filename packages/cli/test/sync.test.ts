@@ -91,7 +91,7 @@ describe('scim sync', () => {
     expect(row(dry.out, 'to update')[0]).toBe(1);
     expect(row(dry.out, 'to deactivate')[0]).toBe(2);
     expect(dry.out).toContain('Plan (4 changes):');
-    expect(dry.out).toMatch(new RegExp(`\\+ create +user +${joiner.id}`));
+    expect(dry.out).toMatch(new RegExp(`\\+ create +user +${joiner.id} +new\\.joiner@initech\\.test`));
     expect(dry.out).toMatch(new RegExp(`~ update +user +${first!.id}`));
     expect(dry.out).toMatch(new RegExp(`- deactivate +user +${second!.id}`));
     expect(dry.out).toMatch(new RegExp(`- deactivate +user +${third!.id}`));
@@ -191,7 +191,7 @@ describe('scim sync', () => {
     const [report] = JSON.parse(out) as { dryRun: boolean; users: { created: number }; plan: unknown[] }[];
     expect(report!.dryRun).toBe(true);
     expect(report!.users.created).toBe(1);
-    expect(report!.plan).toContainEqual({ kind: 'user', id: joiner.id, action: 'create' });
+    expect(report!.plan).toContainEqual({ kind: 'user', id: joiner.id, action: 'create', email: 'json@initech.test' });
   });
 
   it('syncs every organization of the config with --all', async () => {

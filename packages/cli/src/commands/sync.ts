@@ -187,7 +187,8 @@ export function describePlan(io: CliIO, plan: readonly PlannedChange[]): string[
   const lines = [`Plan (${changes.length} changes):`];
   for (const change of changes.slice(0, PLAN_LINES)) {
     const paint = tint[change.action] ?? ((s: string) => s);
-    lines.push(paint(`  ${SIGNS[change.action]} ${change.action.padEnd(10)} ${change.kind.padEnd(5)} ${change.id}`));
+    const who = change.email ? `${change.id}  ${change.email}` : change.id;
+    lines.push(paint(`  ${SIGNS[change.action]} ${change.action.padEnd(10)} ${change.kind.padEnd(5)} ${who}`));
   }
   if (changes.length > PLAN_LINES) lines.push(`  ... and ${changes.length - PLAN_LINES} more (--json lists them all)`);
   return lines;

@@ -295,6 +295,14 @@ describe('sync with batches in flight at once', () => {
     const { engine } = engineOver(memoryAdapter(), client);
     const report = await sync(engine, { dryRun: true });
     expect(report.plan?.filter((c) => c.kind === 'user').map((c) => c.id)).toEqual(userIds);
+    // Each creation names the user by the email the listing gave, for a person reading the plan.
+    expect(report.plan?.filter((c) => c.kind === 'group').every((c) => c.email === undefined)).toBe(true);
+    expect(report.plan?.find((c) => c.id === userIds[1])).toEqual({
+      kind: 'user',
+      id: userIds[1],
+      action: 'create',
+      email: 'u1@example.com',
+    });
   });
 
   it('refuses a concurrency below 1', () => {

@@ -97,6 +97,8 @@ export interface PlannedChange {
   kind: 'user' | 'group';
   id: string;
   action: PlannedAction;
+  /** A user's email as the listing gives it, when the change writes the user (create, update, reactivate). */
+  email?: string;
 }
 
 export interface SyncReport {
