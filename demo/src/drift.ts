@@ -3,7 +3,6 @@ import { formatTally, tallyDeliveries } from './story.js';
 
 export interface DriftOptions {
   directoryId: string;
-  /** Users the story deactivated: one of them comes back while the app is down. */
   say: (line: string) => void;
   idleTimeoutMs?: number;
 }
@@ -30,6 +29,8 @@ export async function driftWhileDown(sim: Simulator, options: DriftOptions): Pro
   const active = everyone.filter((user) => user.active);
   const inactive = everyone.filter((user) => !user.active);
 
+  // The company's own domain, as the seeded directory writes it.
+  const domain = active[0]?.email.split('@')[1] ?? 'example.com';
   const joinerIds = [
     'Maya Okafor',
     'Jonas Lindqvist',
@@ -39,7 +40,7 @@ export async function driftWhileDown(sim: Simulator, options: DriftOptions): Pro
     'Lena Novak',
   ].map((name) => {
     const [givenName, familyName] = name.split(' ') as [string, string];
-    const email = `${givenName}.${familyName}@acme.test`
+    const email = `${givenName}.${familyName}@${domain}`
       .toLowerCase()
       .normalize('NFD')
       .replace(/[\u0300-\u036f]/g, '');

@@ -47,20 +47,29 @@ Examples:
       const mode: SyncMode = flags.incremental ? 'incremental' : 'full';
       const { path, config } = await loadConfig(io.cwd, flags.config);
       const organizations = await chooseOrganizations(config, flags);
-      const failed = await useEngine(path, config, async (engine) => {
-        const reports: SyncReport[] = [];
-        let failures = 0;
-        for (const organizationId of organizations) {
-          const report = await syncOne(io, engine, organizationId, mode, flags);
-          if (report === undefined) failures++;
-          else reports.push(report);
-        }
-        if (flags.json) io.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
-        return failures;
-      });
-      if (failed > 0) {
-        throw new CliError(`${failed} of the syncs failed (see above)`);
+      // Ctrl-C stops the sync in progress (its checkpoint is kept) and every one after it.
+      const controller = new AbortController();
+      const interrupt = () => controller.abort(new Error('interrupted (Ctrl-C)'));
+      process.once('SIGINT', interrupt);
+      let failed = 0;
+      try {
+        failed = await useEngine(path, config, async (engine) => {
+          const reports: SyncReport[] = [];
+          let failures = 0;
+          for (const organizationId of organizations) {
+            if (controller.signal.aborted) break;
+            const report = await syncOne(io, engine, organizationId, mode, flags, controller.signal);
+            if (report === undefined) failures++;
+            else reports.push(report);
+          }
+          if (flags.json) io.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
+          return failures;
+        });
+      } finally {
+        process.removeListener('SIGINT', interrupt);
       }
+      if (controller.signal.aborted) throw new CliError('interrupted (Ctrl-C)');
+      if (failed > 0) throw new CliError(`${failed} of ${organizations.length} syncs failed (see above)`);
     });
 };
 
@@ -70,19 +79,17 @@ async function syncOne(
   organizationId: string,
   mode: SyncMode,
   flags: SyncFlags,
+  signal: AbortSignal,
 ): Promise<SyncReport | undefined> {
   const c = colors(io, 'stderr');
   const progress = progressView(io, `[${organizationId}]`, { dryRun: flags.dryRun ?? false });
-  const controller = new AbortController();
-  const interrupt = () => controller.abort(new Error('interrupted (Ctrl-C)'));
-  process.once('SIGINT', interrupt);
   try {
     const report = await engine.sync({
       organizationId,
       mode,
       dryRun: flags.dryRun ?? false,
       force: flags.force ?? false,
-      signal: controller.signal,
+      signal,
       onProgress: (p) => progress.update(p),
     });
     progress.stop();
@@ -96,8 +103,6 @@ async function syncOne(
       writeLines(io.stderr, [c.red(`scim: the sync of ${organizationId} failed`), ...explainError(error)]);
     }
     return undefined;
-  } finally {
-    process.removeListener('SIGINT', interrupt);
   }
 }
 
