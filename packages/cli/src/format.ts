@@ -13,10 +13,25 @@ export function colors(io: CliIO, stream: 'stdout' | 'stderr' = 'stdout'): Color
  * A table as text: boxed on a terminal, plain aligned columns otherwise (for logs, grep and diffs of
  * a CI job's output).
  */
-export function table(io: CliIO, head: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+export function table(
+  io: CliIO,
+  head: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+  options: { wrap?: number } = {},
+): string {
   const boxed = Boolean(io.stdout.isTTY);
   const c = colors(io);
+  // On a terminal a long free-text column (a reason) wraps inside its cell; logs keep one line a row.
+  const wrap =
+    boxed && options.wrap !== undefined
+      ? {
+          colWidths: head.map((_, i) => (i === options.wrap ? WRAP_WIDTH : null)),
+          wordWrap: true,
+          wrapOnWordBoundary: false,
+        }
+      : {};
   const t = new Table({
+    ...wrap,
     head: head.map((h) => c.bold(h)),
     style: { head: [], border: [], compact: !boxed, 'padding-left': boxed ? 1 : 0, 'padding-right': boxed ? 1 : 2 },
     ...(boxed ? {} : { chars: PLAIN_CHARS }),
@@ -25,6 +40,9 @@ export function table(io: CliIO, head: readonly string[], rows: readonly (readon
   const text = t.toString();
   return boxed ? text : text.replace(/[ \t]+$/gm, '');
 }
+
+/** Width of a wrapped column on a terminal, borders and padding included. */
+const WRAP_WIDTH = 52;
 
 const PLAIN_CHARS = {
   top: '',

@@ -60,8 +60,8 @@ afterAll(async () => {
   await folder?.remove();
 });
 
-async function scim(args: string[]) {
-  const cli = captureIO({ cwd: folder.dir });
+async function scim(args: string[], options: { tty?: boolean } = {}) {
+  const cli = captureIO({ cwd: folder.dir, ...options });
   const code = await run(args, cli.io);
   return { code, out: stripVTControlCharacters(cli.out), err: stripVTControlCharacters(cli.err) };
 }
@@ -96,6 +96,13 @@ describe('scim events and scim replay', () => {
     expect(records.some((r) => r.type === 'organization.directory.user_created' && r.status === 'applied')).toBe(true);
     // Payloads (people's attributes) are not printed.
     expect(records.every((r) => !('payload' in r))).toBe(true);
+
+    // On a terminal the long reasons wrap inside a boxed table instead of making a 300-column line.
+    const boxed = await scim(['events', '--org', org, '--status', 'rejected'], { tty: true });
+    expect(boxed.out).toContain('┌');
+    expect(Math.max(...out.split('\n').map((line) => line.length))).toBeGreaterThan(300);
+    expect(Math.max(...boxed.out.split('\n').map((line) => line.length))).toBeLessThan(200);
+    expect(boxed.out.replace(/[│\s]/g, '')).toContain('CONSTRAINT_VIOLATION');
 
     const limited = await scim(['events', '--org', org, '--limit', '1', '--json']);
     expect(JSON.parse(limited.out)).toHaveLength(1);

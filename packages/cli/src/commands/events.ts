@@ -63,6 +63,7 @@ export function describeEvents(io: CliIO, records: readonly InboxRecord[], flags
         r.reason ?? '',
         `${when(r.receivedAt)} (${ago(r.receivedAt, now)})`,
       ]),
+      { wrap: 4 },
     ),
     `${records.length} ${what}, newest first.`,
   ];

@@ -73,6 +73,7 @@ export const registerReplay: RegisterCommand = (program, io) => {
                 : r.outcome,
             r.reason,
           ]),
+          { wrap: 3 },
         ),
       ]);
       const failed = rows.filter((r) => r.outcome === 'rejected' || r.outcome === 'error');

@@ -141,6 +141,7 @@ export function describeReport(io: CliIO, report: SyncReport): string[] {
         io,
         ['user', 'reason'],
         report.rejected.map((r) => [r.userId, r.reason]),
+        { wrap: 1 },
       ),
     );
   }
