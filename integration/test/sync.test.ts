@@ -134,8 +134,8 @@ describe('full sync through the real ScalekitClient', () => {
     expect(report.plan).toEqual(
       expect.arrayContaining([
         { kind: 'user', id: userIds[0], action: 'deactivate' },
-        { kind: 'user', id: userIds[1], action: 'update' },
-        { kind: 'user', id: created.id, action: 'create' },
+        { kind: 'user', id: userIds[1], action: 'update', email: 'renamed@example.com' },
+        { kind: 'user', id: created.id, action: 'create', email: 'new.hire@example.com' },
       ]),
     );
     expect(report.plan).toHaveLength(3);

@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 300_000,
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     env: { NO_PROXY: '127.0.0.1,localhost' },
+    globalSetup: ['test/build-bin.ts'],
   },
 });

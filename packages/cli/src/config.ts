@@ -83,6 +83,18 @@ export async function withEngine<T>(
   use: (engine: ScimEngine, config: ScimCliConfig) => Promise<T>,
 ): Promise<T> {
   const { path, config } = await loadConfig(cwd, given);
+  return useEngine(path, config, use);
+}
+
+/**
+ * The second half of `withEngine`, for a command that checks its arguments against the loaded
+ * config (its organizations) before it opens anything of the app's.
+ */
+export async function useEngine<T>(
+  path: string,
+  config: ScimCliConfig,
+  use: (engine: ScimEngine, config: ScimCliConfig) => Promise<T>,
+): Promise<T> {
   let engine: ScimEngine;
   try {
     engine = await config.engine();

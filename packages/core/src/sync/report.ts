@@ -72,7 +72,8 @@ export function countUsers(report: SyncReport, steps: readonly UserStep[], writt
     const action = userAction(step, written[i]!, report.dryRun);
     report.users[USER_COUNTERS[action]]++;
     if (written[i] && step.groups !== undefined && !step.advance!.deleted) report.memberships++;
-    plan(report, { kind: 'user', id: step.userId, action });
+    const email = step.write?.email;
+    plan(report, { kind: 'user', id: step.userId, action, ...(email ? { email } : {}) });
   });
 }
 

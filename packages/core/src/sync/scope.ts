@@ -31,6 +31,8 @@ export interface SyncScope {
   readonly startedAtNs: bigint;
   readonly report: SyncReport;
   readonly signal: AbortSignal;
+  /** The users the Directory API says the listing holds (its `totalSize`), once a page told. */
+  usersTotal: number | undefined;
   /** A Directory API call, retried on transient failures. */
   call<T>(fn: () => Promise<T>): Promise<T>;
   /** One unit of work in a transaction (retried on conflicts); outside one without transactions. */

@@ -295,6 +295,14 @@ describe('sync with batches in flight at once', () => {
     const { engine } = engineOver(memoryAdapter(), client);
     const report = await sync(engine, { dryRun: true });
     expect(report.plan?.filter((c) => c.kind === 'user').map((c) => c.id)).toEqual(userIds);
+    // Each creation names the user by the email the listing gave, for a person reading the plan.
+    expect(report.plan?.filter((c) => c.kind === 'group').every((c) => c.email === undefined)).toBe(true);
+    expect(report.plan?.find((c) => c.id === userIds[1])).toEqual({
+      kind: 'user',
+      id: userIds[1],
+      action: 'create',
+      email: 'u1@example.com',
+    });
   });
 
   it('refuses a concurrency below 1', () => {
@@ -332,5 +340,19 @@ describe('sync transactions that hit a conflict', () => {
     });
     expect(control.committed).toEqual([0, 1, 2, 3]);
     expect(control.calls()).toBe(4 + 3);
+  });
+});
+
+describe('sync progress', () => {
+  it('tells how many users the listing holds once the first page answered, for an ETA', async () => {
+    const { client } = directory(45);
+    const { engine } = engineOver(memoryAdapter(), client);
+    const seen: { phase: string; usersListed: number; usersTotal?: number }[] = [];
+    await sync(engine, { onProgress: (p) => seen.push(p) });
+    const users = seen.filter((p) => p.phase === 'users');
+    expect(users.map((p) => p.usersListed)).toEqual([10, 20, 30, 40, 45]);
+    expect(users.every((p) => p.usersTotal === 45)).toBe(true);
+    expect(seen.filter((p) => p.phase === 'groups').every((p) => p.usersTotal === undefined)).toBe(true);
+    expect(seen.at(-1)).toMatchObject({ phase: 'done', usersListed: 45, usersTotal: 45 });
   });
 });

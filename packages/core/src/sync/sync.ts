@@ -44,6 +44,7 @@ export class SyncRun implements SyncScope {
   client!: DirectoryApiClient;
   directoryId = '';
   startedAtNs = 0n;
+  usersTotal: number | undefined;
   private readonly abort = new AbortController();
   private lease: SyncLease | undefined;
   /** Hooks of committed batches, chained: they run one batch at a time, in commit order. */
@@ -184,6 +185,7 @@ export class SyncRun implements SyncScope {
       usersListed: users.listed,
       groupsListed: this.report.groups.listed,
       usersWritten: users.created + users.updated + users.reactivated + users.deactivated + users.deleted,
+      ...(this.usersTotal === undefined ? {} : { usersTotal: this.usersTotal }),
     });
   }
 

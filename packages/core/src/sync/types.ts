@@ -68,6 +68,11 @@ export interface SyncProgress {
   usersListed: number;
   groupsListed: number;
   usersWritten: number;
+  /**
+   * The users the listing holds, as the Directory API counts them (`totalSize` of its pages), once the
+   * first page of users answered: with `usersListed`, how far the users phase is.
+   */
+  usersTotal?: number;
 }
 
 export interface SyncOptions {
@@ -92,6 +97,8 @@ export interface PlannedChange {
   kind: 'user' | 'group';
   id: string;
   action: PlannedAction;
+  /** A user's email as the listing gives it, when the change writes the user (create, update, reactivate). */
+  email?: string;
 }
 
 export interface SyncReport {

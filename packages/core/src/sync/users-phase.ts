@@ -31,6 +31,7 @@ export async function syncUsers(
         ...(updatedAfter === undefined ? {} : { updatedAfter }),
       }),
     );
+    scope.usersTotal = answer.totalSize;
     // Converted as soon as the next page is asked for: the SDK's message objects then die young,
     // instead of waiting in the queue and the batch long enough to be promoted to the old generation
     // (about 1.5 KB a user, which made the heap of a 100,000-user sync grow by 150 MB of garbage).

@@ -1,0 +1,88 @@
+import type { ApplyResult } from '@scim/core';
+import { loadConfig, useEngine } from '../config.js';
+import { CliError, explainError } from '../errors.js';
+import { colors, table, writeLines } from '../format.js';
+import { organizationArgument } from '../options.js';
+import { chooseOrganizations } from '../organizations.js';
+import { scanEvents } from '../status.js';
+import type { RegisterCommand } from './index.js';
+
+interface ReplayRow {
+  eventId: string;
+  type: string;
+  outcome: string;
+  reason: string;
+}
+
+export const registerReplay: RegisterCommand = (program, io) => {
+  program
+    .command('replay')
+    .description(
+      'Apply rejected events again (after fixing the mapping or the user functions) through the normal rules',
+    )
+    .argument('[eventIds...]', 'the rejected events to replay (evt_...)')
+    .option('--rejected', 'every rejected event (of --org, or of all organizations)')
+    .option('--org <id>', 'with --rejected: only this organization', organizationArgument)
+    .option('--config <path>', 'the scim.config module (default: scim.config.* in the current folder)')
+    .action(async (eventIds: string[], flags: { rejected?: boolean; org?: string; config?: string }) => {
+      if (eventIds.length > 0 && flags.rejected) throw new CliError('give event ids or --rejected, not both');
+      if (eventIds.length === 0 && !flags.rejected) {
+        throw new CliError('say which events: scim replay <eventId...>, or scim replay --rejected');
+      }
+      if (flags.org !== undefined && !flags.rejected) throw new CliError('--org goes with --rejected');
+      const c = colors(io);
+      const { path, config } = await loadConfig(io.cwd, flags.config);
+      if (flags.org !== undefined) await chooseOrganizations(config, { org: flags.org });
+      const rows = await useEngine(path, config, async (engine) => {
+        let ids = eventIds;
+        if (flags.rejected) {
+          const { records } = await scanEvents(
+            engine,
+            { status: 'rejected', ...(flags.org ? { organizationId: flags.org } : {}) },
+            () => true,
+          );
+          // Oldest first: the order the directory made the changes in.
+          ids = records.map((r) => r.id).reverse();
+        }
+        const results: ReplayRow[] = [];
+        for (const id of ids) {
+          try {
+            const result: ApplyResult = await engine.replay(id);
+            results.push({ eventId: id, type: result.type, outcome: result.outcome, reason: result.reason ?? '' });
+          } catch (error) {
+            results.push({ eventId: id, type: '', outcome: 'error', reason: explainError(error).join('; ') });
+          }
+        }
+        return results;
+      });
+      if (rows.length === 0) {
+        writeLines(io.stdout, [`No rejected events${flags.org ? ` for ${flags.org}` : ''}: nothing to replay.`]);
+        return;
+      }
+      writeLines(io.stdout, [
+        table(
+          io,
+          ['event', 'type', 'outcome', 'reason'],
+          rows.map((r) => [
+            r.eventId,
+            r.type.replace(/^organization\.directory\./, ''),
+            r.outcome === 'applied'
+              ? c.green(r.outcome)
+              : r.outcome === 'rejected' || r.outcome === 'error'
+                ? c.red(r.outcome)
+                : r.outcome,
+            r.reason,
+          ]),
+          { wrap: 3 },
+        ),
+      ]);
+      const failed = rows.filter((r) => r.outcome === 'rejected' || r.outcome === 'error');
+      const applied = rows.length - failed.length;
+      writeLines(io.stdout, [`${applied} of ${rows.length} replayed.`]);
+      if (failed.length > 0) {
+        throw new CliError(`${failed.length} of ${rows.length} events are still rejected or could not be replayed`, {
+          hint: 'The reason column says why; fix it and replay them again.',
+        });
+      }
+    });
+};
