@@ -55,7 +55,8 @@ export async function startApp(options: StartAppOptions): Promise<AppProcess> {
     });
   }
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  const timeoutMs = options.startTimeoutMs ?? 60_000;
+  // Only a hang fails: a busy 2-core machine can take minutes to start tsx, migrate and listen.
+  const timeoutMs = options.startTimeoutMs ?? 240_000;
   let timer: NodeJS.Timeout | undefined;
   const url = await Promise.race([
     listening,
