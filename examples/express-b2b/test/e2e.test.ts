@@ -60,7 +60,7 @@ describe.each([
         LOG_LEVEL: 'warn',
       },
       // The first start compiles the generated Prisma clients through tsx: slow on a busy machine.
-      startTimeoutMs: 150_000,
+      startTimeoutMs: 240_000,
     });
     api = b2bApi(app.url, adminToken);
     webhookUrl = new URL('/webhooks/scalekit', app.url).toString();

@@ -40,7 +40,7 @@ describe.each([
         LOG_LEVEL: 'warn',
       },
       // The first start compiles the generated Prisma clients through tsx: slow on a busy machine.
-      startTimeoutMs: 150_000,
+      startTimeoutMs: 240_000,
     });
   });
 

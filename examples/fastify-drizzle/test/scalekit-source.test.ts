@@ -63,7 +63,7 @@ describe('the fastify-drizzle example started with SCALEKIT_WEBHOOK_SECRET alone
         SCIM_SYNC_INTERVAL_MS: '0',
         LOG_LEVEL: 'warn',
       },
-      startTimeoutMs: 150_000,
+      startTimeoutMs: 240_000,
     });
   });
 
