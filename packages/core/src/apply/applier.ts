@@ -1,7 +1,7 @@
 import type { EntityAdvance } from '../adapter/records.js';
 import type { DirectoryEvent, DirectoryGroupRef } from '../events/types.js';
-import type { ScimLogger } from '../logger.js';
 import { markSensitive, stringsOf } from '../redact.js';
+import type { Applied, ApplyConfig } from './apply-config.js';
 import { inChunks } from './batching.js';
 import type { DirectoryChange, GroupChange, UserChange } from './changes.js';
 import type { Effect } from './effects.js';
@@ -10,31 +10,10 @@ import { userHookCalls } from './hook-calls.js';
 import { loadUserFacts, readStates } from './load.js';
 import { type GroupStep, planGroups } from './plan-groups.js';
 import { type ClassifiedUser, classifyUsers, planUsers, type UserStep } from './plan-users.js';
-import { decideDeprovision, type RoleMapper } from './policies.js';
-import type { DeprovisionAction, DeprovisionPolicy, ScimHooks, WriteSource } from './types.js';
-import type { ApplyScope, UserLayer } from './user-layer.js';
+import { decideDeprovision } from './policies.js';
+import type { DeprovisionAction, ScimHooks, WriteSource } from './types.js';
+import type { ApplyScope } from './user-layer.js';
 import { byId, unique } from './versions.js';
-
-export interface ApplyConfig {
-  deprovision: DeprovisionPolicy;
-  roles: RoleMapper | null;
-  hooks: ScimHooks;
-  logger: ScimLogger;
-  /** On `directory_disabled`: only record it, or also deactivate the organization's users. */
-  directoryDisabled: 'record' | 'deactivate-users';
-  users: UserLayer;
-  /** The adapter's `capabilities.maxBatchSize`: no store call carries more items. */
-  maxBatchSize: number;
-}
-
-/** What applying a batch did: one step per change, in the order of the changes. */
-export interface Applied<Step> {
-  steps: Step[];
-  /** Whether each change's version record was written (the store's own check may refuse a planned one). */
-  written: boolean[];
-  /** Hooks of each change, to run after commit. */
-  effects: Effect[][];
-}
 
 const _NO_IDS: ReadonlySet<string> = new Set();
 const NO_EFFECTS: Effect[] = [];

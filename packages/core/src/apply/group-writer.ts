@@ -1,7 +1,7 @@
 import type { ScimStore } from '../adapter/contract.js';
 import type { EntityAdvance, GroupWrite, StoredGroup } from '../adapter/records.js';
 import { ScimError } from '../errors.js';
-import type { Applied, ApplyConfig } from './applier.js';
+import type { Applied, ApplyConfig } from './apply-config.js';
 import { inChunks, readInChunks } from './batching.js';
 import type { GroupChange } from './changes.js';
 import type { Effect } from './effects.js';
