@@ -1,5 +1,11 @@
 import type { ScimAdapter } from '@scim/core';
-import { type BookkeepingStore, retryOnConflict, type ScimStore, type UserTableStore } from '@scim/core/adapter';
+import {
+  type BookkeepingStore,
+  type ResourceStore,
+  retryOnConflict,
+  type ScimStore,
+  type UserTableStore,
+} from '@scim/core/adapter';
 import { translateError } from './errors.js';
 import { inOrder } from './in-order.js';
 
@@ -11,12 +17,13 @@ export interface AdapterParts<Tx> {
   userTable: boolean;
   /** Whether the mapping names an email column (account linking). */
   linkByEmail: boolean;
+  /** Whether the dialect's store keeps the SCIM server's records (`ResourceStore`). */
+  scimResources: boolean;
   /** Runs `fn` in one database transaction, with a store bound to it and the ORM's handle of it. */
   transaction<T>(fn: (store: ScimStore, tx: Tx) => Promise<T>): Promise<T>;
 }
 
-// Typed as a record so that a method added to the contract fails to compile here (the optional SCIM
-// server records, `ResourceStore`, are not implemented by this adapter).
+// Typed as a record so that a method added to the contract fails to compile here.
 const METHODS: Record<keyof BookkeepingStore | keyof UserTableStore, true> = {
   claimEvents: true,
   finishEvents: true,
@@ -51,6 +58,21 @@ const METHODS: Record<keyof BookkeepingStore | keyof UserTableStore, true> = {
 };
 const STORE_METHODS = Object.keys(METHODS) as (keyof BookkeepingStore | keyof UserTableStore)[];
 
+const RESOURCE_METHODS_RECORD: Record<keyof ResourceStore, true> = {
+  getResource: true,
+  queryResources: true,
+  existingResources: true,
+  putResource: true,
+  addMemberships: true,
+  removeMemberships: true,
+  listGroupMembers: true,
+  findToken: true,
+  saveToken: true,
+  listTokens: true,
+  expireTokens: true,
+};
+const RESOURCE_METHODS = Object.keys(RESOURCE_METHODS_RECORD) as (keyof ResourceStore)[];
+
 /**
  * The adapter around a dialect's transaction runner. A store method called outside `transaction()`
  * runs in a transaction of its own (some take several statements), retried a few times on a
@@ -68,8 +90,9 @@ export function buildAdapter<Tx>(parts: AdapterParts<Tx>): ScimAdapter<Tx> {
   const single = <T>(fn: (store: ScimStore) => Promise<T>): Promise<T> =>
     retryOnConflict(() => transaction(fn), { retries: parts.conflictRetries });
 
+  const names: (keyof ScimStore)[] = parts.scimResources ? [...STORE_METHODS, ...RESOURCE_METHODS] : STORE_METHODS;
   const methods = Object.fromEntries(
-    STORE_METHODS.map((method) => [
+    names.map((method) => [
       method,
       (...args: unknown[]) =>
         single((store) => (store[method] as (...a: unknown[]) => Promise<unknown>).apply(store, args)),
@@ -84,6 +107,7 @@ export function buildAdapter<Tx>(parts: AdapterParts<Tx>): ScimAdapter<Tx> {
       maxBatchSize: parts.maxBatchSize,
       userTable: parts.userTable,
       linkByEmail: parts.linkByEmail,
+      scimResources: parts.scimResources,
     },
     transaction,
     ...methods,

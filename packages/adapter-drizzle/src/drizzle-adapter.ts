@@ -78,6 +78,7 @@ export function drizzleAdapter(db: unknown, options: DrizzleAdapterOptions<Table
     return buildAdapter<PgDb>({
       ...common,
       name: 'drizzle:pg',
+      scimResources: true,
       transaction: (fn) => run((tx) => fn(new PgStore(tx, users), tx)),
     });
   }
@@ -86,6 +87,7 @@ export function drizzleAdapter(db: unknown, options: DrizzleAdapterOptions<Table
     return buildAdapter<MySqlDb>({
       ...common,
       name: 'drizzle:mysql',
+      scimResources: false,
       transaction: (fn) =>
         mysql.transaction((tx) => fn(new MySqlStore(tx as unknown as MySqlDb, users), tx as unknown as MySqlDb)),
     });
@@ -96,6 +98,7 @@ export function drizzleAdapter(db: unknown, options: DrizzleAdapterOptions<Table
     return buildAdapter<SQLiteDb>({
       ...common,
       name: 'drizzle:sqlite',
+      scimResources: false,
       transaction: (fn) => transactions.run(() => fn(new SQLiteStore(sqlite, users), sqlite)),
     });
   }
