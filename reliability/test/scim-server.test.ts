@@ -1,0 +1,8 @@
+import { it } from 'vitest';
+import { scimVectorsScenario } from '../src/scenarios/scim-vectors.js';
+import { expectScenario } from './expect-scenario.js';
+
+// Each scenario recreates its own database (scim_reliability_scim_*).
+it('passes the SCIM request vectors over Express and Fastify into Drizzle on PostgreSQL', async (context) => {
+  await expectScenario(scimVectorsScenario, context);
+});
