@@ -78,8 +78,8 @@ export function drizzleAdapter(db: unknown, options: DrizzleAdapterOptions<Table
     return buildAdapter<PgDb>({
       ...common,
       name: 'drizzle:pg',
-      scimResources: true,
       transaction: (fn) => run((tx) => fn(new PgStore(tx, users), tx)),
+      outside: () => new PgStore(pg, users),
     });
   }
   if (is(db, MySqlDatabase)) {
@@ -87,18 +87,18 @@ export function drizzleAdapter(db: unknown, options: DrizzleAdapterOptions<Table
     return buildAdapter<MySqlDb>({
       ...common,
       name: 'drizzle:mysql',
-      scimResources: false,
       transaction: (fn) =>
         mysql.transaction((tx) => fn(new MySqlStore(tx as unknown as MySqlDb, users), tx as unknown as MySqlDb)),
+      outside: () => new MySqlStore(mysql, users),
     });
   }
   if (is(db, BaseSQLiteDatabase)) {
+    // One connection: a read outside the adapter's transaction could see another one's uncommitted writes.
     const sqlite = db as SQLiteDb;
     const transactions = new SQLiteTransactions(sqlite);
     return buildAdapter<SQLiteDb>({
       ...common,
       name: 'drizzle:sqlite',
-      scimResources: false,
       transaction: (fn) => transactions.run(() => fn(new SQLiteStore(sqlite, users), sqlite)),
     });
   }

@@ -34,3 +34,8 @@ export function resourceFilter(d: FilterDialect, filter: ResourceFilter): SQL {
   if (op === 'eq') return eq(d.columns[filter.attribute], value);
   return test(d.columns[filter.attribute]);
 }
+
+/** A `LIKE` pattern with `!` as its escape character: a prefix with `%`, `_` or `!` in it matches only itself. */
+export function likePrefix(value: string): string {
+  return `${value.replace(/[!%_]/g, '!$&')}%`;
+}

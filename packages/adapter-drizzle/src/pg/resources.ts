@@ -13,7 +13,7 @@ import {
 import { and, asc, desc, eq, gt, type SQL, sql } from 'drizzle-orm';
 import { unique } from '../batches.js';
 import { translateError } from '../errors.js';
-import { resourceFilter } from '../resource-filter.js';
+import { likePrefix, resourceFilter } from '../resource-filter.js';
 import { arrayLiteral } from './array-literal.js';
 import { anyOf } from './operators.js';
 import { PreparedText } from './prepared.js';
@@ -288,8 +288,3 @@ const pgFilter = {
   emails: (match: (column: SQL) => SQL): SQL =>
     sql`exists (select 1 from ${scimResourceEmails} where ${scimResourceEmails.organizationId} = ${scimResources.organizationId} and ${scimResourceEmails.resourceType} = ${scimResources.resourceType} and ${scimResourceEmails.resourceId} = ${scimResources.id} and ${match(sql`${scimResourceEmails.email}`)})`,
 };
-
-/** `LIKE` with `!` as its escape character: a prefix with `%`, `_` or `!` in it matches only itself. */
-export function likePrefix(value: string): string {
-  return `${value.replace(/[!%_]/g, '!$&')}%`;
-}

@@ -179,7 +179,7 @@ export const scimResourceEmails = pgTable(
     email: key('email').notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.organizationId, t.resourceType, t.resourceId, t.email] }),
+    primaryKey({ name: 'scim_resource_emails_pk', columns: [t.organizationId, t.resourceType, t.resourceId, t.email] }),
     index('scim_resource_emails_email_idx').on(t.organizationId, t.resourceType, t.email),
     foreignKey({
       name: 'scim_resource_emails_resource_fk',
