@@ -15,6 +15,7 @@
  *     times, one PATCH at a time: milliseconds per PATCH, and the ratio big/small (cost independent of size: ~1).
  *
  * Own database `scim_bench_scim_server` (TEST_POSTGRES_URL). Writes bench/results/scim-server.json.
+ * `BENCH_SCIM_NODE_ARGS`: extra Node flags for the app, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -111,7 +112,7 @@ interface Server {
 
 async function startServer(databaseUrl: string): Promise<Server> {
   const child = fork(new URL('./scim-server/server.ts', import.meta.url), [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_SCIM_NODE_ARGS ?? '').split(' ').filter(Boolean)],
     env: {
       ...process.env,
       SCIM_BENCH_DATABASE_URL: databaseUrl,
@@ -175,6 +176,8 @@ async function seedUsers(db: pg.Pool, template: string, count: number): Promise<
          where r.organization_id = $1 and r.resource_type = 'User' and r.user_name = lower($2) || '@example.com'`,
         [SCIM_ORG, template, from, to],
       );
+      // Fresh statistics first: a foreign-key check planned against a table that looked small scans it per row.
+      await client.query('analyze scim_resources');
       await client.query(
         `insert into scim_resource_emails (organization_id, resource_type, resource_id, email)
          select $1, 'User', 'seed-' || n.t, n.t || '@example.com' from generate_series($2::int, $3::int) i,
@@ -343,21 +346,27 @@ try {
       { medianMs: ms(median(times)), minMs: ms(Math.min(...times)), maxMs: ms(Math.max(...times)) },
     ]),
   );
+  // On a shared machine the fastest round is the cost; the others include waiting for a CPU.
   const ratio = {
-    add: ms(median(perPatch['big add']!) / median(perPatch['small add']!)),
-    remove: ms(median(perPatch['big remove']!) / median(perPatch['small remove']!)),
+    add: ms(Math.min(...perPatch['big add']!) / Math.min(...perPatch['small add']!)),
+    remove: ms(Math.min(...perPatch['big remove']!) / Math.min(...perPatch['small remove']!)),
+    addMedian: ms(median(perPatch['big add']!) / median(perPatch['small add']!)),
+    removeMedian: ms(median(perPatch['big remove']!) / median(perPatch['small remove']!)),
   };
   console.log(
     `\n4. PATCH of ${MEMBERS} members, one request each (ms), group of ${GROUP_SIZE} ("big") and of ${MEMBERS}`,
   );
   console.table(membership);
-  console.log(`   big/small: add ${ratio.add}x, remove ${ratio.remove}x (cost independent of the group's size: ~1)`);
+  console.log(
+    `   big/small, fastest rounds: add ${ratio.add}x, remove ${ratio.remove}x; medians: add ${ratio.addMedian}x, ` +
+      `remove ${ratio.removeMedian}x (cost independent of the group's size: ~1)`,
+  );
 
   const targets = {
     'push >= 1,000 users/s': push.scim.perSecond >= 1000,
     'push p99 < 100 ms': push.scim.p99Ms < 100,
     'lookup p99 < 10 ms (1 in flight)': lookups['userName eq, 1 in flight'].p99Ms < 10,
-    'membership PATCH within 2x across group sizes': ratio.add < 2 && ratio.remove < 2,
+    'membership PATCH within 1.5x across group sizes (fastest rounds)': ratio.add < 1.5 && ratio.remove < 1.5,
   };
   console.log('\ntargets');
   console.table(targets);
