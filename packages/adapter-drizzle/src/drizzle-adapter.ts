@@ -79,6 +79,7 @@ export function drizzleAdapter(db: unknown, options: DrizzleAdapterOptions<Table
       ...common,
       name: 'drizzle:pg',
       transaction: (fn) => run((tx) => fn(new PgStore(tx, users), tx)),
+      outside: () => new PgStore(pg, users),
     });
   }
   if (is(db, MySqlDatabase)) {
@@ -88,9 +89,11 @@ export function drizzleAdapter(db: unknown, options: DrizzleAdapterOptions<Table
       name: 'drizzle:mysql',
       transaction: (fn) =>
         mysql.transaction((tx) => fn(new MySqlStore(tx as unknown as MySqlDb, users), tx as unknown as MySqlDb)),
+      outside: () => new MySqlStore(mysql, users),
     });
   }
   if (is(db, BaseSQLiteDatabase)) {
+    // One connection: a read outside the adapter's transaction could see another one's uncommitted writes.
     const sqlite = db as SQLiteDb;
     const transactions = new SQLiteTransactions(sqlite);
     return buildAdapter<SQLiteDb>({

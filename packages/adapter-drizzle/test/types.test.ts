@@ -42,6 +42,7 @@ describe('drizzleAdapter', () => {
       maxBatchSize: 1000,
       userTable: true,
       linkByEmail: false,
+      scimResources: true,
     });
     expect(drizzleAdapter(drizzle.mock({ schema })).capabilities).toMatchObject({
       userTable: false,

@@ -1,5 +1,5 @@
 import type { ScimAdapter } from '@scim/core';
-import { retryOnConflict, type ScimStore } from '@scim/core/adapter';
+import { type ResourceStore, retryOnConflict, type ScimStore } from '@scim/core/adapter';
 import { translateError } from './errors.js';
 import type {
   PrismaAdapterOptions,
@@ -115,6 +115,7 @@ export function prismaAdapter<
       maxBatchSize: options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE,
       userTable: writer !== null,
       linkByEmail: writer?.model.email != null,
+      scimResources: provider === 'postgresql',
     },
     transaction,
     claimEvents: single('claimEvents', (s) => s.claimEvents),
@@ -147,5 +148,31 @@ export function prismaAdapter<
     saveSyncState: single('saveSyncState', (s) => s.saveSyncState),
     acquireLease: mysql ? write((s) => s.acquireLease) : single('acquireLease', (s) => s.acquireLease),
     releaseLease: single('releaseLease', (s) => s.releaseLease),
+    ...(provider === 'postgresql' ? scimResourceMethods(single, write) : {}),
+  };
+}
+
+type Single = <A extends unknown[], R>(
+  name: string,
+  pick: (store: ScimStore) => (...args: A) => Promise<R>,
+) => (...args: A) => Promise<R>;
+type Write = <A extends unknown[], R>(
+  pick: (store: ScimStore) => (...args: A) => Promise<R>,
+) => (...args: A) => Promise<R>;
+
+/** The SCIM server's records (PostgreSQL): reads and token writes are one statement each, member deltas go in a transaction. */
+function scimResourceMethods(single: Single, write: Write): ResourceStore {
+  return {
+    getResource: single('getResource', (s) => s.getResource!),
+    queryResources: single('queryResources', (s) => s.queryResources!),
+    existingResources: single('existingResources', (s) => s.existingResources!),
+    putResource: write((s) => s.putResource!),
+    addMemberships: write((s) => s.addMemberships!),
+    removeMemberships: write((s) => s.removeMemberships!),
+    listGroupMembers: single('listGroupMembers', (s) => s.listGroupMembers!),
+    findToken: single('findToken', (s) => s.findToken!),
+    saveToken: single('saveToken', (s) => s.saveToken!),
+    listTokens: single('listTokens', (s) => s.listTokens!),
+    expireTokens: single('expireTokens', (s) => s.expireTokens!),
   };
 }

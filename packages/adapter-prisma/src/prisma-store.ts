@@ -19,6 +19,7 @@ import type {
   LeaseRequest,
   ListPage,
   Membership,
+  ResourceStore,
   ScimStore,
   StoredDirectory,
   UserPatch,
@@ -35,6 +36,7 @@ import {
   syncStateFromRow,
 } from './listings.js';
 import type { PrismaProvider, PrismaQueryable } from './options.js';
+import { PrismaResources } from './resources.js';
 import { rounds } from './rounds.js';
 import { chunk, listCost, SqlBuilder, toBigInt, toBoolean, toDate, toStringOrNull } from './sql.js';
 import type { UserWriter } from './user-writer.js';
@@ -86,7 +88,7 @@ function firstPerId<T extends { id: string }>(items: readonly T[]): T[] {
  * The SDK's bookkeeping in its `scim_` tables, through raw SQL on the Prisma client or on an
  * interactive transaction's client. Every multi-item method is a constant number of statements.
  */
-export class PrismaStore implements ScimStore {
+export class PrismaStore implements ScimStore, ResourceStore {
   /**
    * PostgreSQL, in a transaction: users (organization, NUL, id) whose version record this transaction
    * inserted. Their memberships need neither the anti-join delete nor ON CONFLICT (see replaceMemberships).
@@ -94,6 +96,7 @@ export class PrismaStore implements ScimStore {
   private readonly newUsers: Set<string> | undefined;
 
   private readonly links: PrismaLinks;
+  private readonly resources: PrismaResources;
 
   constructor(
     private readonly db: PrismaQueryable,
@@ -103,7 +106,28 @@ export class PrismaStore implements ScimStore {
   ) {
     this.newUsers = inTransaction && provider === 'postgresql' ? new Set() : undefined;
     this.links = new PrismaLinks(db, provider);
+    this.resources = new PrismaResources(db);
   }
+
+  /** The SCIM server's records: PostgreSQL only (`capabilities.scimResources`). */
+  private get scim(): PrismaResources {
+    if (this.provider !== 'postgresql') {
+      throw new ScimError('CONFIGURATION_ERROR', `prisma:${this.provider} does not keep SCIM server resources`);
+    }
+    return this.resources;
+  }
+
+  getResource: ResourceStore['getResource'] = (...args) => this.scim.getResource(...args);
+  queryResources: ResourceStore['queryResources'] = (...args) => this.scim.queryResources(...args);
+  existingResources: ResourceStore['existingResources'] = (...args) => this.scim.existingResources(...args);
+  putResource: ResourceStore['putResource'] = (...args) => this.scim.putResource(...args);
+  addMemberships: ResourceStore['addMemberships'] = (...args) => this.scim.addMemberships(...args);
+  removeMemberships: ResourceStore['removeMemberships'] = (...args) => this.scim.removeMemberships(...args);
+  listGroupMembers: ResourceStore['listGroupMembers'] = (...args) => this.scim.listGroupMembers(...args);
+  findToken: ResourceStore['findToken'] = (...args) => this.scim.findToken(...args);
+  saveToken: ResourceStore['saveToken'] = (...args) => this.scim.saveToken(...args);
+  listTokens: ResourceStore['listTokens'] = (...args) => this.scim.listTokens(...args);
+  expireTokens: ResourceStore['expireTokens'] = (...args) => this.scim.expireTokens(...args);
 
   /** The table mapping; a CONFIGURATION_ERROR in service mode. */
   private get users(): UserWriter {

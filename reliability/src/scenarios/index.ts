@@ -4,6 +4,8 @@ import { constantTimeScenario } from './constant-time.js';
 import { dbOutageScenario } from './db-outage.js';
 import { hostileCorpusScenario } from './hostile-corpus.js';
 import { processKillScenario } from './process-kill.js';
+import { scimTwoInstancesScenario } from './scim-two-instances.js';
+import { scimVectorsScenario } from './scim-vectors.js';
 import { secretsScenario } from './secrets.js';
 import { soakScenario } from './soak.js';
 import { tenantIsolationScenario } from './tenant-isolation.js';
@@ -18,6 +20,8 @@ export const scenarios: readonly Scenario[] = [
   dbOutageScenario,
   processKillScenario,
   twoInstancesScenario,
+  scimVectorsScenario,
+  scimTwoInstancesScenario,
   soakScenario,
   constantTimeScenario,
 ];

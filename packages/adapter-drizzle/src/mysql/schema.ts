@@ -9,6 +9,7 @@ import {
   mysqlTable,
   primaryKey,
   text,
+  uniqueIndex,
   varchar,
 } from 'drizzle-orm/mysql-core';
 
@@ -20,6 +21,18 @@ import {
 const key = customType<{ data: string }>({
   dataType: () => 'varchar(191) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin',
 });
+
+/**
+ * Longer text compared byte by byte (a filter's `eq`, `sw` and `co` are case-sensitive; the SCIM server
+ * lower-cases what compares without case). 512 characters keep an index of the organization, the
+ * resource type and this column under InnoDB's 3072-byte limit.
+ */
+const binaryText = (length: number) =>
+  customType<{ data: string }>({
+    dataType: () => `varchar(${length}) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
+  });
+const indexedText = binaryText(512);
+const emailText = binaryText(320);
 
 const version = (name: string) => bigint(name, { mode: 'bigint' });
 const instant = (name: string) => datetime(name, { mode: 'date', fsp: 3 });
@@ -149,6 +162,69 @@ export const scimLeases = mysqlTable('scim_leases', {
   expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
 });
 
+/**
+ * The SCIM 2.0 server's resources (`@scim/scim-server`): the representation the identity provider sees
+ * (JSON text, kept as written) and the values its filters compare, lower-cased by the server where SCIM
+ * compares without case. `user_name` is unique per organization among Users (groups have none, and NULLs
+ * never clash). `user_name`, `external_id` and `display_name` hold up to 512 characters.
+ */
+export const scimResources = mysqlTable(
+  'scim_resources',
+  {
+    organizationId: key('organization_id').notNull(),
+    resourceType: varchar('resource_type', { length: 16 }).notNull(),
+    id: key('id').notNull(),
+    version: version('version').notNull(),
+    attributes: longtext('attributes').notNull(),
+    userName: indexedText('user_name'),
+    externalId: indexedText('external_id'),
+    displayName: indexedText('display_name'),
+    active: boolean('active'),
+    createdAt: instant('created_at').notNull(),
+    lastModified: instant('last_modified').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.resourceType, t.id] }),
+    uniqueIndex('scim_resources_user_name_key').on(t.organizationId, t.resourceType, t.userName),
+    index('scim_resources_external_id_idx').on(t.organizationId, t.resourceType, t.externalId),
+    index('scim_resources_display_name_idx').on(t.organizationId, t.resourceType, t.displayName),
+    index('scim_resources_last_modified_idx').on(t.organizationId, t.resourceType, t.lastModified),
+  ],
+);
+
+/** The email index of the resources (`emails[].value`, lower-cased by the server), removed with its resource. */
+export const scimResourceEmails = mysqlTable(
+  'scim_resource_emails',
+  {
+    organizationId: key('organization_id').notNull(),
+    resourceType: varchar('resource_type', { length: 16 }).notNull(),
+    resourceId: key('resource_id').notNull(),
+    email: emailText('email').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'scim_resource_emails_pk', columns: [t.organizationId, t.resourceType, t.resourceId, t.email] }),
+    index('scim_resource_emails_email_idx').on(t.organizationId, t.resourceType, t.email),
+    foreignKey({
+      name: 'scim_resource_emails_resource_fk',
+      columns: [t.organizationId, t.resourceType, t.resourceId],
+      foreignColumns: [scimResources.organizationId, scimResources.resourceType, scimResources.id],
+    }).onDelete('cascade'),
+  ],
+);
+
+/** The tenants' SCIM bearer tokens, kept as their SHA-256 hash (hex): a token is shown once, never stored. */
+export const scimTokens = mysqlTable(
+  'scim_tokens',
+  {
+    hash: varchar('hash', { length: 64 }).primaryKey(),
+    organizationId: key('organization_id').notNull(),
+    label: text('label'),
+    createdAt: instant('created_at').notNull(),
+    expiresAt: instant('expires_at'),
+  },
+  (t) => [index('scim_tokens_organization_idx').on(t.organizationId, t.createdAt)],
+);
+
 /** Every bookkeeping table, to spread into the app's Drizzle schema. */
 export const scimTables = {
   scimEvents,
@@ -159,4 +235,7 @@ export const scimTables = {
   scimSyncStates,
   scimLeases,
   scimLinks,
+  scimResources,
+  scimResourceEmails,
+  scimTokens,
 };

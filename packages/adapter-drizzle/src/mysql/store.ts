@@ -19,6 +19,7 @@ import type {
   LeaseRequest,
   ListPage,
   Membership,
+  ResourceStore,
   ScimStore,
   StoredDirectory,
   UserPatch,
@@ -38,6 +39,7 @@ import { isMysqlDuplicate } from '../errors.js';
 import { eventPageFilter } from '../event-page.js';
 import { requireUserTable, type UserRows } from '../user-rows.js';
 import * as links from './links.js';
+import { MySqlResources } from './resources.js';
 import {
   scimDirectories,
   scimEntities,
@@ -55,7 +57,7 @@ export type MySqlDb = MySqlDatabase<MySqlQueryResultHKT, PreparedQueryHKTBase, R
 const proposed = (column: Column): SQL => sql`values(${sql.identifier(column.name)})`;
 
 /** Rows a statement changed: mysql2 answers `[ResultSetHeader, fields]`. */
-function affectedRows(result: unknown): number {
+export function affectedRows(result: unknown): number {
   const header = Array.isArray(result) ? result[0] : result;
   const count = (header as { affectedRows?: unknown } | undefined)?.affectedRows;
   return typeof count === 'number' ? count : 0;
@@ -85,11 +87,27 @@ function entityState(row: EntityRow): EntityState {
  * inside the same transaction, while the rows are still locked.
  * Reached through `inOrder()`: no multi-row write names an id twice.
  */
-export class MySqlStore implements ScimStore {
+export class MySqlStore implements ScimStore, ResourceStore {
+  private readonly resources: MySqlResources;
+
   constructor(
     private readonly db: MySqlDb,
     private readonly mapping: UserRows | null,
-  ) {}
+  ) {
+    this.resources = new MySqlResources(db);
+  }
+
+  getResource: ResourceStore['getResource'] = (...args) => this.resources.getResource(...args);
+  queryResources: ResourceStore['queryResources'] = (...args) => this.resources.queryResources(...args);
+  existingResources: ResourceStore['existingResources'] = (...args) => this.resources.existingResources(...args);
+  putResource: ResourceStore['putResource'] = (...args) => this.resources.putResource(...args);
+  addMemberships: ResourceStore['addMemberships'] = (...args) => this.resources.addMemberships(...args);
+  removeMemberships: ResourceStore['removeMemberships'] = (...args) => this.resources.removeMemberships(...args);
+  listGroupMembers: ResourceStore['listGroupMembers'] = (...args) => this.resources.listGroupMembers(...args);
+  findToken: ResourceStore['findToken'] = (...args) => this.resources.findToken(...args);
+  saveToken: ResourceStore['saveToken'] = (...args) => this.resources.saveToken(...args);
+  listTokens: ResourceStore['listTokens'] = (...args) => this.resources.listTokens(...args);
+  expireTokens: ResourceStore['expireTokens'] = (...args) => this.resources.expireTokens(...args);
 
   /** The table mapping; a CONFIGURATION_ERROR in service mode. */
   private get users(): UserRows {

@@ -8,6 +8,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
 /**
@@ -75,7 +76,8 @@ export const scimMemberships = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.organizationId, t.userId, t.groupId] }),
-    index('scim_memberships_group_idx').on(t.organizationId, t.groupId),
+    // With the user id: a group's members page in id order from the index (a 50,000-member group is not sorted per page).
+    index('scim_memberships_group_idx').on(t.organizationId, t.groupId, t.userId),
     foreignKey({
       name: 'scim_memberships_group_fk',
       columns: [t.organizationId, t.groupId],
@@ -137,6 +139,69 @@ export const scimLeases = pgTable('scim_leases', {
   expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
 });
 
+/**
+ * The SCIM 2.0 server's resources (`@scim/scim-server`): the representation the identity provider sees
+ * (JSON text, kept as written) and the values its filters compare, lower-cased by the server where SCIM
+ * compares without case. `user_name` is unique per organization among Users (groups have none, and NULLs
+ * never clash); its "C" collation lets `LIKE 'prefix%'` (a filter's `sw`) use the index.
+ */
+export const scimResources = pgTable(
+  'scim_resources',
+  {
+    organizationId: key('organization_id').notNull(),
+    resourceType: text('resource_type').notNull(),
+    id: key('id').notNull(),
+    version: version('version').notNull(),
+    attributes: text('attributes').notNull(),
+    userName: key('user_name'),
+    externalId: key('external_id'),
+    displayName: key('display_name'),
+    active: boolean('active'),
+    createdAt: instant('created_at').notNull(),
+    lastModified: instant('last_modified').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.resourceType, t.id] }),
+    uniqueIndex('scim_resources_user_name_key').on(t.organizationId, t.resourceType, t.userName),
+    index('scim_resources_external_id_idx').on(t.organizationId, t.resourceType, t.externalId),
+    index('scim_resources_display_name_idx').on(t.organizationId, t.resourceType, t.displayName),
+    index('scim_resources_last_modified_idx').on(t.organizationId, t.resourceType, t.lastModified),
+  ],
+);
+
+/** The email index of the resources (`emails[].value`, lower-cased by the server), removed with its resource. */
+export const scimResourceEmails = pgTable(
+  'scim_resource_emails',
+  {
+    organizationId: key('organization_id').notNull(),
+    resourceType: text('resource_type').notNull(),
+    resourceId: key('resource_id').notNull(),
+    email: key('email').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'scim_resource_emails_pk', columns: [t.organizationId, t.resourceType, t.resourceId, t.email] }),
+    index('scim_resource_emails_email_idx').on(t.organizationId, t.resourceType, t.email),
+    foreignKey({
+      name: 'scim_resource_emails_resource_fk',
+      columns: [t.organizationId, t.resourceType, t.resourceId],
+      foreignColumns: [scimResources.organizationId, scimResources.resourceType, scimResources.id],
+    }).onDelete('cascade'),
+  ],
+);
+
+/** The tenants' SCIM bearer tokens, kept as their SHA-256 hash (hex): a token is shown once, never stored. */
+export const scimTokens = pgTable(
+  'scim_tokens',
+  {
+    hash: text('hash').primaryKey(),
+    organizationId: key('organization_id').notNull(),
+    label: text('label'),
+    createdAt: instant('created_at').notNull(),
+    expiresAt: instant('expires_at'),
+  },
+  (t) => [index('scim_tokens_organization_idx').on(t.organizationId, t.createdAt)],
+);
+
 /** Every bookkeeping table, to spread into the app's Drizzle schema. */
 export const scimTables = {
   scimEvents,
@@ -147,4 +212,7 @@ export const scimTables = {
   scimSyncStates,
   scimLeases,
   scimLinks,
+  scimResources,
+  scimResourceEmails,
+  scimTokens,
 };

@@ -18,6 +18,7 @@ import type {
   LeaseRequest,
   ListPage,
   Membership,
+  ResourceStore,
   ScimStore,
   StoredDirectory,
   UserPatch,
@@ -40,6 +41,7 @@ import { canSendAsJson, jsonRowsDocument, jsonRowsSource } from './json-rows.js'
 import * as links from './links.js';
 import { anyOf, excluded } from './operators.js';
 import { PreparedText, rowsOf } from './prepared.js';
+import { PgResources } from './resources.js';
 import {
   scimDirectories,
   scimEntities,
@@ -173,14 +175,29 @@ interface MembershipRows {
  * The `ScimStore` over one PostgreSQL database or transaction.
  * Reached through `inOrder()`: no multi-row write names an id twice.
  */
-export class PgStore implements ScimStore {
+export class PgStore implements ScimStore, ResourceStore {
   /** Users (organization, NUL, id) whose version record this store's transaction inserted. */
   private readonly newUsers = new Set<string>();
+  private readonly resources: PgResources;
 
   constructor(
     private readonly db: PgDb,
     private readonly mapping: UserRows | null,
-  ) {}
+  ) {
+    this.resources = new PgResources(db);
+  }
+
+  getResource: ResourceStore['getResource'] = (...args) => this.resources.getResource(...args);
+  queryResources: ResourceStore['queryResources'] = (...args) => this.resources.queryResources(...args);
+  existingResources: ResourceStore['existingResources'] = (...args) => this.resources.existingResources(...args);
+  putResource: ResourceStore['putResource'] = (...args) => this.resources.putResource(...args);
+  addMemberships: ResourceStore['addMemberships'] = (...args) => this.resources.addMemberships(...args);
+  removeMemberships: ResourceStore['removeMemberships'] = (...args) => this.resources.removeMemberships(...args);
+  listGroupMembers: ResourceStore['listGroupMembers'] = (...args) => this.resources.listGroupMembers(...args);
+  findToken: ResourceStore['findToken'] = (...args) => this.resources.findToken(...args);
+  saveToken: ResourceStore['saveToken'] = (...args) => this.resources.saveToken(...args);
+  listTokens: ResourceStore['listTokens'] = (...args) => this.resources.listTokens(...args);
+  expireTokens: ResourceStore['expireTokens'] = (...args) => this.resources.expireTokens(...args);
 
   /** The table mapping; a CONFIGURATION_ERROR in service mode. */
   private get users(): UserRows {

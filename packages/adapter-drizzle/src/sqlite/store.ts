@@ -18,6 +18,7 @@ import type {
   LeaseRequest,
   ListPage,
   Membership,
+  ResourceStore,
   ScimStore,
   StoredDirectory,
   UserPatch,
@@ -35,6 +36,7 @@ import { type EmailLink, linkUsersByEmail } from '../email-links.js';
 import { eventPageFilter } from '../event-page.js';
 import { requireUserTable, type UserRows } from '../user-rows.js';
 import * as links from './links.js';
+import { SQLiteResources } from './resources.js';
 import {
   scimDirectories,
   scimEntities,
@@ -72,11 +74,27 @@ function entityState(row: EntityRow): EntityState {
  * The `ScimStore` over one SQLite database (inside a transaction the adapter opened).
  * Reached through `inOrder()`: no multi-row write names an id twice.
  */
-export class SQLiteStore implements ScimStore {
+export class SQLiteStore implements ScimStore, ResourceStore {
+  private readonly resources: SQLiteResources;
+
   constructor(
     private readonly db: SQLiteDb,
     private readonly mapping: UserRows | null,
-  ) {}
+  ) {
+    this.resources = new SQLiteResources(db);
+  }
+
+  getResource: ResourceStore['getResource'] = (...args) => this.resources.getResource(...args);
+  queryResources: ResourceStore['queryResources'] = (...args) => this.resources.queryResources(...args);
+  existingResources: ResourceStore['existingResources'] = (...args) => this.resources.existingResources(...args);
+  putResource: ResourceStore['putResource'] = (...args) => this.resources.putResource(...args);
+  addMemberships: ResourceStore['addMemberships'] = (...args) => this.resources.addMemberships(...args);
+  removeMemberships: ResourceStore['removeMemberships'] = (...args) => this.resources.removeMemberships(...args);
+  listGroupMembers: ResourceStore['listGroupMembers'] = (...args) => this.resources.listGroupMembers(...args);
+  findToken: ResourceStore['findToken'] = (...args) => this.resources.findToken(...args);
+  saveToken: ResourceStore['saveToken'] = (...args) => this.resources.saveToken(...args);
+  listTokens: ResourceStore['listTokens'] = (...args) => this.resources.listTokens(...args);
+  expireTokens: ResourceStore['expireTokens'] = (...args) => this.resources.expireTokens(...args);
 
   /** The table mapping; a CONFIGURATION_ERROR in service mode. */
   private get users(): UserRows {

@@ -12,6 +12,7 @@ import { inboxSuite } from './inbox.js';
 import { linkingSuite } from './linking.js';
 import { membershipsSuite } from './memberships.js';
 import { rejectionsSuite } from './rejections.js';
+import { resourcesSuite } from './resources.js';
 import { storeSuite } from './store.js';
 import { syncSuite } from './sync.js';
 import { syncStateSuite } from './sync-state.js';
@@ -44,6 +45,7 @@ export const CONFORMANCE_SUITES = [
   batchSizeSuite,
   syncStateSuite,
   syncSuite,
+  resourcesSuite,
 ] as const;
 
 /**

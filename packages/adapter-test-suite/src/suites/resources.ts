@@ -1,11 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { memoryAdapter, type ScimAdapter } from '@scim/core';
 import type { ResourceFilter, ResourceIndex, ResourcePut, ResourceStore } from '@scim/core/adapter';
-import { expect, test } from 'vitest';
+import { expect } from 'vitest';
+import type { ConformanceContext } from '../context.js';
+import { defineSuite } from '../define-suite.js';
+import { randomOrganizationId } from '../ids.js';
 
 type Store = Required<Pick<ScimAdapter, keyof ResourceStore>> & ScimAdapter;
 
-const org = () => `org_${randomUUID().slice(0, 12)}`;
+const org = () => randomOrganizationId();
 const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms);
 
 function userIndex(userName: string, more: Partial<ResourceIndex> = {}): ResourceIndex {
@@ -38,15 +40,24 @@ function update(put: ResourcePut, expected: bigint, version: bigint, index: Reso
   };
 }
 
-/**
- * The SCIM server's records on a SQL adapter, checked against the memory adapter (the reference): the
- * compare-and-set rules, userName uniqueness, the filters run by the database, paging, members and tokens.
- */
-export function resourceStoreTests(open: () => { adapter: ScimAdapter; peer: ScimAdapter | null }): void {
-  const store = () => open().adapter as Store;
+/** The adapter as a `ResourceStore`; the test is skipped when it keeps no SCIM resources. */
+function resourceStore(ctx: ConformanceContext): Store {
+  if (ctx.adapter.capabilities.scimResources !== true) {
+    ctx.skip('the adapter keeps no SCIM server records (capabilities.scimResources is not true)');
+  }
+  return ctx.adapter as Store;
+}
 
-  test('compare-and-set: a create of an existing id, an update or a delete from another version write nothing', async () => {
-    const s = store();
+/**
+ * The SCIM server's records (`ResourceStore`, when `capabilities.scimResources`), checked against the
+ * memory adapter (the reference): compare-and-set, userName uniqueness, the filters the database runs,
+ * paging, member deltas, tokens, and concurrent writers (the peer when one is given).
+ */
+export const resourcesSuite = defineSuite('resources', {
+  'compare-and-set: a create of an existing id, an update or a delete from another version write nothing': async (
+    ctx,
+  ) => {
+    const s = resourceStore(ctx);
     const o = org();
     const first = create('u1', userIndex('ann@example.com', { emails: ['ann@example.com'] }), 10n);
     expect(await s.putResource(o, first)).toBe('ok');
@@ -75,37 +86,42 @@ export function resourceStoreTests(open: () => { adapter: ScimAdapter; peer: Sci
     expect(
       await s.queryResources({ organizationId: o, resourceType: 'User', filter: null, offset: 0, limit: 10 }),
     ).toEqual({ total: 0, resources: [] });
-  });
+  },
 
-  test('userName is unique per organization among Users: another User is refused, a Group or another organization is not', async () => {
-    const s = store();
-    const [a, b] = [org(), org()];
-    expect(await s.putResource(a, create('u1', userIndex('bob@example.com')))).toBe('ok');
-    expect(await s.putResource(a, create('u2', userIndex('bob@example.com')))).toBe('uniqueness');
-    expect(await s.putResource(b, create('u2', userIndex('bob@example.com')))).toBe('ok');
-    const group = create(
-      'g1',
-      { ...userIndex('x'), userName: null, displayName: 'bob@example.com', active: null },
-      1n,
-      'Group',
-    );
-    expect(await s.putResource(a, group)).toBe('ok');
-    expect(await s.putResource(a, create('g2', { ...group.resource!.index }, 1n, 'Group'))).toBe('ok');
-    const second = create('u3', userIndex('carl@example.com'));
-    expect(await s.putResource(a, second)).toBe('ok');
-    expect(await s.putResource(a, update(second, 1n, 2n, userIndex('bob@example.com')))).toBe('uniqueness');
-    expect((await s.getResource(a, 'User', 'u3'))?.version).toBe(1n);
-    expect(await s.existingResources(a, 'User', ['u1', 'u2', 'u3', 'u1', 'g1'])).toEqual(
-      expect.arrayContaining(['u1', 'u3']),
-    );
-    expect((await s.existingResources(a, 'User', ['u1', 'u2', 'u3', 'u1', 'g1'])).length).toBe(2);
-    // A created User's name is free again once it is renamed or deleted.
-    expect(await s.putResource(a, { ...create('u1', userIndex('')), expectedVersion: 1n, resource: null })).toBe('ok');
-    expect(await s.putResource(a, update(second, 1n, 3n, userIndex('bob@example.com')))).toBe('ok');
-  });
+  'userName is unique per organization among Users: another User is refused, a Group or another organization is not':
+    async (ctx) => {
+      const s = resourceStore(ctx);
+      const [a, b] = [org(), org()];
+      expect(await s.putResource(a, create('u1', userIndex('bob@example.com')))).toBe('ok');
+      expect(await s.putResource(a, create('u2', userIndex('bob@example.com')))).toBe('uniqueness');
+      expect(await s.putResource(b, create('u2', userIndex('bob@example.com')))).toBe('ok');
+      const group = create(
+        'g1',
+        { ...userIndex('x'), userName: null, displayName: 'bob@example.com', active: null },
+        1n,
+        'Group',
+      );
+      expect(await s.putResource(a, group)).toBe('ok');
+      expect(await s.putResource(a, create('g2', { ...group.resource!.index }, 1n, 'Group'))).toBe('ok');
+      const second = create('u3', userIndex('carl@example.com'));
+      expect(await s.putResource(a, second)).toBe('ok');
+      expect(await s.putResource(a, update(second, 1n, 2n, userIndex('bob@example.com')))).toBe('uniqueness');
+      expect((await s.getResource(a, 'User', 'u3'))?.version).toBe(1n);
+      expect(await s.existingResources(a, 'User', ['u1', 'u2', 'u3', 'u1', 'g1'])).toEqual(
+        expect.arrayContaining(['u1', 'u3']),
+      );
+      expect((await s.existingResources(a, 'User', ['u1', 'u2', 'u3', 'u1', 'g1'])).length).toBe(2);
+      // A created User's name is free again once it is renamed or deleted.
+      expect(await s.putResource(a, { ...create('u1', userIndex('')), expectedVersion: 1n, resource: null })).toBe(
+        'ok',
+      );
+      expect(await s.putResource(a, update(second, 1n, 3n, userIndex('bob@example.com')))).toBe('ok');
+    },
 
-  test('filters run by the database answer what the memory adapter answers, pages in id order with the total', async () => {
-    const s = store();
+  'filters run by the database answer what the memory adapter answers, pages in id order with the total': async (
+    ctx,
+  ) => {
+    const s = resourceStore(ctx);
     const memory = memoryAdapter() as Store;
     const o = org();
     const names = ['ann', 'Anna', 'bob', 'b%b', 'b_b', 'b!b', 'carl', 'dora', 'éva', 'zoë', 'ann.smith'];
@@ -186,10 +202,10 @@ export function resourceStoreTests(open: () => { adapter: ScimAdapter; peer: Sci
       limit: 5,
     });
     expect(other).toEqual({ total: 0, resources: [] });
-  });
+  },
 
-  test("an update replaces the resource's email index", async () => {
-    const s = store();
+  "an update replaces the resource's email index": async (ctx) => {
+    const s = resourceStore(ctx);
     const o = org();
     const first = create('u1', userIndex('a@example.com', { emails: ['a@example.com', 'a@old.example'] }));
     expect(await s.putResource(o, first)).toBe('ok');
@@ -217,10 +233,10 @@ export function resourceStoreTests(open: () => { adapter: ScimAdapter; peer: Sci
     expect([await byEmail('a@old.example'), await byEmail('a@new.example'), await byEmail('a@example.com')]).toEqual([
       0, 1, 1,
     ]);
-  });
+  },
 
-  test('member deltas and pages of a group, tokens', async () => {
-    const s = store();
+  'member deltas and pages of a group, tokens': async (ctx) => {
+    const s = resourceStore(ctx);
     const o = org();
     await s.ensureGroups(o, [{ id: 'g1' }, { id: 'g2' }]);
     const members = Array.from({ length: 25 }, (_, i) => `user_${String(i).padStart(2, '0')}`);
@@ -257,14 +273,14 @@ export function resourceStoreTests(open: () => { adapter: ScimAdapter; peer: Sci
     expect((await s.findToken('h3'))?.expiresAt).toBeNull();
     expect(await s.findToken('nope')).toBeNull();
     expect((await s.listTokens(o)).map((t) => t.hash)).toEqual(['h2', 'h1']);
-  });
+  },
 
-  test('concurrent writers: one create of a userName wins, one update of a version wins', async (ctx) => {
-    const { adapter, peer } = open();
-    if (peer === null) ctx.skip('one connection: writers take turns, nothing to race');
+  'concurrent writers: one create of a userName wins, one update of a version wins': async (ctx) => {
+    const adapter = resourceStore(ctx);
+    const peer = (await ctx.peer()) as Store;
     const o = org();
     const creates = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? adapter : peer!) as Store).map((s, i) =>
+      Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? adapter : peer) as Store).map((s, i) =>
         s.putResource(o, create(`u${i}`, userIndex('same@example.com'))),
       ),
     );
@@ -273,27 +289,27 @@ export function resourceStoreTests(open: () => { adapter: ScimAdapter; peer: Sci
     const winner = `u${creates.indexOf('ok')}`;
     const base = create(winner, userIndex('same@example.com'));
     const updates = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? adapter : peer!) as Store).map((s, i) =>
+      Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? adapter : peer) as Store).map((s, i) =>
         s.putResource(o, update(base, 1n, BigInt(10 + i), userIndex(`v${i}@example.com`))),
       ),
     );
     expect(updates.filter((r) => r === 'ok')).toHaveLength(1);
     expect(updates.filter((r) => r === 'version-conflict')).toHaveLength(5);
-  });
+  },
 
-  test('concurrent renames of two Users to one userName: one is written, the other refused as taken', async (ctx) => {
-    const { adapter, peer } = open();
-    if (peer === null) ctx.skip('one connection: writers take turns, nothing to race');
+  'concurrent renames of two Users to one userName: one is written, the other refused as taken': async (ctx) => {
+    const adapter = resourceStore(ctx);
+    const peer = (await ctx.peer()) as Store;
     for (let attempt = 0; attempt < 5; attempt++) {
       const o = org();
       const [a, b] = [create('ua', userIndex('a@example.com')), create('ub', userIndex('b@example.com'))];
-      expect([await adapter.putResource!(o, a), await adapter.putResource!(o, b)]).toEqual(['ok', 'ok']);
+      expect([await adapter.putResource(o, a), await adapter.putResource(o, b)]).toEqual(['ok', 'ok']);
       const results = await Promise.all([
-        adapter.putResource!(o, update(a, 1n, 2n, userIndex('taken@example.com'))),
-        peer!.putResource!(o, update(b, 1n, 2n, userIndex('taken@example.com'))),
+        adapter.putResource(o, update(a, 1n, 2n, userIndex('taken@example.com'))),
+        peer.putResource!(o, update(b, 1n, 2n, userIndex('taken@example.com'))),
       ]);
       expect([...results].sort()).toEqual(['ok', 'uniqueness']);
-      const holders = await adapter.queryResources!({
+      const holders = await adapter.queryResources({
         organizationId: o,
         resourceType: 'User',
         filter: { op: 'eq', attribute: 'userName', value: 'taken@example.com' },
@@ -302,5 +318,5 @@ export function resourceStoreTests(open: () => { adapter: ScimAdapter; peer: Sci
       });
       expect(holders.total).toBe(1);
     }
-  });
-}
+  },
+});
