@@ -60,7 +60,7 @@ describe.skipIf(reason !== null)('prisma:postgresql: the SCIM vectors over HTTP'
         server.closeAllConnections();
         server.close(() => resolve());
       });
-  }, 60_000);
+  });
   afterAll(async () => {
     await close();
     await client?.$disconnect();
