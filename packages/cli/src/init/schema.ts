@@ -43,13 +43,15 @@ function run(project: Project, command: string): string {
   return `${exec} ${command}`;
 }
 
-/** The app's own migrate script, when it has one (`db:migrate`, `migrate`). */
-function migrateScript(project: Project): string | undefined {
+/** The app's own script for a job, when it has one by a usual name (`db:migrate`, `generate`). */
+function script(project: Project, names: string[]): string | undefined {
   const scripts = project.packageJson.scripts ?? {};
-  const name = ['db:migrate', 'migrate', 'db:deploy', 'migrate:deploy'].find((script) => scripts[script] !== undefined);
+  const name = names.find((candidate) => scripts[candidate] !== undefined);
   if (name === undefined) return undefined;
   return `${project.packageManager === 'npm' ? 'npm run' : project.packageManager} ${name}`;
 }
+
+const MIGRATE_SCRIPTS = ['db:migrate', 'migrate', 'db:deploy', 'migrate:deploy'];
 
 function stamp(now: Date, plusSeconds: number): string {
   const d = new Date(now.getTime() + plusSeconds * 1000);
@@ -65,7 +67,10 @@ function stamp(now: Date, plusSeconds: number): string {
 function prismaStep(project: Project, now: Date, checkout: string | undefined): SchemaStep {
   if (project.orm?.kind !== 'prisma') throw new Error('not a Prisma app');
   const { provider, schemaPath, migrationsDir } = project.orm;
-  const migrate = [migrateScript(project) ?? run(project, 'prisma migrate deploy'), run(project, 'prisma generate')];
+  const migrate = [
+    script(project, MIGRATE_SCRIPTS) ?? run(project, 'prisma migrate deploy'),
+    script(project, ['prisma:generate', 'db:generate', 'generate']) ?? run(project, 'prisma generate'),
+  ];
   const schema = readFileSync(join(project.root, schemaPath), 'utf8');
   const existing = existsSync(join(project.root, migrationsDir)) ? readdirSync(join(project.root, migrationsDir)) : [];
   const hasFragment = schema.includes(PRISMA_MARKER);
@@ -112,7 +117,10 @@ function drizzleStep(project: Project, style: Style): SchemaStep {
   if (project.orm?.kind !== 'drizzle') throw new Error('not a Drizzle app');
   const { dialect, schemaPath } = project.orm;
   const subpath = `@scim/adapter-drizzle/${dialect}`;
-  const migrate = [run(project, 'drizzle-kit generate'), migrateScript(project) ?? run(project, 'drizzle-kit migrate')];
+  const migrate = [
+    script(project, ['db:generate', 'drizzle:generate']) ?? run(project, 'drizzle-kit generate'),
+    script(project, MIGRATE_SCRIPTS) ?? run(project, 'drizzle-kit migrate'),
+  ];
   const line =
     style.esm || /\.[cm]?ts$/.test(schemaPath ?? '')
       ? `export * from '${subpath}';`

@@ -14,7 +14,7 @@ export type Candidates = Record<UserOperation, FoundFunction[]>;
 /** The app's user functions that `scim init` wires, one per operation (reactivate is optional). */
 export type UserFunctions = Partial<Record<UserOperation, FoundFunction>>;
 
-const SUBJECTS = ['User', 'Member', 'Account', 'Employee', 'Person'];
+const SUBJECTS = ['User', 'Member', 'Account', 'Employee', 'Person', 'Agent', 'Customer', 'Staff', 'Teammate'];
 const VERBS: Record<UserOperation, string[]> = {
   create: ['create', 'add', 'insert', 'register', 'provision', 'invite'],
   update: ['update', 'edit', 'modify', 'save'],
