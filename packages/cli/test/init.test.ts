@@ -17,6 +17,15 @@ interface FixtureSpec {
   env: (dir: string) => Record<string, string>;
   /** How the app's GET /users shows Grace after the story. */
   grace: Record<string, unknown>;
+  cleanup?: () => Promise<void>;
+}
+
+/** A database of this test's own on the machine's PostgreSQL (other test runs use theirs). */
+const POSTGRES_DB = `scim_init_cli_${process.pid}`;
+const POSTGRES_URL = `postgres://postgres@127.0.0.1:5432/${POSTGRES_DB}`;
+
+async function dropDatabase() {
+  await sh(REPO, 'psql', ['-h', '127.0.0.1', '-U', 'postgres', '-c', `DROP DATABASE IF EXISTS ${POSTGRES_DB}`]);
 }
 
 const FIXTURES: FixtureSpec[] = [
@@ -46,6 +55,18 @@ const FIXTURES: FixtureSpec[] = [
     writes: ['src/scim.js', 'scim.config.cjs', 'src/app.js', 'src/schema.js'],
     env: (dir) => ({ DATABASE_FILE: join(dir, 'helpdesk.sqlite') }),
     grace: { name: 'Grace Hopper', title: 'Rear Admiral', active: true },
+  },
+  {
+    name: 'express-drizzle-postgres',
+    setup: [
+      ['pnpm', 'db:create'],
+      ['pnpm', 'db:migrate'],
+    ],
+    migrate: 'pnpm db:generate && pnpm db:migrate',
+    writes: ['src/scim.ts', 'scim.config.ts', 'src/index.ts', 'src/db/schema.ts'],
+    env: () => ({ DATABASE_URL: POSTGRES_URL }),
+    grace: { name: 'Grace Hopper', jobTitle: 'Rear Admiral', active: true },
+    cleanup: dropDatabase,
   },
 ];
 
@@ -93,6 +114,7 @@ describe.each(FIXTURES)('scim init on $name', (spec) => {
   afterAll(async () => {
     await app?.stop();
     if (dir !== undefined) await removeApp(dir);
+    await spec.cleanup?.();
   }, LONG);
 
   it('--dry-run prints the diff of every file and writes nothing', async () => {
