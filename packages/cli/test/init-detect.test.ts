@@ -218,3 +218,31 @@ describe('scim init refuses bad input with exit code 1 and writes nothing', () =
     expect(result.err).toContain("unknown option '--yse'");
   });
 });
+
+describe('scim init --dry-run', () => {
+  it('never prints a value of .env, even as context', async () => {
+    await mkdir(join(dir, 'src'), { recursive: true });
+    await writeFile(
+      join(dir, 'package.json'),
+      JSON.stringify({ dependencies: { express: '^5.1.0', 'drizzle-orm': '^0.45.0', pg: '^8' } }),
+    );
+    await writeFile(join(dir, 'src/db.js'), 'exports.db = drizzle(pool);\n');
+    await writeFile(
+      join(dir, 'src/users.js'),
+      'exports.createUser = (db, input) => {};\nexports.updateUser = (db, id, input) => {};\nexports.deactivateUser = (db, id) => {};\n',
+    );
+    await writeFile(
+      join(dir, '.env'),
+      'DATABASE_URL=postgres://app:hunter2@db/app\nSCALEKIT_CLIENT_SECRET=sk_live_secret\n',
+    );
+    const before = await snapshot(dir);
+    const cli = captureIO({ cwd: dir });
+    expect(await run(['init', '--dry-run'], cli.io)).toBe(0);
+    expect(cli.out).toContain('+++ b/.env');
+    expect(cli.out).toContain('SCALEKIT_CLIENT_SECRET=<set>');
+    expect(cli.out).toContain('+SCALEKIT_WEBHOOK_SECRET=');
+    expect(cli.out).not.toContain('hunter2');
+    expect(cli.out).not.toContain('sk_live_secret');
+    expect(await snapshot(dir)).toEqual(before);
+  });
+});

@@ -107,12 +107,26 @@ async function chooseFunctions(project: Project, io: CliIO, options: InitOptions
   return chosen;
 }
 
+/** A .env file's values are never printed, not even as a diff's context: each shows as `<set>`. */
+function maskValues(path: string, text: string): string {
+  if (!/^\.env(\.|$)/.test(path) || path === '.env.example') return text;
+  return text.replace(/^(\s*(?:export\s+)?[\w.-]+\s*=)(.+)$/gm, (_line, name: string, value: string) =>
+    value.trim() === '' ? `${name}${value}` : `${name}<set>`,
+  );
+}
+
 function diffOf(root: string, path: string, content: string): string {
   const full = join(root, path);
   const before = existsSync(full) ? readFileSync(full, 'utf8') : '';
-  return createTwoFilesPatch(existsSync(full) ? `a/${path}` : '/dev/null', `b/${path}`, before, content, '', '', {
-    context: 3,
-  });
+  return createTwoFilesPatch(
+    existsSync(full) ? `a/${path}` : '/dev/null',
+    `b/${path}`,
+    maskValues(path, before),
+    maskValues(path, content),
+    '',
+    '',
+    { context: 3 },
+  );
 }
 
 export async function init(io: CliIO, options: InitOptions): Promise<void> {
