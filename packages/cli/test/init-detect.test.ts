@@ -246,3 +246,37 @@ describe('scim init --dry-run', () => {
     expect(await snapshot(dir)).toEqual(before);
   });
 });
+
+describe('scim init on a terminal', () => {
+  it('asks which function to use when several fit, then asks before writing', async () => {
+    await files({
+      'package.json': JSON.stringify({ dependencies: { express: '^5.1.0', 'drizzle-orm': '^0.45.0', pg: '^8' } }),
+      'src/db.js': 'exports.db = drizzle(pool);\n',
+      'src/users.js':
+        'exports.createUser = (db, input) => {};\nexports.updateUser = (db, id, input) => {};\nexports.deactivateUser = (db, id) => {};\n',
+      'src/admin/users.js': 'exports.createUser = (db, input) => {};\n',
+    });
+    const cli = captureIO({ cwd: dir, tty: true });
+    Object.assign(cli.io.stdin, { setRawMode: () => cli.io.stdin });
+    const stdin = cli.io.stdin as unknown as NodeJS.WritableStream;
+    let asked = 0;
+    // Answers each prompt once it is on screen: the second candidate (arrow down, enter), then "yes".
+    (cli.io.stdout as NodeJS.ReadableStream).on('data', () => {
+      if (asked === 0 && cli.out.includes('Which function creates a user?')) {
+        asked = 1;
+        setImmediate(() => stdin.write('\u001b[B\r'));
+      } else if (asked === 1 && cli.out.includes('Go ahead?')) {
+        asked = 2;
+        setImmediate(() => stdin.write('\r'));
+      }
+    });
+    expect(await run(['init', '--no-install'], cli.io)).toBe(0);
+    expect(asked).toBe(2);
+    const { readFile } = await import('node:fs/promises');
+    const module = await readFile(join(dir, 'src/scim.js'), 'utf8');
+    // The list is in file order (src/admin/users.js first, what --yes takes); the answer was the second one.
+    expect(module).toContain("const { createUser, deactivateUser, updateUser } = require('./users');");
+    expect(module).not.toContain('./admin/users');
+    expect(cli.out).toContain('not installed (--no-install); run: npm install @scim/core');
+  });
+});
