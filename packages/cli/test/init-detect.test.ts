@@ -261,7 +261,7 @@ describe('scim init on a terminal', () => {
     const stdin = cli.io.stdin as unknown as NodeJS.WritableStream;
     let asked = 0;
     // Answers each prompt once it is on screen: the second candidate (arrow down, enter), then "yes".
-    (cli.io.stdout as NodeJS.ReadableStream).on('data', () => {
+    (cli.io.stdout as unknown as NodeJS.ReadableStream).on('data', () => {
       if (asked === 0 && cli.out.includes('Which function creates a user?')) {
         asked = 1;
         setImmediate(() => stdin.write('\u001b[B\r'));
@@ -278,5 +278,30 @@ describe('scim init on a terminal', () => {
     expect(module).toContain("const { createUser, deactivateUser, updateUser } = require('./users');");
     expect(module).not.toContain('./admin/users');
     expect(cli.out).toContain('not installed (--no-install); run: npm install @scim/core');
+  });
+});
+
+describe('scim init on an app without Express or Fastify', () => {
+  it('writes a framework-neutral handler and says where to call it', async () => {
+    await files({
+      'package.json': JSON.stringify({
+        type: 'module',
+        dependencies: { koa: '^2.15.0', 'drizzle-orm': '^0.45.0', 'better-sqlite3': '^12' },
+      }),
+      'src/db.js': "import { drizzle } from 'drizzle-orm/better-sqlite3';\nexport const db = drizzle('app.db');\n",
+      'src/users.js':
+        'export async function createUser(db, { email, name }) {}\nexport async function updateUser(db, id, { email, name }) {}\nexport async function deactivateUser(db, id) {}\n',
+      'src/server.js': "import Koa from 'koa';\nconst app = new Koa();\napp.listen(3000);\n",
+    });
+    const cli = captureIO({ cwd: dir });
+    expect(await run(['init', '--yes', '--no-install'], cli.io)).toBe(0);
+    const { readFile } = await import('node:fs/promises');
+    const module = await readFile(join(dir, 'src/scim.js'), 'utf8');
+    expect(module).toContain("import { createUser, deactivateUser, updateUser } from './users.js';");
+    expect(module).toContain('export async function handleScimWebhook(headers, rawBody) {');
+    expect(module).toContain('return scimEngine.handleWebhook({ headers, rawBody });');
+    expect(cli.out).toContain('framework        none found (framework-neutral handler)');
+    expect(cli.out).toContain('call handleScimWebhook(headers, rawBody) from src/scim.js');
+    expect(await readFile(join(dir, 'src/server.js'), 'utf8')).not.toContain('scim');
   });
 });

@@ -167,7 +167,9 @@ export function renderIntegration(project: Project, style: Style, functions: Use
   const userType = ts ? ': ProvisionedUser' : '';
   if (ts) {
     lines[lines.findIndex((line) => line.includes("from '@scim/core'"))] =
-      "import { createScimEngine, type ProvisionedUser, UserRejection } from '@scim/core';";
+      project.framework.kind === 'none'
+        ? "import { createScimEngine, type ProvisionedUser, UserRejection, type WebhookRequest } from '@scim/core';"
+        : "import { createScimEngine, type ProvisionedUser, UserRejection } from '@scim/core';";
   }
   if (needsFullName) {
     lines.push(
@@ -241,9 +243,14 @@ export function renderIntegration(project: Project, style: Style, functions: Use
     );
   } else {
     lines.push(
-      "/** Scalekit's webhook for any framework: hand it the request's headers and its raw body (the exact bytes). */",
-      `${style.esm ? 'export ' : ''}async function handleScimWebhook(headers${ts ? ': Record<string, string | string[] | undefined>' : ''}, rawBody${ts ? ': string | Uint8Array' : ''}) {`,
-      '  return scimEngine.handleWebhook({ headers, body: rawBody });',
+      '/**',
+      " * Scalekit's webhook for any framework: hand it the request's headers and raw body (the exact bytes, before any",
+      ' * JSON parser), then answer with its status and its body as JSON (400: a bad signature; 5xx: Scalekit retries).',
+      ' */',
+      ts
+        ? `export async function handleScimWebhook(headers: WebhookRequest['headers'], rawBody: string | Uint8Array) {`
+        : `${style.esm ? 'export ' : ''}async function handleScimWebhook(headers, rawBody) {`,
+      '  return scimEngine.handleWebhook({ headers, rawBody });',
       '}',
     );
   }
