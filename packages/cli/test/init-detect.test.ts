@@ -281,6 +281,43 @@ describe('scim init on a terminal', () => {
   });
 });
 
+describe('scim init on a terminal, when no name fits', () => {
+  it('offers every exported function of the app', async () => {
+    await files({
+      'package.json': JSON.stringify({ dependencies: { express: '^5.1.0', 'drizzle-orm': '^0.45.0', pg: '^8' } }),
+      'src/db.js': 'exports.db = drizzle(pool);\n',
+      'src/people.js':
+        'exports.makePerson = (db, input) => {};\nexports.changePerson = (db, id, input) => {};\nexports.retirePerson = (db, id) => {};\n',
+    });
+    const cli = captureIO({ cwd: dir, tty: true });
+    Object.assign(cli.io.stdin, { setRawMode: () => cli.io.stdin });
+    const stdin = cli.io.stdin as unknown as NodeJS.WritableStream;
+    const down = '\u001b[B';
+    // Each prompt, once on screen, gets its keys: the 1st, 2nd and 3rd function, then "yes".
+    const answers: [string, string][] = [
+      ['Which one does?', '\r'],
+      ['that updates a user', `${down}\r`],
+      ['that deactivates a user', `${down}${down}\r`],
+      ['Go ahead?', '\r'],
+    ];
+    let seen = 0;
+    (cli.io.stdout as unknown as NodeJS.ReadableStream).on('data', () => {
+      const next = answers[0];
+      if (next === undefined || !cli.out.slice(seen).includes(next[0])) return;
+      seen = cli.out.length;
+      answers.shift();
+      setImmediate(() => stdin.write(next[1]));
+    });
+    expect(await run(['init', '--no-install'], cli.io), cli.err).toBe(0);
+    expect(answers).toEqual([]);
+    const { readFile } = await import('node:fs/promises');
+    const module = await readFile(join(dir, 'src/scim.js'), 'utf8');
+    expect(module).toContain("const { changePerson, makePerson, retirePerson } = require('./people');");
+    expect(module).toContain('await retirePerson(ctx.tx, appId(id));');
+    expect(module).not.toContain('reactivate(');
+  });
+});
+
 describe('scim init on an app without Express or Fastify', () => {
   it('writes a framework-neutral handler and says where to call it', async () => {
     await files({

@@ -18,6 +18,8 @@ interface FixtureSpec {
   /** How the app's GET /users shows Grace after the story. */
   grace: Record<string, unknown>;
   cleanup?: () => Promise<void>;
+  /** The written module typechecks against the app's own types (where the app has one copy of its ORM). */
+  typecheck?: boolean;
 }
 
 /** A database of this test's own on the machine's PostgreSQL (other test runs use theirs). */
@@ -39,6 +41,7 @@ const FIXTURES: FixtureSpec[] = [
     writes: ['src/scim.ts', 'scim.config.ts', 'src/app.ts', 'prisma/schema.prisma'],
     env: (dir) => ({ DATABASE_URL: `file:${join(dir, 'dev.db')}` }),
     grace: { name: 'Grace Hopper', jobTitle: 'Rear Admiral', active: true },
+    typecheck: true,
   },
   {
     name: 'fastify-drizzle-pglite',
@@ -153,6 +156,7 @@ describe.each(FIXTURES)('scim init on $name', (spec) => {
         await sh(dir, bin!, args, spec.env(dir));
       }
       await sh(dir, 'pnpm', ['test'], spec.env(dir));
+      if (spec.typecheck) await sh(dir, 'pnpm', ['exec', 'tsc', '--noEmit']);
     },
     LONG,
   );

@@ -10,6 +10,7 @@ import { makePlan } from '../init/plan.js';
 import { detectProject, type Project } from '../init/project.js';
 import {
   bestMatches,
+  type FoundFunction,
   findCandidates,
   isComplete,
   type UserFunctions,
@@ -73,6 +74,17 @@ async function prompts() {
   return import('@clack/prompts');
 }
 
+const VERB: Record<UserOperation, string> = {
+  create: 'creates',
+  update: 'updates',
+  deactivate: 'deactivates',
+  reactivate: 'reactivates',
+};
+
+function everyFunction(project: Project): FoundFunction[] {
+  return [...project.modules].flatMap(([file, exports]) => exports.functions.map((fn) => ({ ...fn, file, score: 99 })));
+}
+
 async function chooseFunctions(project: Project, io: CliIO, options: InitOptions): Promise<UserFunctions> {
   const candidates = findCandidates(project.modules);
   const { chosen, ambiguous } = bestMatches(candidates);
@@ -81,15 +93,26 @@ async function chooseFunctions(project: Project, io: CliIO, options: InitOptions
     const clack = await prompts();
     const streams = { input: io.stdin as Readable, output: io.stdout as Writable };
     for (const operation of ['create', 'update', 'deactivate', 'reactivate'] as UserOperation[]) {
-      const list = candidates[operation];
-      if (list.length <= 1 && !ambiguous.includes(operation)) continue;
-      const answer = await clack.select({
+      let list = candidates[operation];
+      if (list.length === 1 && !ambiguous.includes(operation)) continue;
+      // No name fits a required one: offer every exported function of the app (reactivate stays optional).
+      if (list.length === 0 && operation === 'reactivate') continue;
+      const unsure = list.length === 0;
+      if (unsure) list = everyFunction(project);
+      if (list.length === 0) continue;
+      const answer = await clack.select<FoundFunction | undefined>({
         ...streams,
-        message: `Which function ${operation}s a user?`,
-        options: list.map((fn) => ({ value: fn, label: fn.name, hint: fn.file })),
+        message: unsure
+          ? `No function is named like one that ${VERB[operation]} a user. Which one does?`
+          : `Which function ${VERB[operation]} a user?`,
+        initialValue: list[0],
+        options: [
+          ...list.map((fn) => ({ value: fn, label: fn.name, hint: fn.file })),
+          ...(unsure ? [{ value: undefined, label: 'none of these' }] : []),
+        ],
       });
       if (clack.isCancel(answer)) throw new CliError('cancelled; nothing was written');
-      chosen[operation] = answer;
+      if (answer !== undefined) chosen[operation] = answer;
     }
   } else if (ambiguous.length > 0) {
     for (const operation of ambiguous) {
