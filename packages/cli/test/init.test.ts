@@ -181,6 +181,11 @@ describe.each(FIXTURES)('scim init on $name', (spec) => {
           givenName: 'Alan',
           familyName: 'Kay',
         });
+        // The creations are delivered before the changes. Delivered together (the simulator sends 4 at once), a
+        // user_created and the user_updated that deactivates the same user can both find no link yet on
+        // PostgreSQL; one run in four then ended with the app's update called and its deactivate not: a race
+        // in @scim/core's service mode, reported, and not what this test is about.
+        await sim.webhooks.idle({ timeoutMs: 5 * 60_000 });
         sim.state.updateUser(grace.id, { title: 'Rear Admiral', department: 'Navy' });
         sim.state.deactivateUser(alan.id);
         await sim.webhooks.idle({ timeoutMs: 5 * 60_000 });
@@ -198,7 +203,8 @@ describe.each(FIXTURES)('scim init on $name', (spec) => {
         // A directory deactivation arrives as a user_updated with active: false: the app's update and its
         // deactivation both run; the final state is checked below.
         expect(byEmail('alan@acme.test')[0], JSON.stringify(audit)).toBe('created');
-        expect(byEmail('alan@acme.test'), JSON.stringify(audit)).toContain('deactivated');
+        const deliveries = attempts.map((a) => `${a.eventType} ${a.status} ${a.responseBody}`).join('\n');
+        expect(byEmail('alan@acme.test'), `${JSON.stringify(audit)}\n${deliveries}`).toContain('deactivated');
         const users = await json<AppUser[]>(`${app.url}/users`);
         expect(users.find((user) => user.email === 'grace@acme.test')).toMatchObject(spec.grace);
         expect(users.find((user) => user.email === 'alan@acme.test')).toMatchObject({ active: false });
