@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 300_000,
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // The fixture apps have their own tests, run by the init test inside each app.
+    exclude: ['test/fixtures/**', '**/node_modules/**'],
     env: { NO_PROXY: '127.0.0.1,localhost' },
     globalSetup: ['test/build-bin.ts'],
   },

@@ -2,7 +2,7 @@ import { Option } from 'commander';
 import { doctorJson, doctorText } from '../doctor/report.js';
 import { runDoctor } from '../doctor/run-doctor.js';
 import { CliError } from '../errors.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

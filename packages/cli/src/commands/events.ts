@@ -6,7 +6,7 @@ import type { CliIO } from '../io.js';
 import { integerArgument, organizationArgument } from '../options.js';
 import { chooseOrganizations } from '../organizations.js';
 import { scanEvents } from '../status.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 export const INBOX_STATUSES: readonly InboxStatus[] = [
   'pending',

@@ -1,18 +1,18 @@
-import type { Command } from 'commander';
-import type { CliIO } from '../io.js';
 import { registerDoctor } from './doctor.js';
 import { registerEvents } from './events.js';
+import { registerInit } from './init.js';
 import { registerReplay } from './replay.js';
 import { registerSimulator } from './simulator.js';
 import { registerStatus } from './status.js';
 import { registerSync } from './sync.js';
 import { registerTokens } from './tokens.js';
+import type { RegisterCommand } from './types.js';
 
-/** A command adds itself (its name, options and action) to the program. */
-export type RegisterCommand = (program: Command, io: CliIO) => void;
+export type { RegisterCommand } from './types.js';
 
 /** Every command of `scim`, in the order `scim --help` lists them. */
 export const commands: readonly RegisterCommand[] = [
+  registerInit,
   registerDoctor,
   registerSync,
   registerStatus,

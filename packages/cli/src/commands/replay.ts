@@ -5,7 +5,7 @@ import { colors, table, writeLines } from '../format.js';
 import { organizationArgument } from '../options.js';
 import { chooseOrganizations } from '../organizations.js';
 import { scanEvents } from '../status.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 interface ReplayRow {
   eventId: string;

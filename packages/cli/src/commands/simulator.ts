@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { writeLines } from '../format.js';
 import { integerArgument } from '../options.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 interface SimulatorFlags {
   port: number;

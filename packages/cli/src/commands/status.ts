@@ -5,7 +5,7 @@ import type { CliIO } from '../io.js';
 import { organizationArgument } from '../options.js';
 import { chooseOrganizations, knownOrganizations } from '../organizations.js';
 import { type OrganizationStatus, organizationStatus } from '../status.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 export const registerStatus: RegisterCommand = (program, io) => {
   program

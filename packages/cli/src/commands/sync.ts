@@ -7,7 +7,7 @@ import type { CliIO } from '../io.js';
 import { organizationArgument } from '../options.js';
 import { chooseOrganizations } from '../organizations.js';
 import { progressView } from '../progress.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 interface SyncFlags {
   org?: string;

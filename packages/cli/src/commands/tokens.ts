@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { withEngine } from '../config.js';
 import { CliError } from '../errors.js';
 import type { CliIO } from '../io.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 type ScimServerModule = typeof import('@scim/scim-server');
 type ScimTokens = ReturnType<ScimServerModule['scimTokens']>;

@@ -1,0 +1,310 @@
+import { dirname, relative } from 'node:path';
+import type { Project } from './project.js';
+import type { ParamInfo } from './source.js';
+import type { FoundFunction, UserFunctions } from './user-functions.js';
+
+/** How the files `scim init` writes look: the app's language, module system and import style. */
+export interface Style {
+  typescript: boolean;
+  /** ESM syntax (TypeScript sources always are). */
+  esm: boolean;
+  /** Relative imports end in `.js` (NodeNext, plain ESM) or carry no extension. */
+  extensions: boolean;
+}
+
+export const WEBHOOK_PATH = '/webhooks/scalekit';
+
+export function integrationPath(project: Project, style: Style): string {
+  const ext = style.typescript ? 'ts' : project.moduleType === 'esm' ? 'js' : 'js';
+  return project.sourceDir === '' ? `scim.${ext}` : `${project.sourceDir}/scim.${ext}`;
+}
+
+export function configPath(style: Style, project: Project): string {
+  if (style.typescript) return 'scim.config.ts';
+  return project.moduleType === 'esm' ? 'scim.config.js' : 'scim.config.cjs';
+}
+
+/** The specifier that imports `target` from `from` (both relative to the root), in the app's style. */
+export function specifier(from: string, target: string, style: Style): string {
+  let path = relative(dirname(from), target).split('\\').join('/');
+  if (!path.startsWith('.')) path = `./${path}`;
+  path = path.replace(/\.(ts|mts|cts)$/, (ext) => ({ '.ts': '.js', '.mts': '.mjs', '.cts': '.cjs' })[ext]!);
+  if (!style.extensions) path = path.replace(/\.(js|ts)$/, '');
+  return path;
+}
+
+const FIELD_VALUES: [RegExp, string][] = [
+  [/^e?mail(Address)?$/i, 'email'],
+  [/^(name|fullName|displayName)$/i, 'fullName(user)'],
+  [/^(firstName|givenName)$/i, 'user.givenName ?? undefined'],
+  [/^(lastName|familyName|surname)$/i, 'user.familyName ?? undefined'],
+  [/^department$/i, 'user.department ?? undefined'],
+  [/^(title|jobTitle)$/i, 'user.title ?? undefined'],
+  [/^(organizationId|orgId|tenantId|organization)$/i, 'ctx.organizationId'],
+  [/^externalId$/i, 'user.externalId ?? undefined'],
+  [/^employeeId$/i, 'user.employeeId ?? undefined'],
+  [/^(active|isActive)$/i, 'user.active'],
+  [/^roles$/i, 'user.roles ?? []'],
+];
+
+/** The object literal handed to the app's function for its input parameter, and what stays unmapped. */
+function inputObject(param: ParamInfo, indent: string): { code: string; unmapped: string[] } {
+  const fields = param.fields ?? ['email', 'name'];
+  const lines: string[] = [];
+  const unmapped: string[] = [];
+  for (const field of fields) {
+    const value = FIELD_VALUES.find(([pattern]) => pattern.test(field))?.[1];
+    if (value === undefined) unmapped.push(field);
+    else lines.push(value === field ? `${field}` : `${field}: ${value}`);
+  }
+  if (lines.length === 0) return { code: '{}', unmapped };
+  return { code: `{\n${lines.map((line) => `${indent}  ${line},`).join('\n')}\n${indent}}`, unmapped };
+}
+
+function idExpression(param: ParamInfo, style: Style): string {
+  if (param.idType === 'number') return 'Number(id)';
+  if (param.idType === 'string') return 'id';
+  return style.typescript ? 'appId(id)' : 'appId(id)';
+}
+
+interface Call {
+  code: string;
+  unmapped: string[];
+  /** The function takes no database handle: its writes are outside the SDK's transaction. */
+  outsideTransaction: boolean;
+}
+
+function call(fn: FoundFunction, style: Style, indent: string): Call {
+  const unmapped: string[] = [];
+  const args = fn.params.map((param, index) => {
+    switch (param.role) {
+      case 'db':
+        return style.typescript ? `ctx.tx as unknown as Parameters<typeof ${fn.name}>[${index}]` : 'ctx.tx';
+      case 'id':
+        return idExpression(param, style);
+      case 'input': {
+        const input = inputObject(param, indent);
+        unmapped.push(...input.unmapped);
+        return input.code;
+      }
+      default:
+        return 'undefined';
+    }
+  });
+  return {
+    code: `${fn.name}(${args.join(', ')})`,
+    unmapped,
+    outsideTransaction: !fn.params.some((param) => param.role === 'db'),
+  };
+}
+
+export interface RenderedModule {
+  code: string;
+  notes: string[];
+}
+
+/** The integration module: the engine over the app's ORM, its user functions, and the webhook route. */
+export function renderIntegration(project: Project, style: Style, functions: UserFunctions): RenderedModule {
+  const path = integrationPath(project, style);
+  const ts = style.typescript;
+  const notes: string[] = [];
+  const imports: { from: string; names: string[] }[] = [];
+  const orm = project.orm!;
+  const db = project.db!;
+
+  const adapter =
+    orm.kind === 'prisma'
+      ? { from: '@scim/adapter-prisma', name: 'prismaAdapter', call: `prismaAdapter(${db.name})` }
+      : orm.kind === 'drizzle'
+        ? { from: '@scim/adapter-drizzle', name: 'drizzleAdapter', call: `drizzleAdapter(${db.name})` }
+        : { from: '@scim/adapter-mongoose', name: 'mongooseAdapter', call: `mongooseAdapter(${db.name})` };
+  imports.push({ from: '@scim/core', names: ['createScimEngine', 'UserRejection'] });
+  imports.push({ from: adapter.from, names: [adapter.name] });
+  if (project.framework.kind === 'express') imports.push({ from: '@scim/http-express', names: ['scimRouter'] });
+  if (project.framework.kind === 'fastify') imports.push({ from: '@scim/http-fastify', names: ['scimWebhookPlugin'] });
+  imports.push({ from: specifier(path, db.file, style), names: [db.name] });
+  const byFile = new Map<string, string[]>();
+  for (const fn of Object.values(functions)) {
+    if (fn === undefined) continue;
+    byFile.set(fn.file, [...new Set([...(byFile.get(fn.file) ?? []), fn.name])]);
+  }
+  for (const [file, names] of byFile) imports.push({ from: specifier(path, file, style), names: names.sort() });
+
+  const indent = '      ';
+  const create = call(functions.create!, style, indent);
+  const update = call(functions.update!, style, indent);
+  const deactivate = call(functions.deactivate!, style, indent);
+  const reactivate = functions.reactivate ? call(functions.reactivate, style, indent) : undefined;
+  for (const [name, c] of [
+    [functions.create!.name, create],
+    [functions.update!.name, update],
+    [functions.deactivate!.name, deactivate],
+  ] as const) {
+    if (c.unmapped.length > 0) notes.push(`${name}: no directory attribute for ${c.unmapped.join(', ')}; left out`);
+    if (c.outsideTransaction) {
+      notes.push(`${name} takes no database handle: its writes are not part of the SDK's transaction`);
+    }
+  }
+  const needsAppId = [create, update, deactivate, reactivate].some((c) => c?.code.includes('appId(id)'));
+  const needsFullName = [create, update, reactivate].some((c) => c?.code.includes('fullName(user)'));
+  const needsEmail = [create, update, reactivate].some((c) => /\bemail\b/.test(c?.code ?? ''));
+
+  const lines: string[] = [];
+  lines.push(
+    '// Directory sync, added by `scim init`: the engine applies each directory change (a Scalekit webhook or a',
+    "// reconcile) through this app's own user functions, in one transaction with the SDK's bookkeeping.",
+    '// The SCALEKIT_* variables come from the environment (see .env.example). Review the mapping below, then',
+    '// run `scim doctor`.',
+  );
+  for (const { from, names } of imports) {
+    lines.push(
+      style.esm
+        ? `import { ${names.join(', ')} } from '${from}';`
+        : `const { ${names.join(', ')} } = require('${from}');`,
+    );
+  }
+  lines.push('');
+  const userType = ts ? ': ProvisionedUser' : '';
+  if (ts) {
+    lines[lines.findIndex((line) => line.includes("from '@scim/core'"))] =
+      project.framework.kind === 'none'
+        ? "import { createScimEngine, type ProvisionedUser, UserRejection, type WebhookRequest } from '@scim/core';"
+        : "import { createScimEngine, type ProvisionedUser, UserRejection } from '@scim/core';";
+  }
+  if (needsFullName) {
+    lines.push(
+      `function fullName(user${userType})${ts ? ': string | undefined' : ''} {`,
+      "  return user.displayName || [user.givenName, user.familyName].filter(Boolean).join(' ') || undefined;",
+      '}',
+      '',
+    );
+  }
+  if (needsEmail) {
+    lines.push(
+      '/** A directory user without an email is refused (recorded as rejected, replayable), not retried. */',
+      `function emailOf(user${userType})${ts ? ': string' : ''} {`,
+      "  if (!user.email) throw new UserRejection('the directory user has no email');",
+      '  return user.email;',
+      '}',
+      '',
+    );
+  }
+  if (needsAppId) {
+    lines.push(
+      "/** The SDK keeps the app's user id as text; numeric ids go back to numbers. */",
+      `function appId(id${ts ? ': string' : ''}) {`,
+      '  return /^\\d+$/.test(id) ? Number(id) : id;',
+      '}',
+      '',
+    );
+  }
+  lines.push(
+    "/** What the app's create function returned: the new user's id, or the user itself. */",
+    `function createdId(created${ts ? ': unknown' : ''})${ts ? ': string | number' : ''} {`,
+    "  if (typeof created === 'string' || typeof created === 'number') return created;",
+    `  const id = ${ts ? '(created as { id?: unknown } | null | undefined)?.id' : 'created?.id'};`,
+    "  if (typeof id === 'string' || typeof id === 'number') return id;",
+    `  throw new Error('${functions.create!.name} returned no id');`,
+    '}',
+    '',
+  );
+  const email = (code: string) => code.replace(/(\n\s+)email,/, '$1email: emailOf(user),');
+  const engineDecl = style.esm ? 'export const scimEngine' : 'const scimEngine';
+  lines.push(`${engineDecl} = createScimEngine({`, `  adapter: ${adapter.call},`, '  users: {');
+  lines.push(
+    '    async create(user, ctx) {',
+    `      return createdId(await ${email(create.code)});`,
+    '    },',
+    '    async update(id, user, ctx) {',
+    `      await ${email(update.code)};`,
+    '    },',
+    '    async deactivate(id, ctx) {',
+    `      await ${deactivate.code};`,
+    '    },',
+  );
+  if (reactivate) {
+    const uses = /\buser\b/.test(reactivate.code);
+    lines.push(
+      `    async reactivate(id, ${uses ? 'user' : '_user'}, ctx) {`,
+      `      await ${email(reactivate.code)};`,
+      '    },',
+    );
+  }
+  lines.push('  },', '});', '');
+  if (project.framework.kind === 'express') {
+    lines.push(
+      `/** Scalekit's webhook: mount it before any body parser, e.g. app.use('${WEBHOOK_PATH}', scimWebhook). */`,
+      `${style.esm ? 'export const' : 'const'} scimWebhook = scimRouter(scimEngine);`,
+    );
+  } else if (project.framework.kind === 'fastify') {
+    lines.push(
+      `/** Scalekit's webhook: app.register(scimWebhookPlugin, { engine: scimEngine, prefix: '${WEBHOOK_PATH}' }). */`,
+      style.esm ? 'export { scimWebhookPlugin };' : '',
+    );
+  } else {
+    lines.push(
+      '/**',
+      " * Scalekit's webhook for any framework: hand it the request's headers and raw body (the exact bytes, before any",
+      ' * JSON parser), then answer with its status and its body as JSON (400: a bad signature; 5xx: Scalekit retries).',
+      ' */',
+      ts
+        ? `export async function handleScimWebhook(headers: WebhookRequest['headers'], rawBody: string | Uint8Array) {`
+        : `${style.esm ? 'export ' : ''}async function handleScimWebhook(headers, rawBody) {`,
+      '  return scimEngine.handleWebhook({ headers, rawBody });',
+      '}',
+    );
+  }
+  if (!style.esm) {
+    const names = ['scimEngine'];
+    if (project.framework.kind === 'express') names.push('scimWebhook');
+    if (project.framework.kind === 'fastify') names.push('scimWebhookPlugin');
+    if (project.framework.kind === 'none') names.push('handleScimWebhook');
+    lines.push('', `module.exports = { ${names.join(', ')} };`);
+  }
+  const code = `${lines
+    .filter((line, i, all) => !(line === '' && all[i - 1] === ''))
+    .join('\n')
+    .trimEnd()}\n`;
+  return { code: style.esm ? code : `'use strict';\n\n${code}`, notes };
+}
+
+/** The app's scim.config, the module every other `scim` command loads. */
+export function renderConfig(project: Project, style: Style, port: number | undefined): string {
+  const integration = specifier('scim.config.ts', integrationPath(project, style), style);
+  const dbImport = specifier('scim.config.ts', project.db!.file, style);
+  const close =
+    project.orm?.kind === 'prisma'
+      ? `${project.db!.name}.$disconnect()`
+      : project.orm?.kind === 'drizzle'
+        ? `${project.db!.name}.$client.close?.()`
+        : `${project.db!.name}.close()`;
+  const url = `http://localhost:${port ?? 3000}${WEBHOOK_PATH}`;
+  const lines = style.esm
+    ? [
+        "import { defineConfig } from '@scim/cli';",
+        `import { ${project.db!.name} } from '${dbImport}';`,
+        `import { scimEngine } from '${integration}';`,
+        '',
+        '// Read by `scim doctor`, `scim sync`, `scim status`, `scim events` and `scim replay`.',
+        'export default defineConfig({',
+      ]
+    : [
+        "'use strict';",
+        '',
+        "const { defineConfig } = require('@scim/cli');",
+        `const { ${project.db!.name} } = require('${dbImport}');`,
+        `const { scimEngine } = require('${integration}');`,
+        '',
+        '// Read by `scim doctor`, `scim sync`, `scim status`, `scim events` and `scim replay`.',
+        'module.exports = defineConfig({',
+      ];
+  lines.push(
+    '  engine: () => scimEngine,',
+    `  webhookUrl: process.env.SCIM_WEBHOOK_URL ?? '${url}',`,
+    '  close: async () => {',
+    `    await ${close};`,
+    '  },',
+    '});',
+  );
+  return `${lines.join('\n')}\n`;
+}
