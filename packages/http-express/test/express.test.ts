@@ -202,7 +202,9 @@ describe.each(majors)('$name', (major) => {
     });
     upload.on('error', () => {});
     upload.write(body.subarray(0, 20), () => setTimeout(() => upload.destroy(), 20));
-    await vi.waitFor(() => expect(lines.some((line) => line.includes('aborted by the client')))\.toBe(true), { timeout: 60_000 });
+    await vi.waitFor(() => expect(lines.some((line) => line.includes('aborted by the client'))).toBe(true), {
+      timeout: 60_000,
+    });
     expect(errors.map((e) => e.error.code)).toEqual(['INVALID_PAYLOAD']);
     expectNothingWritten(adapter);
     expect((await deliver(userCreated())).status).toBe(201);
@@ -300,7 +302,9 @@ describe.each(majors)('$name', (major) => {
     });
     expect((await deliver('{')).status).toBe(400);
     expect((await deliver(userCreated(), { 'webhook-id': 'changed' })).status).toBe(400);
-    await vi.waitFor(() => expect(lines.filter((line) => line.includes('onError hook failed'))).toHaveLength(2), { timeout: 60_000 });
+    await vi.waitFor(() => expect(lines.filter((line) => line.includes('onError hook failed'))).toHaveLength(2), {
+      timeout: 60_000,
+    });
     expect((await deliver(userCreated())).status).toBe(201);
   });
 
