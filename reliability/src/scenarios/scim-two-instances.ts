@@ -12,6 +12,11 @@ const ORG = 'org_scim_instances';
 const USER_PATCHES = 60;
 const MEMBERS = 40;
 const CONCURRENCY = 12;
+/**
+ * A request received before a change that is already stored is refused (503) and resent, a new receipt; with
+ * twelve writers on one group a request may be overtaken several times in a row before it commits.
+ */
+const MAX_RESENDS = 100;
 const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -36,7 +41,7 @@ async function send(baseUrl: string, token: string, method: string, path: string
   return { status: response.status, json: text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>) };
 }
 
-/** A write answered 503 (a request that kept losing races) is sent again, as the providers honour Retry-After. */
+/** A write answered 503 (overtaken by a later request, or losing races) is sent again, as the providers honour Retry-After. */
 async function write(
   baseUrl: string,
   token: string,
@@ -45,7 +50,7 @@ async function write(
 ): Promise<Answer & { resent: number }> {
   for (let resent = 0; ; resent++) {
     const answer = await send(baseUrl, token, 'PATCH', path, body);
-    if (answer.status !== 503 || resent === 10) return { ...answer, resent };
+    if (answer.status !== 503 || resent === MAX_RESENDS) return { ...answer, resent };
   }
 }
 
