@@ -69,7 +69,7 @@ export const scimTwoInstancesScenario: Scenario = {
   id: 'scim-two-instances',
   title: 'Two SCIM server instances on one PostgreSQL take interleaved PATCHes for one group and one user',
   kind: 'correctness',
-  injected: `An Express and a Fastify app, each with its own engine and connection pool over one PostgreSQL database (\`drizzleAdapter\`), serve the same organization's SCIM token. At the same time: ${USER_PATCHES} PATCHes of one user (half replace displayName and title, half name.givenName) in two streams, one per instance, each stream sending its next PATCH once the last is answered; and for each of ${MEMBERS} users a chain of 4 to 6 add/remove PATCHes of one group (Okta's and Entra ID's styles), each chain in order, ${CONCURRENCY} chains at once, every request to the other instance than the one before. A 503 (a request that lost too many races) is resent, as the providers do.`,
+  injected: `An Express and a Fastify app, each with its own engine and connection pool over one PostgreSQL database (\`drizzleAdapter\`), serve the same organization's SCIM token. At the same time: ${USER_PATCHES} PATCHes of one user (half replace displayName and title, half name.givenName) in two streams, one per instance, each stream sending its next PATCH once the last is answered; and for each of ${MEMBERS} users a chain of 4 to 6 add/remove PATCHes of one group (Okta's and Entra ID's styles), each chain in order, ${CONCURRENCY} chains at once, every request to the other instance than the one before. A 503 (a request overtaken by one received later, on the other instance) is resent, as the providers do.`,
   checked:
     "The user ends with, for each attribute, the value of the last PATCH by receive order that changed it (read back through both instances and in the app's table); every member's state is its chain's last operation: the SDK's membership rows, the group read through either instance and the users' `groups` agree, none missing and none twice; every request answered 200 or 204 (after the resends).",
   async run(r) {
@@ -245,7 +245,7 @@ export const scimTwoInstancesScenario: Scenario = {
       );
       r.figure('members at the end', expected.size);
       r.figure('requests received', received.length);
-      r.figure('requests resent after a 503 (lost too many races)', resends);
+      r.figure('requests resent after a 503 (overtaken by a later-received request)', resends);
     } finally {
       await Promise.all(apps.map((app) => app.close()));
       await Promise.all(stores.map((store) => store.close()));
