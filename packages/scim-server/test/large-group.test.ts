@@ -8,7 +8,8 @@ const RECEIVED = new Date('2026-06-01T12:00:00Z');
 
 /** Seeds users (and a group of the first `members` of them) through the port, as an adapter would hold them. */
 async function seed(store: MemoryScimStore, users: number, groupId: string, members: number) {
-  const version = BigInt(RECEIVED.getTime()) * 1_000_000n;
+  // Seeded a minute before the requests are received: a request writes only over older versions.
+  const version = BigInt(RECEIVED.getTime() - 60_000) * 1_000_000n;
   const ids: string[] = [];
   for (let i = 0; i < users; i += 1) {
     const id = `u${String(i).padStart(6, '0')}`;

@@ -35,8 +35,8 @@ export interface ResourceWriterConfig {
 }
 
 /**
- * The SCIM server's writes: one transaction puts the resource (compare-and-set on its version, userName
- * unique), and takes the change through the apply path with the request's receive time as its version
+ * The SCIM server's writes: one transaction puts the resource (compare-and-set on its version, which must be
+ * older than the request's; userName unique), and takes the change through the apply path with the request's receive time as its version
  * (versions, tombstones, the deprovision policy, memberships as deltas, roles, the app's user layer); the
  * hooks run after the commit. A permanent failure rolls everything back and is answered as rejected.
  */
@@ -48,6 +48,9 @@ export class ResourceWriter {
     if (adapter.capabilities.scimResources !== true || adapter.putResource === undefined) {
       throw new ScimError('CONFIGURATION_ERROR', `The ${adapter.name} adapter does not keep SCIM resources`);
     }
+    // A version is the receive time of the request that writes it: one not newer than the version the writer
+    // read would put an older change over a newer one (and break the order of versions), so it is refused.
+    if (write.expectedVersion !== null && write.version <= write.expectedVersion) return 'version-conflict';
     let effects: Effect[] = [];
     try {
       const result = await retryOnConflict(

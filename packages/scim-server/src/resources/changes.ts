@@ -5,7 +5,6 @@ import type { RequestContext } from '../server/request-context.js';
 import type { ScimChange, ScimWrite, StoredScimResource } from '../store/port.js';
 import { indexValues } from './index-values.js';
 import type { Json } from './representation.js';
-import { nextVersion } from './version.js';
 
 export type ChangeKind = 'created' | 'updated' | 'deleted';
 
@@ -41,8 +40,7 @@ export function prepareWrite(
   attributes: Json | null,
   members: { add: string[]; remove: string[] } | null,
 ): PreparedWrite {
-  const { organizationId, receivedAt } = context;
-  const version = nextVersion(current?.version ?? null, receivedAt);
+  const { organizationId, receivedAt, receivedVersion: version } = context;
   const kind: ChangeKind = attributes === null ? 'deleted' : current === null ? 'created' : 'updated';
   const change = changeFor(context, schemas, id, attributes ?? current?.attributes ?? {}, kind);
   const created = current?.created ?? receivedAt;

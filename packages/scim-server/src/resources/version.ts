@@ -1,9 +1,19 @@
 import { ScimRequestError } from '../http/errors.js';
 
-/** The next version of a resource: the receive time in nanoseconds, and above the previous one whatever the clock. */
-export function nextVersion(previous: bigint | null, receivedAt: Date): bigint {
-  const now = BigInt(receivedAt.getTime()) * 1_000_000n;
-  return previous !== null && now <= previous ? previous + 1n : now;
+/**
+ * A request's version, fixed when the request is received: the receive time in nanoseconds since the epoch,
+ * strictly increasing on one server instance (two requests in the same millisecond, or a clock stepping back,
+ * take the last version plus one). Every write of the request carries this version and no other, so the order
+ * of versions is the order of receipt. Two instances may give the same version; the store's compare-and-set
+ * then lets one of them write and the other is refused like any request that is not newer than the stored state.
+ */
+export function receiveClock(): (receivedAt: Date) => bigint {
+  let last = 0n;
+  return (receivedAt) => {
+    const now = BigInt(receivedAt.getTime()) * 1_000_000n;
+    last = now > last ? now : last + 1n;
+    return last;
+  };
 }
 
 /** `meta.version` and the `ETag` header: a weak entity tag (RFC 7644 3.14). */

@@ -4,9 +4,11 @@ import { readQuery } from '../http/query.js';
 import { errorResponse, jsonResponse } from '../http/respond.js';
 import type { ScimRequest, ScimResponse } from '../http/types.js';
 import type { LocationOf } from '../resources/representation.js';
+import { receiveClock } from '../resources/version.js';
 import { resolveOptions, type ScimServerOptions } from './options.js';
 import type { RequestContext } from './request-context.js';
 import { dispatch } from './router.js';
+import { WriteQueue, writeKey } from './write-queue.js';
 
 export interface ScimServer {
   /** Answers one SCIM request. Never throws: every failure is a SCIM error response (500 for the unexpected). */
@@ -34,12 +36,18 @@ function segmentsOf(path: string): string[] {
  */
 export function createScimServer(options: ScimServerOptions): ScimServer {
   const server = resolveOptions(options);
+  const versionOf = receiveClock();
+  const writes = new WriteQueue();
 
   async function handle(request: ScimRequest): Promise<ScimResponse> {
+    let leave: (() => void) | undefined;
     try {
       const method = typeof request.method === 'string' ? request.method.toUpperCase() : '';
       const segments = segmentsOf(typeof request.path === 'string' ? request.path : '');
       const receivedAt = server.now();
+      const receivedVersion = versionOf(receivedAt);
+      const key = writeKey(method, segments);
+      if (key !== null) leave = await writes.enter(key);
       const organizationId = await authenticate(server.store, request.headers ?? {}, receivedAt);
       const base = (server.baseUrl ?? request.baseUrl ?? '').replace(/\/+$/, '');
       const locationOf: LocationOf = (endpoint, id) =>
@@ -50,6 +58,7 @@ export function createScimServer(options: ScimServerOptions): ScimServer {
         request,
         params: readQuery(request.query),
         receivedAt,
+        receivedVersion,
         locationOf,
       };
       return await dispatch(context, segments, method);
@@ -62,6 +71,8 @@ export function createScimServer(options: ScimServerOptions): ScimServer {
         message: error instanceof Error ? error.message : undefined,
       });
       return errorResponse(request, new ScimRequestError(500, 'The request could not be completed; retry later'));
+    } finally {
+      leave?.();
     }
   }
 

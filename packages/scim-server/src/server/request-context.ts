@@ -9,7 +9,9 @@ export interface RequestContext {
   organizationId: string;
   request: ScimRequest;
   params: QueryParams;
-  /** The server's receive time: the version of whatever this request writes. */
+  /** The server's receive time (`meta.lastModified` of what this request writes). */
   receivedAt: Date;
+  /** The version of whatever this request writes: its receive time in nanoseconds, unique on this instance. */
+  receivedVersion: bigint;
   locationOf: LocationOf;
 }
