@@ -71,7 +71,7 @@ beforeAll(async () => {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-}, 120_000);
+});
 afterAll(() => Promise.all(stores.map((store) => store.close())));
 
 const patchBody = (...Operations: unknown[]) => ({
