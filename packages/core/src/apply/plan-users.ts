@@ -111,9 +111,8 @@ export interface UserStep {
   /** A stale change whose content the store already holds (the same version, or the same fingerprint). */
   upToDate: boolean;
   /**
-   * The plan's read found no version record of the user: to the plan, the app has never had it. A writer
-   * that finds the app's user all the same (service mode: an identity link) is in a transaction that read
-   * before a concurrent one committed the user, and its plan (`create`, no deactivation) is wrong.
+   * The plan's read found no version record of the user: to the plan, the app has never had it. That
+   * holds only if a concurrent transaction has not written one since the read (the applier checks).
    */
   unseen: boolean;
 }

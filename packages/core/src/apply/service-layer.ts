@@ -1,5 +1,5 @@
 import type { IdentityLink, UserWrite } from '../adapter/records.js';
-import { AdapterError, ScimError, UserRejection } from '../errors.js';
+import { ScimError, UserRejection } from '../errors.js';
 import type { DirectoryEvent } from '../events/types.js';
 import { inChunks, readInChunks } from './batching.js';
 import type { ApplyScope, RoleUpdate, UserLayer } from './user-layer.js';
@@ -94,15 +94,6 @@ export function serviceUserLayer<Tx>(service: UserService<Tx>, maxBatchSize: num
           continue;
         }
         const user: UserWrite = s.write;
-        if (appUserId !== undefined && s.unseen) {
-          // Planned from a read that found no record of the user, yet a transaction that committed since
-          // has created and linked it: calling `update` alone would drop what the plan did not know to
-          // call (a deactivation, a reactivation). The transaction runs again, and reads the user.
-          throw new AdapterError(
-            'TRANSACTION_CONFLICT',
-            `directory user ${s.userId} was created by a concurrent transaction after this one read it`,
-          );
-        }
         if (appUserId === undefined) {
           const found = service.findExisting ? await service.findExisting(user, ctx) : null;
           if (found !== null && found !== undefined) {
