@@ -17,8 +17,9 @@ runAdapterConformance({
   serviceMode: () => serviceMode(),
   // A second object over the same store; a database adapter would build its peer on a second client.
   peer: (primary) => ({ adapter: { ...primary.adapter } }),
-  // One transaction at a time: two of them never overlap, so there is no conflict to provoke.
-  skip: ['conflicts'],
+  // One transaction at a time: two of them never overlap, so there is no conflict to provoke, and a test
+  // that holds one transaction open until the other has read would wait for good.
+  skip: ['conflicts', 'service:concurrency/a creation and a deactivation of one user racing: the app is told of both'],
 });
 
 // One store for every test, as a database-backed adapter runs: the tests must not see each other.

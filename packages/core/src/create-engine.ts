@@ -76,6 +76,7 @@ export function createScimEngine<Tx = unknown>(options: ScimEngineOptions<Tx>): 
     directoryDisabled: options.directoryDisabled ?? 'record',
     users: userLayer(options, maxBatchSize),
     maxBatchSize,
+    transactions: adapter.capabilities.transactions,
   });
   const scimOnly = directScim(options, now);
   const dispatcher = new Dispatcher({

@@ -1,7 +1,8 @@
 import type { ApplyResult, ScimAdapter } from '@scim/core';
+import type { ScimStore } from '@scim/core/adapter';
 import { expect } from 'vitest';
 import type { ConformanceContext } from '../context.js';
-import { defineUserSuite, tableOnly } from '../define-suite.js';
+import { defineUserSuite, serviceOnly, tableOnly } from '../define-suite.js';
 import { expectEntity, expectInbox, expectUser, groupsOf, membersOf, versionOf } from '../expect-state.js';
 
 /** The primary adapter and, when the suite has one, the peer: parallel work alternates between them. */
@@ -12,6 +13,43 @@ async function adapters(ctx: ConformanceContext): Promise<ScimAdapter[]> {
 
 function count(results: readonly ApplyResult[], outcome: ApplyResult['outcome']): number {
   return results.filter((r) => r.outcome === outcome).length;
+}
+
+/** A promise with its resolver, for one side to wait until the other reaches a point. */
+function signal(): { promise: Promise<void>; fire: () => void } {
+  let fire!: () => void;
+  const promise = new Promise<void>((resolve) => {
+    fire = resolve;
+  });
+  return { promise, fire };
+}
+
+/** The adapter, with `read` called once its transactions' first read of user version records has answered. */
+function afterUserRead(adapter: ScimAdapter, read: () => void): ScimAdapter {
+  const store = (inner: ScimStore): ScimStore =>
+    new Proxy(inner, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target) as unknown;
+        if (typeof value !== 'function') return value;
+        const method = (...args: unknown[]) => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        if (key !== 'getEntities') return method;
+        return async (...args: unknown[]) => {
+          const answer = await method(...args);
+          if (args[1] === 'user') read();
+          return answer;
+        };
+      },
+    });
+  return new Proxy(adapter, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target) as unknown;
+      if (key === 'transaction') {
+        return (<T>(fn: (s: ScimStore, tx: unknown) => Promise<T>) =>
+          target.transaction((s, tx) => fn(store(s), tx))) satisfies ScimAdapter['transaction'];
+      }
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 export const concurrencySuite = defineUserSuite('concurrency', {
@@ -178,5 +216,64 @@ export const concurrencySuite = defineUserSuite('concurrency', {
     expect(await ctx.adapter.acquireLease({ name, owner: `owner-${winner}`, ttlMs: 60_000, now })).toBe(true);
     const loser = (winner + 1) % 10;
     expect(await ctx.adapter.acquireLease({ name, owner: `owner-${loser}`, ttlMs: 60_000, now })).toBe(false);
+  }),
+
+  /**
+   * Service mode: a user's creation and its deactivation delivered at once, the deactivation's
+   * transaction reading the user's version record while the creation's has not committed (the app's
+   * `create` waits for that read). Both are acknowledged, so the app must have been told of both:
+   * the deactivation is never lost. Needs a peer (a second client), as the conflicts suite does: an
+   * adapter that runs its transactions one at a time cannot interleave them and must skip this test.
+   */
+  'a creation and a deactivation of one user racing: the app is told of both': serviceOnly(async (ctx) => {
+    if (!ctx.adapter.capabilities.transactions) ctx.skip('the adapter declares no transactions');
+    const peer = await ctx.peer();
+    if (peer === ctx.adapter) ctx.skip('interleaving two transactions needs a peer: a second client');
+    const app = ctx.app!;
+    const { events } = ctx;
+    const creating = signal();
+    const deactivationRead = signal();
+    const deactivationDone = signal();
+    let interleaved = false;
+    let creationCommitted = false;
+    const creator = ctx.engine({
+      users: app.users({
+        async create(user, c) {
+          creating.fire();
+          // The other side may never get to read while this transaction is open (SQLite's one writer):
+          // then it ends (its begin times out) and this one goes on, rather than both waiting for good.
+          await Promise.race([deactivationRead.promise, deactivationDone.promise]);
+          return await app.functions.create(user, c);
+        },
+      }),
+    });
+    const deactivator = ctx.engine({
+      adapter: afterUserRead(peer, () => {
+        if (!creationCommitted) interleaved = true;
+        deactivationRead.fire();
+      }),
+    });
+    const created = events.userCreated(events.user('diruser_1', { email: 'race@example.com' }));
+    const deactivated = events.userUpdated({ id: 'diruser_1', email: 'race@example.com', active: false });
+
+    const creation = ctx.apply(created, creator).finally(() => {
+      creationCommitted = true;
+    });
+    await creating.promise;
+    const deactivation = ctx.apply(deactivated, deactivator).finally(deactivationDone.fire);
+    const settled = await Promise.allSettled([creation, deactivation]);
+    if (!interleaved) ctx.skip('the peer could not read while the other transaction was open: one writer at a time');
+    const results = settled.map((s) => {
+      if (s.status === 'rejected') throw s.reason;
+      return s.value;
+    });
+
+    expect(results.map((r) => r.outcome)).toEqual(['applied', 'applied']);
+    await expectInbox(ctx, created.id, 'applied');
+    await expectInbox(ctx, deactivated.id, 'applied');
+    await expectEntity(ctx, 'user', 'diruser_1', { version: versionOf(deactivated), active: false });
+    expect(app.callsOf('create', 'diruser_1'), "the app's create").toHaveLength(1);
+    expect(app.callsOf('deactivate', 'diruser_1'), "the app's deactivate").toHaveLength(1);
+    await expectUser(ctx, 'diruser_1', { active: false });
   }),
 });

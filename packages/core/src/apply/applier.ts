@@ -1,4 +1,5 @@
 import type { EntityAdvance } from '../adapter/records.js';
+import { AdapterError } from '../errors.js';
 import type { DirectoryEvent, DirectoryGroupRef } from '../events/types.js';
 import { markSensitive, stringsOf } from '../redact.js';
 import type { Applied, ApplyConfig } from './apply-config.js';
@@ -171,6 +172,36 @@ export class Applier {
     return new Map(asked.map((c, i) => [c.index, answers[i]!]));
   }
 
+  /**
+   * The users the plan read no version record of: their plan (a creation, no deactivation, no hook of a
+   * lost access) holds only if there is still none. A placeholder record below every real version is
+   * written for each, where none exists: the store's conditional write sees (or waits for) records
+   * committed by concurrent transactions after this one's read, which the read, at READ COMMITTED or
+   * from a REPEATABLE READ snapshot, may not. Where one is refused, a concurrent transaction has written
+   * the user since the read: this transaction fails as a conflict and runs again (`conflictRetries`),
+   * planning from that record. The real version record then overwrites the placeholder, in the same
+   * transaction (without transactions there is no isolation to restore, and no placeholder).
+   */
+  private async claimUnseen(scope: ApplyScope, steps: readonly UserStep[]): Promise<void> {
+    const unseen: EntityAdvance[] = [];
+    for (const s of steps) if (s.advance !== null && s.unseen) unseen.push(placeholder(s.userId));
+    if (unseen.length === 0) return;
+    const claimed = await advanceRecords(
+      scope.store,
+      scope.organizationId,
+      'user',
+      unseen.map((advance) => ({ advance })),
+      this.config.maxBatchSize,
+    );
+    const taken = unseen.filter((a) => !claimed.has(a.id));
+    if (taken.length > 0) {
+      throw new AdapterError(
+        'TRANSACTION_CONFLICT',
+        `${taken.length} user(s) were written by a concurrent transaction after this one read them`,
+      );
+    }
+  }
+
   /** The version records first, then what depends on them, for the records the store let through. */
   private async writeUsers(
     scope: ApplyScope,
@@ -179,6 +210,7 @@ export class Applier {
   ): Promise<boolean[]> {
     const { maxBatchSize } = this.config;
     const { store, organizationId: org } = scope;
+    if (this.config.transactions) await this.claimUnseen(scope, steps);
     const writtenIds = await advanceRecords(store, org, 'user', steps, this.config.maxBatchSize);
     const written = steps.map((s) => s.advance !== null && writtenIds.has(s.userId));
     const refs = new Map<string, DirectoryGroupRef>();
@@ -198,6 +230,11 @@ export class Applier {
     if (applied.length > 0) await this.config.users.writeSteps(scope, applied, events);
     return written;
   }
+}
+
+/** A user's record below every real version (versions are nanoseconds since the epoch). */
+function placeholder(id: string): EntityAdvance {
+  return { id, version: 0n, deleted: true, active: false, fingerprint: null, directoryRoles: null, eventId: null };
 }
 
 function versionRecord(id: string, change: DirectoryChange, deleted: boolean, active: boolean): EntityAdvance {

@@ -15,6 +15,8 @@ export interface ApplyConfig {
   users: UserLayer;
   /** The adapter's `capabilities.maxBatchSize`: no store call carries more items. */
   maxBatchSize: number;
+  /** The adapter's `capabilities.transactions`: a transaction's writes commit together or not at all. */
+  transactions: boolean;
 }
 
 /** What applying a batch did: one step per change, in the order of the changes. */

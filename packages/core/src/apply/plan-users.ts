@@ -110,6 +110,11 @@ export interface UserStep {
   hook: UserHook | null;
   /** A stale change whose content the store already holds (the same version, or the same fingerprint). */
   upToDate: boolean;
+  /**
+   * The plan's read found no version record of the user: to the plan, the app has never had it. That
+   * holds only if a concurrent transaction has not written one since the read (the applier checks).
+   */
+  unseen: boolean;
 }
 
 /** First pass: which changes are newer, what each user's content and state become, who the policy must decide. */
@@ -214,6 +219,7 @@ function step(c: ClassifiedUser, action: UserAction, advance: EntityAdvance | nu
     remove: false,
     hook: null,
     upToDate: false,
+    unseen: c.previous === undefined,
   };
 }
 
