@@ -159,15 +159,20 @@ export class PrismaStore implements ScimStore, ResourceStore {
     const fresh = records.filter((r) => !seen.has(r.id) && seen.add(r.id) !== undefined);
     const claimed: string[] = [];
     if (this.provider !== 'mysql') {
-      for (const part of chunk(fresh, 8)) {
+      // Inserted in id order: two claims of overlapping batches then take their row locks in the same order,
+      // so PostgreSQL makes one wait for the other instead of finding a deadlock. Answered in the caller's order.
+      const won = new Set<string>();
+      const ordered = [...fresh].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      for (const part of chunk(ordered, 8)) {
         const sql = this.sql();
         const rows = part.map((r) => `(${sql.list(eventValues(r))})`).join(', ');
         const inserted = await this.query(
           `INSERT INTO scim_events (${EVENT_COLUMNS}) VALUES ${rows} ON CONFLICT (id) DO NOTHING RETURNING id`,
           sql.values,
         );
-        for (const row of inserted) claimed.push(String(row.id));
+        for (const row of inserted) won.add(String(row.id));
       }
+      for (const r of fresh) if (won.has(r.id)) claimed.push(r.id);
       return claimed;
     }
     // MySQL cannot say which rows of a multi-row insert were new, and INSERT IGNORE would hide other
