@@ -3,8 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { createTwoFilesPatch } from 'diff';
-import pc from 'picocolors';
 import { CliError } from '../errors.js';
+import { type Colors, colors } from '../format.js';
 import { installCommands, localSpecifiers, packagesToInstall, runInstall } from '../init/install.js';
 import { makePlan } from '../init/plan.js';
 import { detectProject, type Project } from '../init/project.js';
@@ -40,7 +40,7 @@ export function registerInit(program: Command, io: CliIO): void {
     });
 }
 
-function describe(project: Project, functions: UserFunctions): string[] {
+function describe(project: Project, functions: UserFunctions, pc: Colors): string[] {
   const orm = project.orm;
   const ormText =
     orm === undefined
@@ -154,10 +154,12 @@ function diffOf(root: string, path: string, content: string): string {
 
 export async function init(io: CliIO, options: InitOptions): Promise<void> {
   const out = (line = '') => io.stdout.write(`${line}\n`);
+  // Colours on a terminal only (picocolors' own default also turns them on whenever CI is set).
+  const pc = colors(io);
   const project = detectProject(io.cwd);
   const functions = await chooseFunctions(project, io, options);
   out('scim init found:');
-  for (const line of describe(project, functions)) out(line);
+  for (const line of describe(project, functions, pc)) out(line);
   out();
 
   const local = options.packagesFrom === undefined ? undefined : localSpecifiers(project, options.packagesFrom);
@@ -169,7 +171,7 @@ export async function init(io: CliIO, options: InitOptions): Promise<void> {
   if (options.dryRun) {
     for (const command of install) out(`would run: ${command.join(' ')}`);
     for (const change of plan.changes) io.stdout.write(diffOf(project.root, change.path, change.content));
-    finish(out, plan, install.length === 0 && plan.changes.length === 0, true);
+    finish(out, pc, plan, install.length === 0 && plan.changes.length === 0, true);
     return;
   }
   if (!options.yes) {
@@ -209,10 +211,16 @@ export async function init(io: CliIO, options: InitOptions): Promise<void> {
     writeFileSync(full, change.content);
     out(`${pc.green('wrote')} ${change.path}  ${pc.dim(change.why)}`);
   }
-  finish(out, plan, install.length === 0 && plan.changes.length === 0, false);
+  finish(out, pc, plan, install.length === 0 && plan.changes.length === 0, false);
 }
 
-function finish(out: (line?: string) => void, plan: ReturnType<typeof makePlan>, unchanged: boolean, dryRun: boolean) {
+function finish(
+  out: (line?: string) => void,
+  pc: Colors,
+  plan: ReturnType<typeof makePlan>,
+  unchanged: boolean,
+  dryRun: boolean,
+) {
   if (unchanged) out('Nothing to change: directory sync is already set up in this app.');
   for (const note of plan.notes) out(`${pc.yellow('note')} ${note}`);
   if (plan.manual.length > 0) {
