@@ -16,7 +16,6 @@ import type { DeprovisionAction, ScimHooks, WriteSource } from './types.js';
 import type { ApplyScope } from './user-layer.js';
 import { byId, unique } from './versions.js';
 
-const _NO_IDS: ReadonlySet<string> = new Set();
 const NO_EFFECTS: Effect[] = [];
 const NO_DECISIONS: ReadonlyMap<number, DeprovisionAction> = new Map();
 
