@@ -175,6 +175,32 @@ export const groupsSuite = defineUserSuite('groups', {
     await expectUser(ctx, 'diruser_1', { roles: ['dev'] });
   },
 
+  "a group's own event remaps members whose roles came from an older name a late user event carried": async (ctx) => {
+    const { events } = ctx;
+    const engine = ctx.engine({ groupRoles: { admins: 'admin', staff: 'staff' } });
+    const t = 1_767_225_600_000_000_000n;
+    const second = 1_000_000_000n;
+    // The newer user event names the group first: its row is created with the name "Staff".
+    await ctx.apply(
+      events.userCreated(events.user('diruser_2', { groups: [{ id: 'dirgroup_1', name: 'Staff' }] }), {
+        at: t + 3n * second,
+      }),
+      engine,
+    );
+    // An older one arrives late and carries the name the group had before: its roles map from it.
+    await ctx.apply(
+      events.userCreated(events.user('diruser_1', { groups: [{ id: 'dirgroup_1', name: 'Admins' }] }), {
+        at: t + second,
+      }),
+      engine,
+    );
+    // The group's own rename (between the two) is its first record: both members map from its name.
+    await ctx.apply(events.groupUpdated({ id: 'dirgroup_1', display_name: 'Staff' }, { at: t + 2n * second }), engine);
+
+    await expectUser(ctx, 'diruser_1', { roles: ['staff'] });
+    await expectUser(ctx, 'diruser_2', { roles: ['staff'] });
+  },
+
   'a role mapping function gets the groups with their stored names': async (ctx) => {
     const { events } = ctx;
     const engine = ctx.engine({

@@ -42,7 +42,8 @@ export class GroupWriter {
     const writtenIds = await advanceRecords(store, org, 'group', steps, maxBatchSize);
     const applied = steps.filter((s) => s.advance !== null && writtenIds.has(s.groupId));
     const upserts = applied.flatMap((s) => (s.write === undefined ? [] : [s.write]));
-    const renamed = await this.renamedGroups(store, org, upserts);
+    const created = new Set(applied.filter((s) => s.action === 'create').map((s) => s.groupId));
+    const renamed = await this.renamedGroups(store, org, upserts, created);
     await inChunks(upserts, maxBatchSize, (groups) => store.upsertGroups(org, groups));
 
     const appliedSet = new Set(applied);
@@ -115,8 +116,17 @@ export class GroupWriter {
     return touched;
   }
 
-  /** Groups whose name a role mapping reads and these writes change. */
-  private async renamedGroups(store: ScimStore, org: string, writes: readonly GroupWrite[]): Promise<string[]> {
+  /**
+   * Groups whose name a role mapping reads and these writes change, or set for the first time on a row
+   * that users' changes created (`ensureGroups`): that row's name is only as old as the first user
+   * change that named it, and its members' roles may have been mapped from other, older names.
+   */
+  private async renamedGroups(
+    store: ScimStore,
+    org: string,
+    writes: readonly GroupWrite[],
+    created: ReadonlySet<string>,
+  ): Promise<string[]> {
     const named = writes.filter((w) => w.displayName !== undefined);
     if (this.config.roles === null || named.length === 0) return [];
     const stored = new Map(
@@ -128,7 +138,9 @@ export class GroupWriter {
         )
       ).map((g) => [g.id, g.displayName]),
     );
-    return named.filter((w) => stored.has(w.id) && stored.get(w.id) !== w.displayName).map((w) => w.id);
+    return named
+      .filter((w) => stored.has(w.id) && (created.has(w.id) || stored.get(w.id) !== w.displayName))
+      .map((w) => w.id);
   }
 
   /** Roles of users who lost groups or whose groups were renamed, recomputed from their memberships. */
