@@ -1,10 +1,13 @@
 import type { ApplyResult } from '@scim/core';
+import { Option } from 'commander';
 import { loadConfig, useEngine } from '../config.js';
 import { CliError, explainError } from '../errors.js';
 import { colors, table, writeLines } from '../format.js';
 import { organizationArgument } from '../options.js';
 import { chooseOrganizations } from '../organizations.js';
+import { parseSince } from '../since.js';
 import { scanEvents } from '../status.js';
+import { runSyncs } from '../sync-runner.js';
 import type { RegisterCommand } from './types.js';
 
 interface ReplayRow {
@@ -14,22 +17,67 @@ interface ReplayRow {
   reason: string;
 }
 
+interface ReplayFlags {
+  rejected?: boolean;
+  since?: Date;
+  org?: string;
+  all?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+  config?: string;
+}
+
 export const registerReplay: RegisterCommand = (program, io) => {
   program
     .command('replay')
     .description(
-      'Apply rejected events again (after fixing the mapping or the user functions) through the normal rules',
+      'Apply rejected events again (after fixing the mapping or the user functions) through the normal rules, ' +
+        'or refill a window the webhooks missed from the Directory API (--since)',
     )
     .argument('[eventIds...]', 'the rejected events to replay (evt_...)')
     .option('--rejected', 'every rejected event (of --org, or of all organizations)')
-    .option('--org <id>', 'with --rejected: only this organization', organizationArgument)
+    .addOption(
+      new Option(
+        '--since <time>',
+        'refill from the Directory API what changed since then: an ISO date or a duration back (2h, 3d)',
+      )
+        .argParser((value: string) => parseSince(value))
+        .conflicts('rejected'),
+    )
+    .addOption(
+      new Option('--org <id>', 'only this organization (with --rejected or --since)')
+        .argParser(organizationArgument)
+        .conflicts('all'),
+    )
+    .option('--all', "with --since: every organization the config's organizations() lists")
+    .option('--dry-run', 'with --since: show what the refill would change, write nothing')
+    .option('--json', 'with --since: print the reports as JSON instead of tables')
     .option('--config <path>', 'the scim.config module (default: scim.config.* in the current folder)')
-    .action(async (eventIds: string[], flags: { rejected?: boolean; org?: string; config?: string }) => {
+    .addHelpText(
+      'after',
+      `
+Examples:
+  scim replay --rejected --org org_123       rejected events again, after a fix
+  scim replay --since 3h --org org_123       what changed in the last 3 hours, from the Directory API
+  scim replay --since 2026-05-01T08:00Z --all --dry-run`,
+    )
+    .action(async (eventIds: string[], flags: ReplayFlags) => {
+      if (flags.since !== undefined) {
+        if (eventIds.length > 0) throw new CliError('give event ids or --since, not both');
+        // A windowed incremental sync: the same engine, apply path and version rules as `scim sync`.
+        await runSyncs(io, { ...flags, mode: 'incremental', updatedAfter: flags.since });
+        return;
+      }
+      for (const flag of ['all', 'dryRun', 'json'] as const) {
+        if (flags[flag]) throw new CliError(`--${flag === 'dryRun' ? 'dry-run' : flag} goes with --since`);
+      }
       if (eventIds.length > 0 && flags.rejected) throw new CliError('give event ids or --rejected, not both');
       if (eventIds.length === 0 && !flags.rejected) {
-        throw new CliError('say which events: scim replay <eventId...>, or scim replay --rejected');
+        throw new CliError(
+          'say which events: scim replay <eventId...>, scim replay --rejected, or scim replay --since <time>',
+        );
       }
-      if (flags.org !== undefined && !flags.rejected) throw new CliError('--org goes with --rejected');
+      if (flags.org !== undefined && !flags.rejected) throw new CliError('--org goes with --rejected or --since');
       const c = colors(io);
       const { path, config } = await loadConfig(io.cwd, flags.config);
       if (flags.org !== undefined) await chooseOrganizations(config, { org: flags.org });

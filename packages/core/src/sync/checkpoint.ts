@@ -9,6 +9,11 @@ export interface Checkpoint {
   groupsDone: boolean;
   /** User pages whose users are committed. */
   userPages: number;
+  /**
+   * A windowed sync's `updatedAfter` (ISO): its pages are another listing than the watermark's, so only a
+   * run with the same window resumes it.
+   */
+  updatedAfter?: string;
 }
 
 /** The stored checkpoint, or null when there is none or it cannot be read (the sync then starts over). */
@@ -22,7 +27,8 @@ export function parseCheckpoint(text: string | null): Checkpoint | null {
       typeof value.startedAt === 'string' &&
       /^\d+$/.test(value.startedAt) &&
       typeof value.groupsDone === 'boolean' &&
-      typeof value.userPages === 'number'
+      typeof value.userPages === 'number' &&
+      (value.updatedAfter === undefined || typeof value.updatedAfter === 'string')
     ) {
       return value as Checkpoint;
     }

@@ -16,6 +16,7 @@ import { abortError, withRetries } from './retry.js';
 import type { SyncContext, SyncScope } from './scope.js';
 import type { DirectoryApiClient, SyncMode, SyncOptions, SyncPhase, SyncReport } from './types.js';
 import { syncUsers } from './users-phase.js';
+import { nextWatermark, resolveWindow } from './window.js';
 
 export const DEFAULT_SYNC_SETTINGS: SyncContext['settings'] = {
   batchSize: 500,
@@ -52,6 +53,8 @@ export class SyncRun implements SyncScope {
   /** The directory's sync state as last saved: this run holds the lease, so nobody else writes it. */
   private state: SyncState | null = null;
   private phase: SyncPhase = 'groups';
+  /** A windowed sync's `updatedAfter` (see `resolveWindow`). */
+  private window: Date | undefined;
 
   constructor(
     readonly ctx: SyncContext,
@@ -66,6 +69,8 @@ export class SyncRun implements SyncScope {
     if (typeof this.org !== 'string' || !this.org.startsWith('org_')) {
       throw new ScimError('CONFIGURATION_ERROR', 'sync needs an organizationId (org_...)');
     }
+    const { mode, window } = resolveWindow(this.options, this.ctx.now());
+    this.window = window;
     if (this.ctx.scimOnly !== undefined && (await this.ctx.scimOnly(this.ctx.adapter, this.org))) {
       throw new ScimError(
         'CONFIGURATION_ERROR',
@@ -74,7 +79,8 @@ export class SyncRun implements SyncScope {
     }
     this.client = await this.ctx.client();
     const started = this.ctx.now();
-    this.report = emptyReport(this.org, '', this.options.mode ?? 'full', this.dryRun, started);
+    this.report = emptyReport(this.org, '', mode, this.dryRun, started);
+    if (window !== undefined) this.report.updatedAfter = window;
     this.directoryId = await this.resolveDirectory();
     this.report.directoryId = this.directoryId;
     if (!this.dryRun) {
@@ -115,21 +121,31 @@ export class SyncRun implements SyncScope {
   private async reconcile(started: Date): Promise<SyncReport> {
     const state = await this.ctx.adapter.getSyncState(this.org, this.directoryId);
     this.state = state;
-    let mode: SyncMode = this.options.mode ?? 'full';
-    if (mode === 'incremental' && (state === null || state.watermark === null)) mode = 'full';
+    const window = this.window?.toISOString();
+    let mode: SyncMode = this.report.mode;
+    // A windowed sync lists its window whatever the watermark; only a plain incremental one needs it.
+    if (mode === 'incremental' && window === undefined && (state === null || state.watermark === null)) mode = 'full';
     this.report.mode = mode;
 
     const previous = this.dryRun || state?.status !== 'running' ? null : parseCheckpoint(state.checkpoint);
     const checkpoint: Checkpoint =
-      previous !== null && previous.mode === mode
+      previous !== null && previous.mode === mode && previous.updatedAfter === window
         ? previous
-        : { runId: randomUUID(), mode, startedAt: dateToNanos(started).toString(), groupsDone: false, userPages: 0 };
+        : {
+            runId: randomUUID(),
+            mode,
+            startedAt: dateToNanos(started).toString(),
+            groupsDone: false,
+            userPages: 0,
+            ...(window === undefined ? {} : { updatedAfter: window }),
+          };
     this.report.resumed = checkpoint === previous;
     this.startedAtNs = BigInt(checkpoint.startedAt);
     const updatedAfter =
-      mode === 'incremental' && state?.watermark
+      window ??
+      (mode === 'incremental' && state?.watermark
         ? new Date(state.watermark.getTime() - this.ctx.settings.watermarkSkewMs).toISOString()
-        : undefined;
+        : undefined);
 
     await this.saveState({ status: 'running', checkpoint, lastStartedAt: started, lastError: null });
 
@@ -160,7 +176,12 @@ export class SyncRun implements SyncScope {
     await this.saveState({
       status: 'succeeded',
       checkpoint: null,
-      watermark: new Date(Number(this.startedAtNs / 1_000_000n)),
+      watermark: nextWatermark(
+        state?.watermark ?? null,
+        new Date(Number(this.startedAtNs / 1_000_000n)),
+        this.window,
+        this.ctx.settings.watermarkSkewMs,
+      ),
       lastFinishedAt: finished,
       lastError: null,
     });

@@ -79,8 +79,20 @@ export interface SyncOptions {
   organizationId: string;
   /** Defaults to the organization's first enabled directory. */
   directoryId?: string;
-  /** `'full'` (default) lists everything and deprovisions users the directory no longer lists. */
+  /**
+   * `'full'` (default) lists everything and deprovisions users the directory no longer lists; `'incremental'`
+   * lists what changed since the watermark (the last successful sync, minus `watermarkSkewMs`).
+   */
   mode?: SyncMode;
+  /**
+   * A windowed incremental sync: lists the users and groups updated after this time instead of after the
+   * watermark, to refill a gap the webhooks left (an outage, lost deliveries). Same apply path and version
+   * rules as any sync: a change newer than the listing (a webhook) still wins. It advances the watermark only
+   * when the window starts no later than the watermark minus `watermarkSkewMs` (it then listed everything the
+   * next incremental sync would), and never moves it backwards. Refused (`CONFIGURATION_ERROR`) with
+   * `mode: 'full'`, and when it is not a valid date or is in the future. Implies `mode: 'incremental'`.
+   */
+  updatedAfter?: Date;
   /** Plan only: the report carries the plan and nothing is written. */
   dryRun?: boolean;
   /** Deprovision even when the share of users to deprovision passes the guard's threshold. */
@@ -104,8 +116,10 @@ export interface PlannedChange {
 export interface SyncReport {
   organizationId: string;
   directoryId: string;
-  /** The mode that ran (an incremental sync without a watermark runs as full). */
+  /** The mode that ran (an incremental sync without a watermark runs as full, unless it has `updatedAfter`). */
   mode: SyncMode;
+  /** A windowed sync's `updatedAfter`: it listed only what changed after it. */
+  updatedAfter?: Date;
   dryRun: boolean;
   /** Continued from the checkpoint of an interrupted sync. */
   resumed: boolean;
