@@ -175,6 +175,7 @@ export interface LeaseRequest {
 
 /** A lease someone holds, as `getLeases` reports it. */
 export interface HeldLease {
+  /** The lease's name, as `acquireLease` took it. */
   name: string;
   /** The `owner` of the `acquireLease` call that took or last renewed it. */
   owner: string;

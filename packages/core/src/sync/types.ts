@@ -191,6 +191,7 @@ export interface SyncSchedule {
 
 /** The instance running a directory's sync, as `engine.syncLeases` reports it. */
 export interface SyncLeaseHolder {
+  /** The directory whose sync holds the lease. */
   directoryId: string;
   /**
    * The sync's lease owner: `host:pid:random` (the machine's host name, the process id, and a part that
