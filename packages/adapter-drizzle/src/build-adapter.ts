@@ -58,6 +58,7 @@ const METHODS: Record<keyof BookkeepingStore | keyof UserTableStore, true> = {
   saveSyncState: true,
   acquireLease: true,
   releaseLease: true,
+  getLeases: true,
 };
 const STORE_METHODS = Object.keys(METHODS) as (keyof BookkeepingStore | keyof UserTableStore)[];
 
@@ -90,6 +91,7 @@ const READS = new Set<keyof ScimStore>([
   'listTokens',
   'getGroups',
   'listMemberships',
+  'getLeases',
 ]);
 
 /**

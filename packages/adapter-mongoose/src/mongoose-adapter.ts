@@ -174,5 +174,6 @@ export function mongooseAdapter<
     saveSyncState: (state) => plain.saveSyncState(state),
     acquireLease: (request) => plain.acquireLease(request),
     releaseLease: (name, owner) => plain.releaseLease(name, owner),
+    getLeases: (names, now) => plain.getLeases(names, now),
   };
 }

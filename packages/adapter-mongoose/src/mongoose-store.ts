@@ -14,6 +14,7 @@ import {
   type EntityAdvance,
   type EventQuery,
   type GroupWrite,
+  type HeldLease,
   type IdentityLink,
   type InboxUpdate,
   type LeaseRequest,
@@ -455,6 +456,17 @@ export class MongooseStore<TUser> implements ScimStore {
       }
       const refused = await this.bulkRefusals(leases, [{ updateOne }]);
       return refused.size === 0;
+    });
+  }
+
+  /** Held means unexpired: the same comparison that lets `acquireLease` take a lease over. */
+  getLeases(names: readonly string[], now: Date): Promise<HeldLease[]> {
+    return this.run(async () => {
+      if (names.length === 0) return [];
+      const docs = await this.ctx.models.leases
+        .find({ _id: { $in: [...new Set(names)] }, expiresAt: { $gt: now } }, null, this.options)
+        .lean<LeaseDoc[]>();
+      return docs.map((doc) => ({ name: doc._id, owner: doc.owner, expiresAt: doc.expiresAt }));
     });
   }
 

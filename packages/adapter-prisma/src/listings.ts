@@ -1,5 +1,5 @@
 import type { InboxRecord, InboxStatus, SyncState } from '@scim/core';
-import type { EventQuery } from '@scim/core/adapter';
+import type { EventQuery, HeldLease } from '@scim/core/adapter';
 import type { PrismaProvider, PrismaQueryable } from './options.js';
 import { SqlBuilder, toDate, toDateOrNull, toStringOrNull } from './sql.js';
 
@@ -76,4 +76,23 @@ export async function listSyncStates(
     ...sql.values,
   );
   return rows.map(syncStateFromRow);
+}
+
+/**
+ * The unexpired leases among `names`: held means `expires_at` after `now`, the same comparison that lets
+ * `acquireLease` take a lease over.
+ */
+export async function getLeases(
+  db: PrismaQueryable,
+  provider: PrismaProvider,
+  names: readonly string[],
+  now: Date,
+): Promise<HeldLease[]> {
+  if (names.length === 0) return [];
+  const sql = new SqlBuilder(provider);
+  const rows = await db.$queryRawUnsafe<Row[]>(
+    `SELECT name, owner, expires_at FROM scim_leases WHERE ${sql.in('name', [...new Set(names)])} AND expires_at > ${sql.param(now)}`,
+    ...sql.values,
+  );
+  return rows.map((row) => ({ name: String(row.name), owner: String(row.owner), expiresAt: toDate(row.expires_at) }));
 }

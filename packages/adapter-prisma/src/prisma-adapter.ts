@@ -148,6 +148,7 @@ export function prismaAdapter<
     saveSyncState: single('saveSyncState', (s) => s.saveSyncState),
     acquireLease: mysql ? write((s) => s.acquireLease) : single('acquireLease', (s) => s.acquireLease),
     releaseLease: single('releaseLease', (s) => s.releaseLease),
+    getLeases: single('getLeases', (s) => s.getLeases!),
     ...(provider === 'postgresql' ? scimResourceMethods(single, write) : {}),
   };
 }

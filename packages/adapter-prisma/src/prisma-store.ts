@@ -14,6 +14,7 @@ import type {
   EntityAdvance,
   EventQuery,
   GroupWrite,
+  HeldLease,
   IdentityLink,
   InboxUpdate,
   LeaseRequest,
@@ -29,6 +30,7 @@ import { isUniqueViolation } from './errors.js';
 import { PrismaLinks } from './links.js';
 import {
   EVENT_COLUMNS,
+  getLeases,
   inboxFromRow,
   listEvents,
   listSyncStates,
@@ -748,6 +750,10 @@ export class PrismaStore implements ScimStore, ResourceStore {
       read.values,
     );
     return rows[0]?.owner === request.owner;
+  }
+
+  getLeases(names: readonly string[], now: Date): Promise<HeldLease[]> {
+    return getLeases(this.db, this.provider, names, now);
   }
 
   async releaseLease(name: string, owner: string): Promise<void> {

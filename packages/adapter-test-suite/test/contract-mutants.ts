@@ -224,6 +224,36 @@ export const contractMutants: Mutant[] = [
     breaks: ['sync-state/release frees the lease only for its owner'],
   },
   {
+    name: 'getLeases reports leases that ran out',
+    make: patched((s) => ({ getLeases: (names) => s.getLeases!(names, new Date(0)) })),
+    breaks: ['sync-state/getLeases leaves out a lease that ran out or was released'],
+  },
+  {
+    name: 'getLeases answers names that were not asked for',
+    make: patched((s) => ({
+      getLeases: async (names, now) => {
+        const wider = names.flatMap((name) => [name, name.replace(/:[^:]*$/, ':1'), name.replace(/:[^:]*$/, ':2')]);
+        return s.getLeases!(wider, now);
+      },
+    })),
+    breaks: ['sync-state/getLeases: the held leases among the names asked for, with their owner and expiry'],
+  },
+  {
+    name: 'getLeases reports the first owner after a takeover',
+    make: () => {
+      const first = new Map<string, string>();
+      return patched((s) => ({
+        acquireLease: async (request) => {
+          if (!first.has(request.name)) first.set(request.name, request.owner);
+          return s.acquireLease(request);
+        },
+        getLeases: async (names, now) =>
+          (await s.getLeases!(names, now)).map((lease) => ({ ...lease, owner: first.get(lease.name) ?? lease.owner })),
+      }))();
+    },
+    breaks: ['sync-state/getLeases: the held leases among the names asked for, with their owner and expiry'],
+  },
+  {
     name: 'every organization shares one key space',
     make: () => {
       const base = memoryAdapter();

@@ -27,6 +27,18 @@ describe('the conformance suite catches broken adapters', () => {
     });
   }
 
+  test('the getLeases tests skip, saying why, on an adapter without the optional method', async () => {
+    const setup = patched(() => ({ getLeases: undefined }));
+    for (const id of [
+      'sync-state/getLeases: the held leases among the names asked for, with their owner and expiry',
+      'sync-state/getLeases leaves out a lease that ran out or was released',
+    ] as const) {
+      const result = await runConformanceTest(id, { setup });
+      expect(result.status, id).toBe('skipped');
+      expect(result.status === 'skipped' && result.reason).toMatch(/no getLeases/);
+    }
+  });
+
   test('every listed test passes against the intact memory adapter', async () => {
     const intact = { make: patched(() => ({})), service: serviceSetup() };
     for (const id of new Set(mutants.flatMap((m) => m.breaks))) {

@@ -1,4 +1,4 @@
-import type { InboxRecord, InboxStatus, ScimEngine, SyncState } from '@scim/core';
+import type { InboxRecord, InboxStatus, ScimEngine, SyncLeaseHolder, SyncState } from '@scim/core';
 
 /** What `scim status` shows of one directory. */
 export interface DirectoryStatus {
@@ -19,15 +19,24 @@ export interface DirectoryStatus {
   /** When the sync state was last written (a running sync writes it at each checkpoint). */
   updatedAt: Date;
   /**
-   * `running`: a sync holds the directory's lease and saved its checkpoint lately; `interrupted`: a
-   * sync stopped mid-way (its checkpoint stays, the next run resumes from it); `free` otherwise.
+   * `running`: a sync holds the directory's lease; `interrupted`: a sync stopped mid-way (its
+   * checkpoint stays, the next run resumes from it); `free` otherwise. Where the adapter cannot say who
+   * holds a lease (`leaseHolders` false), a running sync is inferred from its state: status running and
+   * a checkpoint saved in the last 5 minutes.
    */
   lease: 'running' | 'interrupted' | 'free';
+  /**
+   * The instance holding the lease (`host:pid:random`, see `SyncLeaseHolder`) and when the lease runs
+   * out unless it is renewed; null when no one holds it, or when the adapter cannot tell.
+   */
+  holder: { owner: string; expiresAt: Date } | null;
 }
 
 /** What `scim status` shows of one organization. */
 export interface OrganizationStatus {
   organizationId: string;
+  /** The adapter reads leases (`getLeases`): each directory's `holder` says who runs its sync. */
+  leaseHolders: boolean;
   directories: DirectoryStatus[];
   /**
    * Directory users the store mirrors (the directory lists them), how many of them are active, and
@@ -55,7 +64,16 @@ export async function organizationStatus(
   now: Date,
 ): Promise<OrganizationStatus> {
   const states = await engine.syncStatus(organizationId);
-  const directories = await Promise.all(states.map((state) => directoryStatus(engine, state, now)));
+  const holders = await engine.syncLeases(
+    organizationId,
+    states.map((state) => state.directoryId),
+  );
+  const directories = await Promise.all(
+    states.map((state) => {
+      const holder = holders?.find((h) => h.directoryId === state.directoryId);
+      return directoryStatus(engine, state, now, holders === null ? undefined : (holder ?? null));
+    }),
+  );
   const since = new Date(now.getTime() - 86_400_000);
   const lastDay = await scanEvents(engine, { organizationId }, (record) => record.receivedAt >= since);
   const eventsLastDay: Partial<Record<InboxStatus, number>> = {};
@@ -65,6 +83,7 @@ export async function organizationStatus(
   const groups = await countEntities(engine, organizationId, 'group');
   return {
     organizationId,
+    leaseHolders: holders !== null,
     directories,
     users: { mirrored: users.live, active: users.active, deprovisioned: users.gone + users.live - users.active },
     groups: { mirrored: groups.live },
@@ -74,10 +93,17 @@ export async function organizationStatus(
   };
 }
 
-async function directoryStatus(engine: ScimEngine, state: SyncState, now: Date): Promise<DirectoryStatus> {
+/** `holder`: who holds the lease (null: no one); undefined when the adapter cannot tell. */
+async function directoryStatus(
+  engine: ScimEngine,
+  state: SyncState,
+  now: Date,
+  holder: SyncLeaseHolder | null | undefined,
+): Promise<DirectoryStatus> {
   const directory = await engine.adapter.getDirectory(state.organizationId, state.directoryId);
   const running = state.status === 'running';
   const fresh = now.getTime() - state.updatedAt.getTime() < RUNNING_SILENCE_MS;
+  const inferred = running ? (fresh && state.lastError === null ? 'running' : 'interrupted') : 'free';
   const finished =
     state.lastStartedAt !== null && state.lastFinishedAt !== null && state.lastFinishedAt >= state.lastStartedAt;
   return {
@@ -93,7 +119,8 @@ async function directoryStatus(engine: ScimEngine, state: SyncState, now: Date):
     watermark: state.watermark,
     watermarkAgeMs: state.watermark ? now.getTime() - state.watermark.getTime() : null,
     updatedAt: state.updatedAt,
-    lease: running ? (fresh && state.lastError === null ? 'running' : 'interrupted') : 'free',
+    lease: holder === undefined ? inferred : holder !== null ? 'running' : running ? 'interrupted' : 'free',
+    holder: holder ? { owner: holder.owner, expiresAt: holder.expiresAt } : null,
   };
 }
 

@@ -9,6 +9,7 @@ import { ScimError } from './errors.js';
 import { consoleLogger } from './logger.js';
 import { registerSecret } from './redact.js';
 import { ResourceWriter } from './resources/resource-writer.js';
+import { syncLeaseHolders } from './sync/lease.js';
 import { scheduleSyncs } from './sync/schedule.js';
 import type { SyncContext } from './sync/scope.js';
 import { DEFAULT_SYNC_SETTINGS, SyncRun } from './sync/sync.js';
@@ -147,6 +148,7 @@ export function createScimEngine<Tx = unknown>(options: ScimEngineOptions<Tx>): 
     events: (query = {}) => adapter.listEvents({ ...query, limit: eventLimit(query.limit) }),
     replay: (eventId) => dispatcher.replay(eventId),
     syncStatus: (organizationId) => adapter.listSyncStates(organizationId),
+    syncLeases: (organizationId, directoryIds) => syncLeaseHolders(adapter, organizationId, directoryIds, now()),
     writeResource: (write) => {
       if (scimOnly === undefined) {
         return Promise.reject(

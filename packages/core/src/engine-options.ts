@@ -10,6 +10,7 @@ import type {
   DirectoryApiClient,
   ScheduleOptions,
   SyncEngineOptions,
+  SyncLeaseHolder,
   SyncOptions,
   SyncReport,
   SyncSchedule,
@@ -114,6 +115,12 @@ export interface ScimEngine<Tx = unknown> {
   replay(eventId: string): Promise<ApplyResult>;
   /** The sync state of each directory of one organization, or of all: status, watermark, last error. */
   syncStatus(organizationId?: string): Promise<SyncState[]>;
+  /**
+   * Which instance holds the sync lease of each of these directories of the organization now (a sync
+   * of it is running there), as of the store's lease records; free ones are left out. Null when the
+   * adapter cannot tell (it does not implement the optional `getLeases`).
+   */
+  syncLeases(organizationId: string, directoryIds: readonly string[]): Promise<SyncLeaseHolder[] | null>;
   /**
    * For `@scim/scim-server`: writes one SCIM request's resource and applies its change through the same
    * rules as webhooks and syncs (`directScim` must be on). Resolves `ok`, `version-conflict`, `uniqueness`,

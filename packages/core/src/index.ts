@@ -104,6 +104,7 @@ export type {
   PlannedChange,
   ScheduleOptions,
   SyncEngineOptions,
+  SyncLeaseHolder,
   SyncMode,
   SyncOptions,
   SyncPhase,

@@ -37,6 +37,7 @@ const METHODS: Record<keyof SqlStoreMethods, 'read' | 'write'> = {
   saveSyncState: 'write',
   acquireLease: 'write',
   releaseLease: 'write',
+  getLeases: 'read',
   getResource: 'read',
   queryResources: 'read',
   existingResources: 'read',

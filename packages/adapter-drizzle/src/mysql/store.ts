@@ -14,6 +14,7 @@ import type {
   EntityAdvance,
   EventQuery,
   GroupWrite,
+  HeldLease,
   IdentityLink,
   InboxUpdate,
   LeaseRequest,
@@ -468,6 +469,17 @@ export class MySqlStore implements ScimStore, ResourceStore {
 
   async releaseLease(name: string, owner: string): Promise<void> {
     await this.db.delete(scimLeases).where(and(eq(scimLeases.name, name), eq(scimLeases.owner, owner)));
+  }
+
+  /** Held means unexpired: the same comparison that lets `acquireLease` take a lease over. */
+  async getLeases(names: readonly string[], now: Date): Promise<HeldLease[]> {
+    if (names.length === 0) return [];
+    const t = scimLeases;
+    const rows = await this.db
+      .select()
+      .from(t)
+      .where(and(inArray(t.name, unique(names)), gt(t.expiresAt, now.getTime())));
+    return rows.map((row) => ({ name: row.name, owner: row.owner, expiresAt: new Date(row.expiresAt) }));
   }
 
   async listSyncStates(organizationId?: string): Promise<SyncState[]> {

@@ -1,9 +1,20 @@
 import type { SyncState } from '@scim/core';
+import type { HeldLease } from '@scim/core/adapter';
 import { expect } from 'vitest';
+import type { ConformanceContext } from '../context.js';
 import { defineSuite } from '../define-suite.js';
 
 const T0 = new Date('2025-06-02T08:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
+
+/** `getLeases` is optional in the contract: its tests skip, saying why, on an adapter without it. */
+function getLeases(ctx: ConformanceContext): (names: readonly string[], now: Date) => Promise<HeldLease[]> {
+  const read = ctx.adapter.getLeases;
+  if (read === undefined) ctx.skip('the adapter has no getLeases (optional: scim status then cannot name a holder)');
+  return (names, now) => read.call(ctx.adapter, names, now);
+}
+
+const byName = (leases: HeldLease[]) => [...leases].sort((a, b) => a.name.localeCompare(b.name));
 
 export const syncStateSuite = defineSuite('sync-state', {
   'a directory never synced has no state': async (ctx) => {
@@ -125,5 +136,58 @@ export const syncStateSuite = defineSuite('sync-state', {
     const two = `sync:${ctx.organizationId}:2`;
     expect(await ctx.adapter.acquireLease({ name: one, owner: 'a', ttlMs: 60_000, now: at(0) })).toBe(true);
     expect(await ctx.adapter.acquireLease({ name: two, owner: 'b', ttlMs: 60_000, now: at(0) })).toBe(true);
+  },
+
+  'getLeases: the held leases among the names asked for, with their owner and expiry': async (ctx) => {
+    const read = getLeases(ctx);
+    const one = `sync:${ctx.organizationId}:1`;
+    const two = `sync:${ctx.organizationId}:2`;
+    const untouched = `sync:${ctx.organizationId}:never-taken`;
+    expect(await ctx.adapter.acquireLease({ name: one, owner: 'host-a:101:0f0f0f0f', ttlMs: 60_000, now: at(0) })).toBe(
+      true,
+    );
+    expect(await ctx.adapter.acquireLease({ name: two, owner: 'host-b:202:1e1e1e1e', ttlMs: 30_000, now: at(5) })).toBe(
+      true,
+    );
+
+    expect(byName(await read([one, two, untouched], at(1_000)))).toEqual([
+      { name: one, owner: 'host-a:101:0f0f0f0f', expiresAt: at(60_000) },
+      { name: two, owner: 'host-b:202:1e1e1e1e', expiresAt: at(30_005) },
+    ]);
+    // A name not asked for is not answered, a repeated one is answered once.
+    expect(await read([two, two], at(1_000))).toEqual([
+      { name: two, owner: 'host-b:202:1e1e1e1e', expiresAt: at(30_005) },
+    ]);
+    expect(await read([untouched], at(1_000))).toEqual([]);
+    expect(await read([], at(1_000))).toEqual([]);
+
+    // A renewal moves the expiry; a takeover after it ran out changes the owner.
+    expect(
+      await ctx.adapter.acquireLease({ name: one, owner: 'host-a:101:0f0f0f0f', ttlMs: 60_000, now: at(10_000) }),
+    ).toBe(true);
+    expect(
+      await ctx.adapter.acquireLease({ name: two, owner: 'host-c:303:2d2d2d2d', ttlMs: 60_000, now: at(40_000) }),
+    ).toBe(true);
+    expect(byName(await read([one, two], at(40_000)))).toEqual([
+      { name: one, owner: 'host-a:101:0f0f0f0f', expiresAt: at(70_000) },
+      { name: two, owner: 'host-c:303:2d2d2d2d', expiresAt: at(100_000) },
+    ]);
+  },
+
+  'getLeases leaves out a lease that ran out or was released': async (ctx) => {
+    const read = getLeases(ctx);
+    const expiring = `sync:${ctx.organizationId}:expiring`;
+    const released = `sync:${ctx.organizationId}:released`;
+    expect(await ctx.adapter.acquireLease({ name: expiring, owner: 'a', ttlMs: 60_000, now: at(0) })).toBe(true);
+    expect(await ctx.adapter.acquireLease({ name: released, owner: 'b', ttlMs: 60_000, now: at(0) })).toBe(true);
+    await ctx.adapter.releaseLease(released, 'b');
+
+    expect(await read([expiring, released], at(59_999))).toEqual([
+      { name: expiring, owner: 'a', expiresAt: at(60_000) },
+    ]);
+    // Held exactly as long as acquireLease refuses another owner: at its expiry it is free.
+    expect(await read([expiring, released], at(60_000))).toEqual([]);
+    expect(await ctx.adapter.acquireLease({ name: expiring, owner: 'c', ttlMs: 1_000, now: at(60_000) })).toBe(true);
+    expect(await read([expiring], at(60_500))).toEqual([{ name: expiring, owner: 'c', expiresAt: at(61_000) }]);
   },
 });

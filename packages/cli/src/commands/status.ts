@@ -4,7 +4,7 @@ import { ago, colors, duration, table, when, writeLines } from '../format.js';
 import type { CliIO } from '../io.js';
 import { organizationArgument } from '../options.js';
 import { chooseOrganizations, knownOrganizations } from '../organizations.js';
-import { type OrganizationStatus, organizationStatus } from '../status.js';
+import { type DirectoryStatus, type OrganizationStatus, organizationStatus } from '../status.js';
 import type { RegisterCommand } from './types.js';
 
 export const registerStatus: RegisterCommand = (program, io) => {
@@ -46,11 +46,13 @@ export const registerStatus: RegisterCommand = (program, io) => {
           return;
         }
         for (const status of statuses) writeLines(io.stdout, describeStatus(io, status, now));
-        writeLines(io.stdout, [
-          colors(io).dim(
-            'Leases: the store records that a sync holds one, not which instance holds it; a sync that ran past its checkpoint shows as interrupted.',
-          ),
-        ]);
+        if (statuses.some((status) => !status.leaseHolders && status.directories.length > 0)) {
+          writeLines(io.stdout, [
+            colors(io).dim(
+              `Leases: ${engine.adapter.name} records that a sync holds one, not which instance holds it (it has no getLeases); a sync that ran past its checkpoint shows as interrupted.`,
+            ),
+          ]);
+        }
       });
     });
 };
@@ -64,6 +66,14 @@ function isEmpty(status: OrganizationStatus): boolean {
     status.rejected === 0 &&
     Object.keys(status.eventsLastDay).length === 0
   );
+}
+
+/** Who runs the sync, when the adapter can tell, and how far it got. */
+function describeHeld(d: DirectoryStatus, now: Date): string {
+  const mode = d.runningMode === null ? '' : `${d.runningMode} `;
+  const progress = d.sync === 'running' ? `, checkpoint ${ago(d.updatedAt, now)}` : '';
+  if (d.holder === null) return `held: ${mode}sync running${progress}`;
+  return `held by ${d.holder.owner} until ${when(d.holder.expiresAt)}: ${mode}sync running${progress}`;
 }
 
 export function describeStatus(io: CliIO, status: OrganizationStatus, now: Date): string[] {
@@ -83,7 +93,7 @@ export function describeStatus(io: CliIO, status: OrganizationStatus, now: Date)
           d.durationMs === null ? '-' : duration(d.durationMs),
           d.watermark ? `${when(d.watermark)} (${ago(d.watermark, now)})` : 'none',
           d.lease === 'running'
-            ? `held: ${d.runningMode ?? ''} sync running, checkpoint ${ago(d.updatedAt, now)}`
+            ? describeHeld(d, now)
             : d.lease === 'interrupted'
               ? c.yellow(`interrupted ${d.runningMode ?? ''} sync; the next run resumes`)
               : 'free',

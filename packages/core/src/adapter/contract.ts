@@ -6,6 +6,7 @@ import type {
   EntityState,
   EventQuery,
   GroupWrite,
+  HeldLease,
   IdentityLink,
   InboxRecord,
   InboxUpdate,
@@ -33,10 +34,11 @@ export type * from './records.js';
 /**
  * The storage-adapter contract.
  *
- * The core decides, the adapter persists. Every method is required; what an adapter can or cannot
- * guarantee is declared in `capabilities`. Methods that take several items are called with one item
- * by the webhook path and with whole pages by the sync engine; an adapter with `batchWrites` does
- * each call in a constant number of round trips.
+ * The core decides, the adapter persists. Every method is required but the few marked optional (the
+ * core checks for those before calling them); what an adapter can or cannot guarantee is declared in
+ * `capabilities`. Methods that take several items are called with one item by the webhook path and
+ * with whole pages by the sync engine; an adapter with `batchWrites` does each call in a constant
+ * number of round trips.
  *
  * Keys: everything is scoped by `organizationId`. The same user, group or directory id in two
  * organizations are two unrelated records.
@@ -134,6 +136,15 @@ export interface BookkeepingStore {
   acquireLease(request: LeaseRequest): Promise<boolean>;
   /** Gives a lease back if `owner` holds it. */
   releaseLease(name: string, owner: string): Promise<void>;
+  /**
+   * Optional (an adapter written before it still fits the contract): the leases among `names` that are
+   * held at `now`, i.e. whose expiry is after `now` (exactly the ones `acquireLease` would refuse to
+   * another owner). A name never taken, released or run out is left out; so is a name not asked for.
+   * Each name at most once, in any order; one read, no write. For reporting (`scim status` names the
+   * instance running a sync): the answer may be stale as soon as it returns, so never decide on it
+   * whether to take a lease; `acquireLease` alone does that atomically.
+   */
+  getLeases?(names: readonly string[], now: Date): Promise<HeldLease[]>;
 }
 
 /**

@@ -20,6 +20,7 @@ export type {
   EntityState,
   EventQuery,
   GroupWrite,
+  HeldLease,
   IdentityLink,
   InboxRecord,
   InboxStatus,

@@ -201,6 +201,7 @@ export function memoryAdapter(options: MemoryAdapterOptions = {}): MemoryAdapter
     saveSyncState: auto((s) => s.saveSyncState),
     acquireLease: auto((s) => s.acquireLease),
     releaseLease: auto((s) => s.releaseLease),
+    getLeases: auto((s) => s.getLeases!),
     listSyncStates: auto((s) => s.listSyncStates),
     getLinks: auto((s) => s.getLinks),
     getLinksToAppUsers: auto((s) => s.getLinksToAppUsers),

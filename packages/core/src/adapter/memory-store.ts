@@ -18,6 +18,7 @@ import type {
   EntityState,
   EventQuery,
   GroupWrite,
+  HeldLease,
   IdentityLink,
   InboxRecord,
   InboxUpdate,
@@ -360,6 +361,17 @@ export class MemoryStore implements ScimStore {
 
   async releaseLease(name: string, owner: string): Promise<void> {
     if (this.data.leases.get(name)?.owner === owner) this.set(this.data.leases, name, undefined);
+  }
+
+  async getLeases(names: readonly string[], now: Date): Promise<HeldLease[]> {
+    const held: HeldLease[] = [];
+    for (const name of new Set(names)) {
+      const lease = this.data.leases.get(name);
+      if (lease !== undefined && lease.expiresAt > now.getTime()) {
+        held.push({ name, owner: lease.owner, expiresAt: new Date(lease.expiresAt) });
+      }
+    }
+    return held;
   }
   async listEvents(query: EventQuery): Promise<InboxRecord[]> {
     const before = query.before;

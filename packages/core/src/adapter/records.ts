@@ -173,6 +173,16 @@ export interface LeaseRequest {
   now: Date;
 }
 
+/** A lease someone holds, as `getLeases` reports it. */
+export interface HeldLease {
+  /** The lease's name, as `acquireLease` took it. */
+  name: string;
+  /** The `owner` of the `acquireLease` call that took or last renewed it. */
+  owner: string;
+  /** When it runs out unless its owner renews it: the renewal's `now` plus its `ttlMs`. */
+  expiresAt: Date;
+}
+
 export interface ListPage {
   /** Return records whose id sorts after this one (ids compare as plain strings). */
   after?: string;

@@ -10,7 +10,7 @@ import { type Checkpoint, parseCheckpoint } from './checkpoint.js';
 import { removeUnlistedUsers, scanUsers } from './deprovision-phase.js';
 import { deleteUnlistedGroups, listGroupIds, syncGroups } from './groups-phase.js';
 import { SyncGuardError } from './guard.js';
-import { SyncLease } from './lease.js';
+import { SyncLease, syncLeaseName } from './lease.js';
 import { emptyReport } from './report.js';
 import { abortError, withRetries } from './retry.js';
 import type { SyncContext, SyncScope } from './scope.js';
@@ -86,7 +86,7 @@ export class SyncRun implements SyncScope {
     if (!this.dryRun) {
       this.lease = new SyncLease(
         this.ctx.adapter,
-        `scim-sync:${this.org}:${this.directoryId}`,
+        syncLeaseName(this.org, this.directoryId),
         this.ctx.settings.leaseTtlMs,
         this.ctx.now,
         this.ctx.logger,

@@ -202,3 +202,16 @@ export interface SyncSchedule {
   /** Stops the schedule: aborts a running sync and resolves once it has ended. */
   stop(): Promise<void>;
 }
+
+/** The instance running a directory's sync, as `engine.syncLeases` reports it. */
+export interface SyncLeaseHolder {
+  /** The directory whose sync holds the lease. */
+  directoryId: string;
+  /**
+   * The sync's lease owner: `host:pid:random` (the machine's host name, the process id, and a part that
+   * tells two attempts of one process apart). Syncs of an older SDK held leases as `sync-<uuid>`.
+   */
+  owner: string;
+  /** When the lease runs out unless the sync renews it (it does every third of the lease's TTL). */
+  expiresAt: Date;
+}

@@ -3,8 +3,8 @@ import type { Dialect } from '../dialect.js';
 import type { SqlErrorKind, SqlRow, SqlSession } from '../port.js';
 import { Statement } from '../statement.js';
 
-/** Everything the SQL bookkeeping keeps: the SDK's records and the SCIM server's. */
-export type SqlStoreMethods = BookkeepingStore & ResourceStore;
+/** Everything the SQL bookkeeping keeps: the SDK's records (optional reads included) and the SCIM server's. */
+export type SqlStoreMethods = Required<BookkeepingStore> & ResourceStore;
 
 /** What a store's statements run with: one session (a transaction, or single statements), and its dialect. */
 export class StoreContext {

@@ -34,6 +34,7 @@ export const genericOps: Omit<StoreOps, 'putResource'> = {
   saveSyncState: sync.saveSyncState,
   acquireLease: sync.acquireLease,
   releaseLease: sync.releaseLease,
+  getLeases: sync.getLeases,
   getLinks: links.getLinks,
   getLinksToAppUsers: links.getLinksToAppUsers,
   saveLinks: links.saveLinks,

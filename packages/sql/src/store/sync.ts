@@ -1,8 +1,8 @@
-import type { DirectoryWrite, LeaseRequest, StoredDirectory, SyncState } from '@scim/core/adapter';
+import type { DirectoryWrite, HeldLease, LeaseRequest, StoredDirectory, SyncState } from '@scim/core/adapter';
 import type { Dialect } from '../dialect.js';
 import type { SqlRow } from '../port.js';
 import { flag, instant, instantOrNull, text, textOrNull } from '../values.js';
-import type { StoreContext } from './context.js';
+import { type StoreContext, unique } from './context.js';
 
 export async function upsertDirectory(
   ctx: StoreContext,
@@ -150,4 +150,16 @@ export async function acquireLease(ctx: StoreContext, request: LeaseRequest): Pr
 export async function releaseLease(ctx: StoreContext, name: string, owner: string): Promise<void> {
   const s = ctx.statement();
   await ctx.run(s, `DELETE FROM scim_leases WHERE name = ${s.p(name)} AND owner = ${s.p(owner)}`);
+}
+
+/** Held means unexpired: the same `expires_at` comparison that lets `acquireLease` take a lease over. */
+export async function getLeases(ctx: StoreContext, names: readonly string[], now: Date): Promise<HeldLease[]> {
+  if (names.length === 0) return [];
+  const s = ctx.statement();
+  const rows = await ctx.rows(
+    s,
+    `SELECT name, owner, ${ctx.dialect.readInstant('expires_at')} AS expires_at FROM scim_leases ` +
+      `WHERE ${s.in('name', unique(names))} AND expires_at > ${s.instant(now)}`,
+  );
+  return rows.map((row) => ({ name: text(row.name), owner: text(row.owner), expiresAt: instant(row.expires_at) }));
 }
