@@ -168,7 +168,16 @@ describe('the Scalekit client', () => {
 
 describe('incremental sync', () => {
   it('after 50 changes, asks only for what changed and ends equal again', async () => {
-    // No safety margin on the watermark: the directory was seeded moments ago.
+    // No safety margin on the watermark, so this directory's users are stamped an hour back: seeded moments
+    // before the first sync, the last of them could fall in the millisecond it starts (the watermark has
+    // milliseconds, the simulator's stamps nanoseconds) and count as changed since (seen once on a busy machine).
+    const seeded = sim.state.seed({ users: 1000, groups: 20, updatedAt: new Date(Date.now() - 3_600_000) });
+    const [org, dir, userIds, groupIds] = [
+      seeded.organization.id,
+      seeded.directory.id,
+      seeded.userIds,
+      seeded.groupIds,
+    ] as const;
     const { engine, adapter } = engineFor(sim, { sync: { watermarkSkewMs: 0, retryBaseMs: 5 } });
     await engine.sync({ organizationId: org });
 
