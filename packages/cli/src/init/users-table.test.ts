@@ -94,8 +94,10 @@ export const auditLog = pgTable('audit_log', { id: serial('id').primaryKey() });
 export const users = pgTable('users', {
   id: serial('id').primaryKey(),
   email: text('email').notNull().unique(),
-  // the name as shown
+  // the name as shown (don't split it)
   fullName: text('full_name', { length: 200 }),
+  /* an unused, legacy column: it's kept */
+  nickname: text('nickname').default('a, b'),
   enabled: boolean('enabled').notNull().default(true),
   org: text('org').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -110,6 +112,7 @@ describe('the users table, from a Drizzle schema module', () => {
       { name: 'id', type: 'serial', required: true, filled: true },
       { name: 'email', type: 'text', required: true, filled: false },
       { name: 'fullName', type: 'text', required: false, filled: false },
+      { name: 'nickname', type: 'text', required: false, filled: true },
       { name: 'enabled', type: 'boolean', required: true, filled: true },
       { name: 'org', type: 'text', required: true, filled: false },
       { name: 'createdAt', type: 'timestamp', required: true, filled: true },

@@ -77,6 +77,11 @@ export function closingBracket(text: string, open: number): number {
       const close = text.indexOf(ch, i + 1);
       if (close === -1) return -1;
       i = close;
+    } else if (ch === '/' && (text[i + 1] === '/' || text[i + 1] === '*')) {
+      // A comment's apostrophes and brackets are prose.
+      const close = text[i + 1] === '/' ? text.indexOf('\n', i) : text.indexOf('*/', i + 2) + 1;
+      if (close <= 0) return -1;
+      i = close;
     } else if (pairs[ch] !== undefined) stack.push(pairs[ch]);
     else if (ch === stack[stack.length - 1]) {
       stack.pop();
@@ -104,17 +109,24 @@ export function drizzleUsersTable(source: string): DrizzleTableSource | undefine
     if (callClose === -1 || columnsOpen === -1 || columnsOpen > callClose) continue;
     const columnsClose = closingBracket(source, columnsOpen);
     if (columnsClose === -1) continue;
-    // Whole-line comments out, so that their commas and brackets do not split a column.
-    const body = source.slice(columnsOpen + 1, columnsClose).replace(/^\s*\/\/[^\n]*$/gm, '');
+    // Comments out, so that their commas, quotes and brackets do not split a column.
+    const body = source
+      .slice(columnsOpen + 1, columnsClose)
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/^\s*\/\/[^\n]*$/gm, '');
     const columns: TableColumn[] = [];
     // One entry a key at the object's top level: `key: builder('column', ...).chain()...,`
     let depth = 0;
+    let quote: string | undefined;
     let entry = '';
     const entries: string[] = [];
     for (const ch of body) {
-      if ('([{'.includes(ch)) depth++;
-      if (')]}'.includes(ch)) depth--;
-      if (ch === ',' && depth === 0) {
+      if (quote !== undefined) {
+        if (ch === quote) quote = undefined;
+      } else if (ch === "'" || ch === '"' || ch === '`') quote = ch;
+      else if ('([{'.includes(ch)) depth++;
+      else if (')]}'.includes(ch)) depth--;
+      if (ch === ',' && depth === 0 && quote === undefined) {
         entries.push(entry);
         entry = '';
       } else entry += ch;
