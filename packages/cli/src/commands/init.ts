@@ -6,8 +6,9 @@ import { createTwoFilesPatch } from 'diff';
 import { CliError } from '../errors.js';
 import { type Colors, colors } from '../format.js';
 import { installCommands, localSpecifiers, packagesToInstall, runInstall } from '../init/install.js';
-import { makePlan } from '../init/plan.js';
+import { makePlan, type UserLayer } from '../init/plan.js';
 import { detectProject, type Project } from '../init/project.js';
+import { findUsersTable } from '../init/table-fallback.js';
 import {
   bestMatches,
   type FoundFunction,
@@ -40,7 +41,7 @@ export function registerInit(program: Command, io: CliIO): void {
     });
 }
 
-function describe(project: Project, functions: UserFunctions, pc: Colors): string[] {
+function describe(project: Project, users: UserLayer, pc: Colors): string[] {
   const orm = project.orm;
   const ormText =
     orm === undefined
@@ -55,14 +56,20 @@ function describe(project: Project, functions: UserFunctions, pc: Colors): strin
       ? 'none found (framework-neutral handler)'
       : `${project.framework.kind} ${project.framework.major}`;
   const fn = (op: UserOperation) => {
-    const found = functions[op];
+    const found = users.kind === 'functions' ? users.functions[op] : undefined;
     return found ? `${found.name} (${found.file})` : op === 'reactivate' ? '- (optional)' : pc.red('not found');
   };
-  return [
+  const lines = [
     `  package manager  ${project.packageManager}`,
     `  framework        ${framework}${project.entry ? ` in ${project.entry}` : ''}`,
     `  database         ${ormText}${project.db ? `, client \`${project.db.name}\` from ${project.db.file}` : ''}`,
     `  language         ${project.typescript ? 'TypeScript' : 'JavaScript'}, ${project.moduleType === 'esm' ? 'ESM' : 'CommonJS'}`,
+  ];
+  if (users.kind === 'table') {
+    return [...lines, `  users table      ${users.found.table.name} (${users.found.file}), mapped directly`];
+  }
+  return [
+    ...lines,
     `  create           ${fn('create')}`,
     `  update           ${fn('update')}`,
     `  deactivate       ${fn('deactivate')}`,
@@ -85,7 +92,7 @@ function everyFunction(project: Project): FoundFunction[] {
   return [...project.modules].flatMap(([file, exports]) => exports.functions.map((fn) => ({ ...fn, file, score: 99 })));
 }
 
-async function chooseFunctions(project: Project, io: CliIO, options: InitOptions): Promise<UserFunctions> {
+async function chooseFunctions(project: Project, io: CliIO, options: InitOptions): Promise<UserLayer> {
   const candidates = findCandidates(project.modules);
   const { chosen, ambiguous } = bestMatches(candidates);
   const interactive = isInteractive(io) && !options.yes;
@@ -121,13 +128,48 @@ async function chooseFunctions(project: Project, io: CliIO, options: InitOptions
       );
     }
   }
-  if (!isComplete(chosen)) {
-    const missing = (['create', 'update', 'deactivate'] as const).filter((op) => chosen[op] === undefined);
-    throw new CliError(`found no user function to ${missing.join(', ')} a user`, {
-      hint: 'scim init wires the functions your app already has (e.g. createUser, updateUser, deactivateUser, exported from one of your modules). Export them, or write the engine yourself: see the README of @scim/core (table mapping).',
+  if (!isComplete(chosen)) return tableFallback(project, io, chosen, interactive);
+  return { kind: 'functions', functions: chosen };
+}
+
+const BYPASS = "the adapter writes the table itself: your app's own user functions and their side effects are bypassed";
+
+/**
+ * No user functions: the adapter can write the app's users table through a column mapping instead. Asked on a
+ * terminal; without one (--yes, CI) taken, with a warning.
+ */
+async function tableFallback(
+  project: Project,
+  io: CliIO,
+  chosen: UserFunctions,
+  interactive: boolean,
+): Promise<UserLayer> {
+  const missing = (['create', 'update', 'deactivate'] as const).filter((op) => chosen[op] === undefined);
+  const noFunctions = (hint: string) =>
+    new CliError(`found no user function to ${missing.join(', ')} a user`, {
+      hint: `scim init wires the functions your app already has (e.g. createUser, updateUser, deactivateUser, exported from one of your modules). ${hint}`,
     });
+  const found = project.orm?.kind === 'prisma' || project.orm?.kind === 'drizzle' ? findUsersTable(project) : undefined;
+  if (found === undefined) {
+    throw noFunctions(
+      'Nor did it find a users table (a model or table named User, Member, Account or Employee) to map directly. Export the functions, or write the engine yourself: see the README of @scim/core (table mapping).',
+    );
   }
-  return chosen;
+  if (interactive) {
+    const clack = await prompts();
+    const ok = await clack.confirm({
+      input: io.stdin as Readable,
+      output: io.stdout as Writable,
+      message: `No user functions found. Map your users table ${found.table.name} (${found.file}) directly? (${BYPASS})`,
+    });
+    if (clack.isCancel(ok)) throw new CliError('cancelled; nothing was written');
+    if (ok !== true) throw noFunctions('Export them and run scim init again.');
+  } else {
+    io.stdout.write(
+      `warning: no user functions found; mapping the users table ${found.table.name} (${found.file}) directly: ${BYPASS}\n`,
+    );
+  }
+  return { kind: 'table', found };
 }
 
 /** A .env file's values are never printed, not even as a diff's context: each shows as `<set>`. */
@@ -157,16 +199,16 @@ export async function init(io: CliIO, options: InitOptions): Promise<void> {
   // Colours on a terminal only (picocolors' own default also turns them on whenever CI is set).
   const pc = colors(io);
   const project = detectProject(io.cwd);
-  const functions = await chooseFunctions(project, io, options);
+  const users = await chooseFunctions(project, io, options);
   out('scim init found:');
-  for (const line of describe(project, functions, pc)) out(line);
+  for (const line of describe(project, users, pc)) out(line);
   out();
 
   const local = options.packagesFrom === undefined ? undefined : localSpecifiers(project, options.packagesFrom);
   const install = installCommands(project, packagesToInstall(project), local);
   // Planned before installing, so that a mistake (no ORM client, no user functions) changes nothing.
   const checkout = options.packagesFrom === undefined ? undefined : resolve(io.cwd, options.packagesFrom);
-  let plan = makePlan(project, functions, new Date(), checkout);
+  let plan = makePlan(project, users, new Date(), checkout);
 
   if (options.dryRun) {
     for (const command of install) out(`would run: ${command.join(' ')}`);
@@ -200,7 +242,7 @@ export async function init(io: CliIO, options: InitOptions): Promise<void> {
       for (const command of install) out(`running ${command.join(' ')}`);
       await runInstall(project, install, io);
       // The adapter is installed now: the schema step can copy its fragment and migrations.
-      plan = makePlan(detectProject(io.cwd), functions, new Date(), checkout);
+      plan = makePlan(detectProject(io.cwd), users, new Date(), checkout);
     } else {
       for (const command of install) out(`not installed (--no-install); run: ${command.join(' ')}`);
     }

@@ -7,7 +7,11 @@ import type { Project } from './project.js';
 import { configPath, integrationPath, renderConfig, renderIntegration, type Style } from './render.js';
 import { type FileChange, schemaStep } from './schema.js';
 import { usesImportExtensions } from './source.js';
+import { type FoundTable, tableStep } from './table-fallback.js';
 import type { UserFunctions } from './user-functions.js';
+
+/** How the engine writes the app's users: through its own functions, or through a mapping of its users table. */
+export type UserLayer = { kind: 'functions'; functions: UserFunctions } | { kind: 'table'; found: FoundTable };
 
 export interface Plan {
   changes: FileChange[];
@@ -42,7 +46,7 @@ function port(project: Project): number | undefined {
 }
 
 /** Everything init would write, computed from the app as it is now; nothing is written here. */
-export function makePlan(project: Project, functions: UserFunctions, now: Date, checkout?: string): Plan {
+export function makePlan(project: Project, users: UserLayer, now: Date, checkout?: string): Plan {
   if (project.orm === undefined) {
     throw new CliError('no Prisma, Drizzle or Mongoose found in package.json', {
       hint: '@scim keeps its bookkeeping in your database through your ORM: install one of them first.',
@@ -71,12 +75,19 @@ export function makePlan(project: Project, functions: UserFunctions, now: Date, 
   if (schema.pending !== undefined) manual.push(schema.pending);
 
   const integration = integrationPath(project, style);
-  const rendered = renderIntegration(project, style, functions);
+  const rendered =
+    users.kind === 'functions'
+      ? { ...renderIntegration(project, style, users.functions), manual: [] }
+      : tableStep(project, style, users.found, changes, now);
+  manual.push(...rendered.manual);
   if (!existsSync(join(project.root, integration))) {
     changes.push({
       path: integration,
       content: rendered.code,
-      why: 'the engine, your user functions, the webhook route',
+      why:
+        users.kind === 'functions'
+          ? 'the engine, your user functions, the webhook route'
+          : 'the engine, the mapping of your users table, the webhook route',
     });
     notes.push(...rendered.notes);
   }

@@ -231,6 +231,13 @@ export function renderIntegration(project: Project, style: Style, functions: Use
     );
   }
   lines.push('  },', '});', '');
+  return { code: finishModule([...lines, ...webhookLines(project, style)], style), notes };
+}
+
+/** The webhook route of the integration module, for the app's framework, and its CommonJS exports. */
+export function webhookLines(project: Project, style: Style): string[] {
+  const ts = style.typescript;
+  const lines: string[] = [];
   if (project.framework.kind === 'express') {
     lines.push(
       `/** Scalekit's webhook: mount it before any body parser, e.g. app.use('${WEBHOOK_PATH}', scimWebhook). */`,
@@ -261,11 +268,16 @@ export function renderIntegration(project: Project, style: Style, functions: Use
     if (project.framework.kind === 'none') names.push('handleScimWebhook');
     lines.push('', `module.exports = { ${names.join(', ')} };`);
   }
+  return lines;
+}
+
+/** The module's text: no double blank lines, and `'use strict'` in CommonJS. */
+export function finishModule(lines: string[], style: Style): string {
   const code = `${lines
     .filter((line, i, all) => !(line === '' && all[i - 1] === ''))
     .join('\n')
     .trimEnd()}\n`;
-  return { code: style.esm ? code : `'use strict';\n\n${code}`, notes };
+  return style.esm ? code : `'use strict';\n\n${code}`;
 }
 
 /** The app's scim.config, the module every other `scim` command loads. */
