@@ -82,6 +82,11 @@ module.exports = { addMember };
     ).toMatchObject([{ variable: 'server', indent: '', nested: false }]);
     // Something else called express() is not an Express app.
     expect(findAppCreation(`const app = express();\n`, 'express')).toEqual([]);
+    // An exported app: the route goes after the whole statement, its semicolon included.
+    const exported = `import express from 'express';\nexport const app = express();\napp.use(express.json());\n`;
+    const [found] = findAppCreation(exported, 'express');
+    expect(found).toMatchObject({ variable: 'app', indent: '', nested: false });
+    expect(exported.slice(0, found!.after).endsWith('export const app = express();')).toBe(true);
   });
 
   it('ranks conventional names first and leaves other verbs alone', () => {

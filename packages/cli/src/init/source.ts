@@ -54,7 +54,7 @@ function body(program: Node): Node[] {
   return (program.body as Node[] | undefined) ?? [];
 }
 
-const DB_NAMES = /^(db|tx|trx|prisma|client|database|conn|connection|executor|orm|store)$/i;
+const DB_NAMES = /^(db|tx|trx|prisma|client|database|conn|connection|executor|orm|store|session)$/i;
 const DB_TYPES = /(PrismaClient|TransactionClient|Database|Db\b|Transaction|Connection|ClientSession)/;
 
 function typeName(annotation: Node | undefined): string | undefined {
@@ -259,18 +259,19 @@ export function findAppCreation(code: string, framework: 'express' | 'fastify'):
     }
   }
   const found: AppCreation[] = [];
-  const walk = (node: Node, depth: number, block: Node[] | undefined) => {
+  // `statement`: the node whose line the route goes after; the export around `export const app = express();`.
+  const walk = (node: Node, depth: number, block: Node[] | undefined, statement: Node = node) => {
     if (node.type === 'VariableDeclaration' && block !== undefined) {
       for (const declarator of node.declarations as Node[]) {
         const init = declarator.init as Node | undefined;
         const callee = init?.type === 'CallExpression' ? (init.callee as Node) : undefined;
         const id = declarator.id as Node;
         if (callee?.type === 'Identifier' && factories.has(callee.name as string) && id.type === 'Identifier') {
-          const lineStart = code.lastIndexOf('\n', (node.start ?? 0) - 1) + 1;
+          const lineStart = code.lastIndexOf('\n', (statement.start ?? 0) - 1) + 1;
           found.push({
             variable: id.name as string,
-            after: node.end ?? 0,
-            indent: code.slice(lineStart, node.start ?? 0),
+            after: statement.end ?? 0,
+            indent: code.slice(lineStart, statement.start ?? 0),
             nested: depth > 0,
           });
         }
@@ -287,7 +288,9 @@ export function findAppCreation(code: string, framework: 'express' | 'fastify'):
           }
         }
       } else if (value && typeof value === 'object' && typeof (value as Node).type === 'string') {
-        walk(value as Node, node.type.includes('Function') ? depth + 1 : depth, undefined);
+        // `export const app = express();` is a statement of the enclosing block, like its unexported form.
+        if (node.type === 'ExportNamedDeclaration' && key === 'declaration') walk(value as Node, depth, block, node);
+        else walk(value as Node, node.type.includes('Function') ? depth + 1 : depth, undefined);
       }
     }
   };
