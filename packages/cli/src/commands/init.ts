@@ -41,6 +41,13 @@ export function registerInit(program: Command, io: CliIO): void {
     });
 }
 
+function dbText(project: Project): string {
+  const db = project.db;
+  if (db === undefined) return '';
+  if (db.package) return ', its default connection (mongoose.connection)';
+  return `, ${project.orm?.kind === 'mongoose' ? 'connection' : 'client'} \`${db.name}\` from ${db.file}`;
+}
+
 function describe(project: Project, users: UserLayer, pc: Colors): string[] {
   const orm = project.orm;
   const ormText =
@@ -62,7 +69,7 @@ function describe(project: Project, users: UserLayer, pc: Colors): string[] {
   const lines = [
     `  package manager  ${project.packageManager}`,
     `  framework        ${framework}${project.entry ? ` in ${project.entry}` : ''}`,
-    `  database         ${ormText}${project.db ? `, client \`${project.db.name}\` from ${project.db.file}` : ''}`,
+    `  database         ${ormText}${dbText(project)}`,
     `  language         ${project.typescript ? 'TypeScript' : 'JavaScript'}, ${project.moduleType === 'esm' ? 'ESM' : 'CommonJS'}`,
   ];
   if (users.kind === 'table') {
@@ -279,5 +286,6 @@ function finish(
   out('Next:');
   out('  1. Fill in the SCALEKIT_* values in .env (Scalekit dashboard; the app reads them from its environment).');
   if (plan.migrate.length > 0) out(`  2. Migrate the bookkeeping tables: ${plan.migrate.join(' && ')}`);
+  else if (plan.noMigration !== undefined) out(`  2. ${plan.noMigration}`);
   out("  3. Point Scalekit's webhook at https://<your app>/webhooks/scalekit, then run `scim doctor`.");
 }

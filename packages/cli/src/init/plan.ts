@@ -17,6 +17,8 @@ export interface Plan {
   changes: FileChange[];
   /** The commands that migrate the bookkeeping tables, in the app's terms. */
   migrate: string[];
+  /** Why there is nothing to migrate (Mongoose), said where the migrate step would be. */
+  noMigration?: string | undefined;
   /** What the user does by hand: lines to add where init could not edit safely, a step it could not finish. */
   manual: string[];
   notes: string[];
@@ -50,11 +52,6 @@ export function makePlan(project: Project, users: UserLayer, now: Date, checkout
   if (project.orm === undefined) {
     throw new CliError('no Prisma, Drizzle or Mongoose found in package.json', {
       hint: '@scim keeps its bookkeeping in your database through your ORM: install one of them first.',
-    });
-  }
-  if (project.orm.kind === 'mongoose') {
-    throw new CliError('scim init does not wire Mongoose apps yet', {
-      hint: 'Follow the README of @scim/adapter-mongoose: mongooseAdapter(connection) and your user functions.',
     });
   }
   if (project.db === undefined) {
@@ -122,5 +119,5 @@ export function makePlan(project: Project, users: UserLayer, now: Date, checkout
   if (project.framework.kind === 'fastify' && project.framework.major < 5) {
     notes.push(`@scim/http-fastify needs Fastify 5 (found ${project.framework.major})`);
   }
-  return { changes, migrate: schema.migrate, manual, notes };
+  return { changes, migrate: schema.migrate, noMigration: schema.noMigration, manual, notes };
 }

@@ -11,9 +11,16 @@ export type Orm =
   | { kind: 'mongoose' };
 
 export interface DbHandle {
-  /** The file that exports it, relative to the app's root. */
+  /** The file that exports it, relative to the app's root; for `package`, the package's name. */
   file: string;
   name: string;
+  /**
+   * Mongoose's default connection (`mongoose.connection`): no module of the app exports a connection of its own,
+   * so the integration imports the `mongoose` package's default export.
+   */
+  package?: boolean;
+  /** Mongoose: the environment variable the app connects with (`mongoose.connect(process.env.X)`), if it says. */
+  uriEnv?: string | undefined;
 }
 
 /** What `scim init` found out about the app before changing anything. */
@@ -226,12 +233,12 @@ export function detectProject(root: string): Project {
     moduleType,
     sourceDir,
     entry,
-    db: orm === undefined ? undefined : findDbHandle(orm, modules),
+    db: orm === undefined ? undefined : findDbHandle(orm, modules, texts),
     modules,
   };
 }
 
-function findDbHandle(orm: Orm, modules: Map<string, FileExports>): DbHandle | undefined {
+function findDbHandle(orm: Orm, modules: Map<string, FileExports>, texts: Map<string, string>): DbHandle | undefined {
   const pattern =
     orm.kind === 'prisma'
       ? /new\s+PrismaClient\b|PrismaClient\(/
@@ -239,7 +246,21 @@ function findDbHandle(orm: Orm, modules: Map<string, FileExports>): DbHandle | u
         ? /\bdrizzle\s*\(/
         : /\bmongoose\.(connection|createConnection)\b|\bcreateConnection\s*\(/;
   for (const [file, exports] of modules) {
-    for (const value of exports.values) if (pattern.test(value.init)) return { file, name: value.name };
+    for (const value of exports.values) {
+      if (!pattern.test(value.init)) continue;
+      return orm.kind === 'mongoose' ? { file, name: value.name, uriEnv: uriEnv(texts) } : { file, name: value.name };
+    }
+  }
+  // Mongoose apps often export only their models, which live on the default connection.
+  if (orm.kind === 'mongoose') return { file: 'mongoose', name: 'mongoose', package: true, uriEnv: uriEnv(texts) };
+  return undefined;
+}
+
+/** The variable in `mongoose.connect(process.env.X ...)` or `createConnection(process.env.X ...)`. */
+function uriEnv(texts: Map<string, string>): string | undefined {
+  for (const text of texts.values()) {
+    const match = /\b(?:connect|createConnection|openUri)\(\s*process\.env(?:\.(\w+)|\[['"](\w+)['"]\])/.exec(text);
+    if (match) return match[1] ?? match[2];
   }
   return undefined;
 }

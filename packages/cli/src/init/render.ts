@@ -1,5 +1,5 @@
 import { dirname, relative } from 'node:path';
-import type { Project } from './project.js';
+import type { DbHandle, Project } from './project.js';
 import type { ParamInfo } from './source.js';
 import type { FoundFunction, UserFunctions } from './user-functions.js';
 
@@ -33,6 +33,19 @@ export function specifier(from: string, target: string, style: Style): string {
   return path;
 }
 
+/** The expression the written files use for the app's database handle. */
+export function dbExpression(db: DbHandle): string {
+  return db.package ? `${db.name}.connection` : db.name;
+}
+
+/** The line that imports the app's database handle into `from`: its own module, or Mongoose's default export. */
+export function dbImport(from: string, db: DbHandle, style: Style): string {
+  if (db.package)
+    return style.esm ? `import ${db.name} from '${db.file}';` : `const ${db.name} = require('${db.file}');`;
+  const path = specifier(from, db.file, style);
+  return style.esm ? `import { ${db.name} } from '${path}';` : `const { ${db.name} } = require('${path}');`;
+}
+
 const FIELD_VALUES: [RegExp, string][] = [
   [/^e?mail(Address)?$/i, 'email'],
   [/^(name|fullName|displayName)$/i, 'fullName(user)'],
@@ -61,10 +74,11 @@ function inputObject(param: ParamInfo, indent: string): { code: string; unmapped
   return { code: `{\n${lines.map((line) => `${indent}  ${line},`).join('\n')}\n${indent}}`, unmapped };
 }
 
-function idExpression(param: ParamInfo, style: Style): string {
+/** `textIds`: the app's ids are text whatever they look like (Mongoose's ObjectId strings, some all digits). */
+function idExpression(param: ParamInfo, textIds: boolean): string {
   if (param.idType === 'number') return 'Number(id)';
-  if (param.idType === 'string') return 'id';
-  return style.typescript ? 'appId(id)' : 'appId(id)';
+  if (param.idType === 'string' || textIds) return 'id';
+  return 'appId(id)';
 }
 
 interface Call {
@@ -74,14 +88,14 @@ interface Call {
   outsideTransaction: boolean;
 }
 
-function call(fn: FoundFunction, style: Style, indent: string): Call {
+function call(fn: FoundFunction, style: Style, indent: string, textIds: boolean): Call {
   const unmapped: string[] = [];
   const args = fn.params.map((param, index) => {
     switch (param.role) {
       case 'db':
         return style.typescript ? `ctx.tx as unknown as Parameters<typeof ${fn.name}>[${index}]` : 'ctx.tx';
       case 'id':
-        return idExpression(param, style);
+        return idExpression(param, textIds);
       case 'input': {
         const input = inputObject(param, indent);
         unmapped.push(...input.unmapped);
@@ -117,12 +131,11 @@ export function renderIntegration(project: Project, style: Style, functions: Use
       ? { from: '@scim/adapter-prisma', name: 'prismaAdapter', call: `prismaAdapter(${db.name})` }
       : orm.kind === 'drizzle'
         ? { from: '@scim/adapter-drizzle', name: 'drizzleAdapter', call: `drizzleAdapter(${db.name})` }
-        : { from: '@scim/adapter-mongoose', name: 'mongooseAdapter', call: `mongooseAdapter(${db.name})` };
+        : { from: '@scim/adapter-mongoose', name: 'mongooseAdapter', call: `mongooseAdapter(${dbExpression(db)})` };
   imports.push({ from: '@scim/core', names: ['createScimEngine', 'UserRejection'] });
   imports.push({ from: adapter.from, names: [adapter.name] });
   if (project.framework.kind === 'express') imports.push({ from: '@scim/http-express', names: ['scimRouter'] });
   if (project.framework.kind === 'fastify') imports.push({ from: '@scim/http-fastify', names: ['scimWebhookPlugin'] });
-  imports.push({ from: specifier(path, db.file, style), names: [db.name] });
   const byFile = new Map<string, string[]>();
   for (const fn of Object.values(functions)) {
     if (fn === undefined) continue;
@@ -131,10 +144,11 @@ export function renderIntegration(project: Project, style: Style, functions: Use
   for (const [file, names] of byFile) imports.push({ from: specifier(path, file, style), names: names.sort() });
 
   const indent = '      ';
-  const create = call(functions.create!, style, indent);
-  const update = call(functions.update!, style, indent);
-  const deactivate = call(functions.deactivate!, style, indent);
-  const reactivate = functions.reactivate ? call(functions.reactivate, style, indent) : undefined;
+  const textIds = orm.kind === 'mongoose';
+  const create = call(functions.create!, style, indent, textIds);
+  const update = call(functions.update!, style, indent, textIds);
+  const deactivate = call(functions.deactivate!, style, indent, textIds);
+  const reactivate = functions.reactivate ? call(functions.reactivate, style, indent, textIds) : undefined;
   for (const [name, c] of [
     [functions.create!.name, create],
     [functions.update!.name, update],
@@ -156,11 +170,21 @@ export function renderIntegration(project: Project, style: Style, functions: Use
     '// The SCALEKIT_* variables come from the environment (see .env.example). Review the mapping below, then',
     '// run `scim doctor`.',
   );
-  for (const { from, names } of imports) {
+  const importLine = ({ from, names }: { from: string; names: string[] }) =>
+    style.esm
+      ? `import { ${names.join(', ')} } from '${from}';`
+      : `const { ${names.join(', ')} } = require('${from}');`;
+  // The app's handle goes after the packages, before the app's own modules.
+  const packages = imports.filter(({ from }) => !from.startsWith('.'));
+  const local = imports.filter(({ from }) => from.startsWith('.'));
+  lines.push(...packages.map(importLine), dbImport(path, db, style), ...local.map(importLine));
+  if (orm.kind === 'mongoose') {
     lines.push(
-      style.esm
-        ? `import { ${names.join(', ')} } from '${from}';`
-        : `const { ${names.join(', ')} } = require('${from}');`,
+      '',
+      '// Mongoose needs no migration: the adapter registers its scim_* models on this connection and builds their',
+      '// indexes itself on first use, once the app has connected (`await scimAdapter.ready()` after connecting does',
+      "// it at startup). ctx.tx is the session of the SDK's transaction on a replica set or behind a mongos, and",
+      '// undefined on a standalone mongod (no transactions there: your functions should be safe to run again).',
     );
   }
   lines.push('');
@@ -210,7 +234,14 @@ export function renderIntegration(project: Project, style: Style, functions: Use
   );
   const email = (code: string) => code.replace(/(\n\s+)email,/, '$1email: emailOf(user),');
   const engineDecl = style.esm ? 'export const scimEngine' : 'const scimEngine';
-  lines.push(`${engineDecl} = createScimEngine({`, `  adapter: ${adapter.call},`, '  users: {');
+  if (orm.kind === 'mongoose') {
+    lines.push(`${style.esm ? 'export const' : 'const'} scimAdapter = ${adapter.call};`, '');
+  }
+  lines.push(
+    `${engineDecl} = createScimEngine({`,
+    `  adapter: ${orm.kind === 'mongoose' ? 'scimAdapter' : adapter.call},`,
+    '  users: {',
+  );
   lines.push(
     '    async create(user, ctx) {',
     `      return createdId(await ${email(create.code)});`,
@@ -231,11 +262,12 @@ export function renderIntegration(project: Project, style: Style, functions: Use
     );
   }
   lines.push('  },', '});', '');
-  return { code: finishModule([...lines, ...webhookLines(project, style)], style), notes };
+  const extraExports = orm.kind === 'mongoose' ? ['scimAdapter'] : [];
+  return { code: finishModule([...lines, ...webhookLines(project, style, extraExports)], style), notes };
 }
 
 /** The webhook route of the integration module, for the app's framework, and its CommonJS exports. */
-export function webhookLines(project: Project, style: Style): string[] {
+export function webhookLines(project: Project, style: Style, extraExports: string[] = []): string[] {
   const ts = style.typescript;
   const lines: string[] = [];
   if (project.framework.kind === 'express') {
@@ -262,7 +294,7 @@ export function webhookLines(project: Project, style: Style): string[] {
     );
   }
   if (!style.esm) {
-    const names = ['scimEngine'];
+    const names = ['scimEngine', ...extraExports];
     if (project.framework.kind === 'express') names.push('scimWebhook');
     if (project.framework.kind === 'fastify') names.push('scimWebhookPlugin');
     if (project.framework.kind === 'none') names.push('handleScimWebhook');
@@ -282,19 +314,20 @@ export function finishModule(lines: string[], style: Style): string {
 
 /** The app's scim.config, the module every other `scim` command loads. */
 export function renderConfig(project: Project, style: Style, port: number | undefined): string {
+  const db = project.db!;
   const integration = specifier('scim.config.ts', integrationPath(project, style), style);
-  const dbImport = specifier('scim.config.ts', project.db!.file, style);
+  const handle = dbExpression(db);
   const close =
     project.orm?.kind === 'prisma'
-      ? `${project.db!.name}.$disconnect()`
+      ? `${handle}.$disconnect()`
       : project.orm?.kind === 'drizzle'
-        ? `${project.db!.name}.$client.close?.()`
-        : `${project.db!.name}.close()`;
+        ? `${handle}.$client.close?.()`
+        : `${handle}.close()`;
   const url = `http://localhost:${port ?? 3000}${WEBHOOK_PATH}`;
   const lines = style.esm
     ? [
         "import { defineConfig } from '@scim/cli';",
-        `import { ${project.db!.name} } from '${dbImport}';`,
+        dbImport('scim.config.ts', db, style),
         `import { scimEngine } from '${integration}';`,
         '',
         '// Read by `scim doctor`, `scim sync`, `scim status`, `scim events` and `scim replay`.',
@@ -304,14 +337,29 @@ export function renderConfig(project: Project, style: Style, port: number | unde
         "'use strict';",
         '',
         "const { defineConfig } = require('@scim/cli');",
-        `const { ${project.db!.name} } = require('${dbImport}');`,
+        dbImport('scim.config.ts', db, style),
         `const { scimEngine } = require('${integration}');`,
         '',
         '// Read by `scim doctor`, `scim sync`, `scim status`, `scim events` and `scim replay`.',
         'module.exports = defineConfig({',
       ];
+  if (project.orm?.kind === 'mongoose') {
+    // The commands run without the app's startup code, which is where a Mongoose app usually connects.
+    const env = db.uriEnv ?? 'MONGODB_URI';
+    lines.push(
+      '  engine: async () => {',
+      `    if (${handle}.readyState === 0) {`,
+      `      const uri = process.env.${env};`,
+      `      if (!uri) throw new Error('${env} is not set: the scim commands connect to MongoDB with it');`,
+      `      await ${handle}.openUri(uri);`,
+      '    }',
+      '    return scimEngine;',
+      '  },',
+    );
+  } else {
+    lines.push('  engine: () => scimEngine,');
+  }
   lines.push(
-    '  engine: () => scimEngine,',
     `  webhookUrl: process.env.SCIM_WEBHOOK_URL ?? '${url}',`,
     '  close: async () => {',
     `    await ${close};`,

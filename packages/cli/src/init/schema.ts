@@ -19,6 +19,8 @@ export interface SchemaStep {
   migrate: string[];
   /** Said when the schema step cannot be completed yet (the adapter is not installed for a dry run). */
   pending?: string;
+  /** Why nothing needs migrating, for an ORM without migrations (Mongoose). */
+  noMigration?: string;
 }
 
 const PRISMA_MARKER = '// @scim bookkeeping (added by scim init';
@@ -155,7 +157,12 @@ export function schemaStep(project: Project, style: Style, now: Date, checkout?:
       return drizzleStep(project, style);
     case 'mongoose':
       // The adapter registers its own models on the connection; adapter.ready() builds their indexes.
-      return { changes: [], migrate: [] };
+      return {
+        changes: [],
+        migrate: [],
+        noMigration:
+          'No migration with Mongoose: @scim/adapter-mongoose creates its scim_* collections and their indexes itself, once your app has connected (scimAdapter.ready(), or on first use).',
+      };
     default:
       return { changes: [], migrate: [] };
   }
