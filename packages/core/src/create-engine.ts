@@ -51,6 +51,17 @@ async function clientFromEnvironment(): Promise<DirectoryApiClient> {
 }
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
+/** Retries of an event's transaction after a conflict: a delivery that still fails is redelivered anyway. */
+const DEFAULT_CONFLICT_RETRIES = 3;
+/**
+ * Retries of a sync batch's transaction after a conflict. A batch holds hundreds of users and nobody
+ * redelivers it; under racing webhooks each conflict is another writer's commit (a user created by a
+ * webhook while the batch read it as new), so running it again makes progress: the sync gets more tries
+ * before it fails (seen: four conflicts in a row on a busy machine, with webhooks creating users while
+ * the last pages were written).
+ */
+const DEFAULT_SYNC_CONFLICT_RETRIES = 10;
+
 /**
  * Creates the engine: webhook handling and event application over one storage adapter.
  *
@@ -67,7 +78,7 @@ export function createScimEngine<Tx = unknown>(options: ScimEngineOptions<Tx>): 
   const logger = options.logger ?? consoleLogger();
   const now = options.now ?? (() => new Date());
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const conflictRetries = options.conflictRetries ?? 3;
+  const conflictRetries = options.conflictRetries ?? DEFAULT_CONFLICT_RETRIES;
   const maxBatchSize = batchLimit(adapter.capabilities.maxBatchSize);
   const applier = new Applier({
     deprovision: deprovisionPolicy(options.deprovision),
@@ -132,7 +143,7 @@ export function createScimEngine<Tx = unknown>(options: ScimEngineOptions<Tx>): 
     client: getClient,
     logger,
     now,
-    conflictRetries,
+    conflictRetries: options.conflictRetries ?? DEFAULT_SYNC_CONFLICT_RETRIES,
     settings: syncSettings(options.sync, maxBatchSize),
     ...(scimOnly === undefined ? {} : { scimOnly }),
   };

@@ -61,7 +61,8 @@ export interface ScimEngineOptions<Tx = unknown> {
   now?: () => Date;
   /**
    * How many times a transaction that hit a conflict (deadlock, serialization failure) is retried:
-   * an event's, or a sync batch's. Default 3.
+   * an event's, or a sync batch's. Default 3 for an event (a delivery that still fails is redelivered) and
+   * 10 for a sync batch (nobody redelivers it); a value given here serves both.
    */
   conflictRetries?: number;
   /**

@@ -329,6 +329,19 @@ describe('sync transactions that hit a conflict', () => {
     expect(provisioned.sort()).toEqual([...userIds].sort());
   });
 
+  it('by default, a sync batch outlasts more conflicts in a row than an event (10 retries, not 3)', async () => {
+    const { client, userIds } = directory(200);
+    const { adapter, control } = controlledAdapter();
+    // One batch at a time: batch 4's first 9 attempts conflict (webhooks creating its users meanwhile).
+    control.fail = (call) =>
+      call >= 4 && call < 13 ? new AdapterError('TRANSACTION_CONFLICT', 'deadlock detected') : undefined;
+    const { engine, provisioned } = engineOver(adapter, client, { sync: { concurrency: 1 } });
+    const report = await sync(engine, { onProgress: control.onProgress });
+    expect(report.users).toMatchObject({ listed: 200, created: 200 });
+    expect(provisioned.sort()).toEqual([...userIds].sort());
+    expect(control.calls()).toBeGreaterThanOrEqual(4 + 10);
+  });
+
   it('gives up on a conflict after conflictRetries retries', async () => {
     const { client } = directory(200);
     const { adapter, control } = controlledAdapter();
