@@ -181,10 +181,9 @@ describe.each(FIXTURES)('scim init on $name', (spec) => {
           givenName: 'Alan',
           familyName: 'Kay',
         });
-        // The creations are delivered before the changes. Delivered together (the simulator sends 4 at once), a
-        // user_created and the user_updated that deactivates the same user can both find no link yet on
-        // PostgreSQL; one run in four then ended with the app's update called and its deactivate not: a race
-        // in @scim/core's service mode, reported, and not what this test is about.
+        // The creations are delivered before the changes, so that the audit log's order below is the story's.
+        // (Delivered together, a creation and a deactivation of the same new user once raced in @scim/core's
+        // service mode; that race is fixed, and the conformance suite's service:concurrency tests it.)
         await sim.webhooks.idle({ timeoutMs: 5 * 60_000 });
         sim.state.updateUser(grace.id, { title: 'Rear Admiral', department: 'Navy' });
         sim.state.deactivateUser(alan.id);
