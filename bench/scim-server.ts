@@ -146,15 +146,35 @@ function figures(run: { requests: number; seconds: number; latencies: Float64Arr
   };
 }
 
-/** Runs `fn` with the app's and the machine's CPU measured. */
+/** The statements the app has sent PostgreSQL so far. */
+function statementsSent(server: Server): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (message: { statements?: number }) => {
+      if (message.statements === undefined) return;
+      server.child.off('message', onMessage);
+      resolve(message.statements);
+    };
+    server.child.on('message', onMessage);
+    server.child.send({ cmd: 'cpu' });
+  });
+}
+
+/** Runs `fn` with the app's and the machine's CPU measured, and the statements the app sent. */
 async function measured<T>(
   server: Server,
   fn: () => Promise<T>,
-): Promise<{ result: T; appCpuS: number; busy: number }> {
+): Promise<{ result: T; appCpuS: number; busy: number; statements: number }> {
+  const before = await statementsSent(server);
   const stop = startCpuMeter({ app: [server.child.pid!] });
   const result = await fn();
   const cpu = stop();
-  return { result, appCpuS: Math.round(cpu.others.app! * 100) / 100, busy: Math.round(cpu.machineBusy * 100) / 100 };
+  const statements = (await statementsSent(server)) - before;
+  return {
+    result,
+    appCpuS: Math.round(cpu.others.app! * 100) / 100,
+    busy: Math.round(cpu.machineBusy * 100) / 100,
+    statements,
+  };
 }
 
 /** Grows the tenant with `count` Users renamed from the pushed user `template` (rows as the server writes them). */
@@ -251,8 +271,18 @@ try {
   const scimPush = await measured(server, () => scim.run(pushRequests, SENDERS));
   const pushedIds = scimPush.result.answers.map((answer) => (answer.json as { id: string }).id);
   const push = {
-    scim: { ...figures(scimPush.result), appCpuS: scimPush.appCpuS, machineBusy: scimPush.busy },
-    webhook: { ...figures(webhookPush.result), appCpuS: webhookPush.appCpuS, machineBusy: webhookPush.busy },
+    scim: {
+      ...figures(scimPush.result),
+      appCpuS: scimPush.appCpuS,
+      machineBusy: scimPush.busy,
+      statementsPerUser: Math.round((scimPush.statements / USERS) * 100) / 100,
+    },
+    webhook: {
+      ...figures(webhookPush.result),
+      appCpuS: webhookPush.appCpuS,
+      machineBusy: webhookPush.busy,
+      statementsPerUser: Math.round((webhookPush.statements / USERS) * 100) / 100,
+    },
   };
   const appRows = await db.query<{ organization: string; n: string }>(
     'select scim_organization_id as organization, count(*) as n from app_users group by 1',

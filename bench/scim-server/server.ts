@@ -4,7 +4,7 @@
  * webhook (`scimRouter` at /webhooks/scalekit) and the SCIM 2.0 server (`scimServerRoute` at /scim/v2). Reads
  * `SCIM_BENCH_DATABASE_URL`, `SCIM_BENCH_WEBHOOK_SECRET`, `SCIM_BENCH_POOL_SIZE` and `SCIM_BENCH_ORGANIZATIONS`
  * (the SCIM organizations, comma-separated), issues a token for each, sends `{ url, tokens }` to the parent over
- * IPC (never printed), answers `{ cmd: 'cpu' }` with its CPU time and closes on `{ cmd: 'close' }`.
+ * IPC (never printed), answers `{ cmd: 'cpu' }` with its CPU time and the statements it sent PostgreSQL so far and closes on `{ cmd: 'close' }`.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +24,14 @@ const organizations = (process.env.SCIM_BENCH_ORGANIZATIONS ?? '').split(',').fi
 if (databaseUrl === undefined || webhookSecret === undefined || organizations.length === 0) {
   throw new Error('set SCIM_BENCH_DATABASE_URL, SCIM_BENCH_WEBHOOK_SECRET and SCIM_BENCH_ORGANIZATIONS');
 }
+// Every statement the app sends PostgreSQL (BEGIN and COMMIT included) goes through Client#query: counted,
+// to report round trips per request.
+let statements = 0;
+const clientQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  statements++;
+  return (clientQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof clientQuery;
 const pool = new pg.Pool({ connectionString: databaseUrl, max: Number(process.env.SCIM_BENCH_POOL_SIZE ?? 10) });
 const engine = createScimEngine({
   adapter: drizzleAdapter(drizzle(pool, { schema }), { users: appUserMapping }),
@@ -48,7 +56,7 @@ const { port } = server.address() as AddressInfo;
 process.on('message', async (message: { cmd?: string }) => {
   if (message.cmd === 'cpu') {
     const { user, system } = process.cpuUsage();
-    process.send?.({ cpuMicros: user + system });
+    process.send?.({ cpuMicros: user + system, statements });
     return;
   }
   if (message.cmd !== 'close') return;

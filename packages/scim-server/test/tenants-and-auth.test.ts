@@ -98,6 +98,43 @@ describe('bearer tokens', () => {
     expect((await scimClient(running.baseUrl, revoked)('GET', '/Users')).status).toBe(401);
   });
 
+  it('trusts a token found valid for tokenCacheMs, then reads it again (a revocation takes effect by then)', async () => {
+    let clock = new Date('2026-06-01T12:00:00Z');
+    let lookups = 0;
+    const counted = {
+      ...store,
+      findToken: (hash: string) => {
+        lookups += 1;
+        return store.findToken(hash);
+      },
+    };
+    const cached = await serveScim(createScimServer({ store: counted, now: () => clock, tokenCacheMs: 5000 }));
+    const uncached = await serveScim(createScimServer({ store: counted, now: () => clock, tokenCacheMs: 0 }));
+    try {
+      const token = store.issueToken('org_a');
+      for (let i = 0; i < 3; i += 1)
+        expect((await scimClient(cached.baseUrl, token)('GET', '/Users?count=1')).status).toBe(200);
+      expect(lookups).toBe(1);
+      for (let i = 0; i < 3; i += 1)
+        expect((await scimClient(uncached.baseUrl, token)('GET', '/Users?count=1')).status).toBe(200);
+      expect(lookups).toBe(4);
+
+      store.revokeToken(token);
+      expect((await scimClient(uncached.baseUrl, token)('GET', '/Users?count=1')).status).toBe(401);
+      clock = new Date(clock.getTime() + 4999);
+      expect((await scimClient(cached.baseUrl, token)('GET', '/Users?count=1')).status).toBe(200);
+      clock = new Date(clock.getTime() + 1);
+      expect((await scimClient(cached.baseUrl, token)('GET', '/Users?count=1')).status).toBe(401);
+    } finally {
+      await cached.close();
+      await uncached.close();
+    }
+  });
+
+  it('refuses a negative tokenCacheMs', () => {
+    expect(() => createScimServer({ store, tokenCacheMs: -1 })).toThrow(/tokenCacheMs/);
+  });
+
   it('looks tokens up by their SHA-256 only', async () => {
     const seen: string[] = [];
     const spy = {

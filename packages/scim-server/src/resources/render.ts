@@ -1,6 +1,6 @@
 import type { ResourceSchemas } from '../schema/registry.js';
 import type { RequestContext } from '../server/request-context.js';
-import type { ScimMemberRef, StoredScimResource } from '../store/port.js';
+import type { ScimGroupRef, ScimMemberRef, StoredScimResource } from '../store/port.js';
 import type { Projection } from './projection.js';
 import { type Json, represent } from './representation.js';
 
@@ -55,12 +55,22 @@ export async function renderAll(
   return rendered;
 }
 
+/** What the caller already knows of a resource's relations (a user it has just created: no groups). */
+export interface KnownRelations {
+  /** A user's groups. */
+  groups?: ScimGroupRef[];
+}
+
 export async function render(
   context: RequestContext,
   schemas: ResourceSchemas,
   resource: StoredScimResource,
   projection: Projection,
+  known: KnownRelations = {},
 ): Promise<Json> {
-  const [rendered] = await renderAll(context, schemas, [resource], projection);
-  return rendered!;
+  if (schemas.resourceType !== 'User' || known.groups === undefined) {
+    return (await renderAll(context, schemas, [resource], projection))[0]!;
+  }
+  const groups = projection.wants('groups') ? known.groups : undefined;
+  return projection.apply(represent(resource, schemas, context.locationOf, { groups }));
 }

@@ -14,7 +14,7 @@ import { prepareWrite } from './changes.js';
 import { assertUserNameFree, assertUsersExist, conflict } from './checks.js';
 import { commitChange } from './commit.js';
 import { createProjection } from './projection.js';
-import { memberPages, render } from './render.js';
+import { type KnownRelations, memberPages, render } from './render.js';
 import type { Json } from './representation.js';
 import { etagOf } from './version.js';
 
@@ -38,6 +38,7 @@ async function answerWith(
   stored: StoredScimResource,
   status: number,
   extraHeaders: Record<string, string> = {},
+  known: KnownRelations = {},
 ): Promise<ScimResponse> {
   const { params } = context;
   const projection = createProjection(
@@ -45,7 +46,7 @@ async function answerWith(
     listParam(params.get('attributes')),
     listParam(params.get('excludedattributes')),
   );
-  const body = await render(context, schemas, stored, projection);
+  const body = await render(context, schemas, stored, projection, known);
   return jsonResponse(context.request, status, body, { etag: etagOf(stored.version), ...extraHeaders });
 }
 
@@ -54,7 +55,7 @@ export async function createResource(context: RequestContext, schemas: ResourceS
   const { rest, ids } = takeMembers(readJsonBody(context.request, server.maxBodyBytes), schemas);
   const attributes = canonicalResource(rest, schemas, server.canonical);
   checkRequired(attributes, schemas);
-  if (schemas.resourceType === 'User') await assertUserNameFree(context, attributes, null);
+  // A userName already taken is refused by the write itself (the store's uniqueness check): no read first.
   await assertUsersExist(context, ids ?? []);
   for (let attempt = 0; attempt <= server.maxWriteRetries; attempt += 1) {
     const id = server.generateId();
@@ -62,7 +63,10 @@ export async function createResource(context: RequestContext, schemas: ResourceS
     const result = await server.store.write(write);
     if (result.ok) {
       const location = context.locationOf(schemas.endpoint, id);
-      return answerWith(context, schemas, stored!, 201, { location });
+      // Nothing else can name a user whose id was just made: it is in no group, with no read to show it. (A new
+      // group's members are read back: the store gives their display names.)
+      const known: KnownRelations = schemas.resourceType === 'User' ? { groups: [] } : {};
+      return answerWith(context, schemas, stored!, 201, { location }, known);
     }
     if (result.reason === 'uniqueness') throw conflict();
     if (result.reason === 'rejected') throw new ScimRequestError(400, result.detail, 'invalidValue');

@@ -1,4 +1,5 @@
 import { authenticate } from '../auth/authenticate.js';
+import { TokenCache } from '../auth/token-cache.js';
 import { errorBody, ScimRequestError } from '../http/errors.js';
 import { readQuery } from '../http/query.js';
 import { errorResponse, jsonResponse } from '../http/respond.js';
@@ -38,6 +39,7 @@ export function createScimServer(options: ScimServerOptions): ScimServer {
   const server = resolveOptions(options);
   const versionOf = receiveClock();
   const writes = new WriteQueue();
+  const tokens = new TokenCache(server.tokenCacheMs);
 
   async function handle(request: ScimRequest): Promise<ScimResponse> {
     let leave: (() => void) | undefined;
@@ -48,7 +50,7 @@ export function createScimServer(options: ScimServerOptions): ScimServer {
       const receivedVersion = versionOf(receivedAt);
       const key = writeKey(method, segments);
       if (key !== null) leave = await writes.enter(key);
-      const organizationId = await authenticate(server.store, request.headers ?? {}, receivedAt);
+      const organizationId = await authenticate(server.store, tokens, request.headers ?? {}, receivedAt);
       const base = (server.baseUrl ?? request.baseUrl ?? '').replace(/\/+$/, '');
       const locationOf: LocationOf = (endpoint, id) =>
         `${base}${endpoint}${id === '' ? '' : `/${encodeURIComponent(id)}`}`;

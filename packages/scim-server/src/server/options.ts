@@ -27,6 +27,12 @@ export interface ScimServerOptions {
   unknownAttributes?: UnknownAttributePolicy;
   /** The absolute SCIM base URL for `meta.location`; default: what the binding derives from the request. */
   baseUrl?: string;
+  /**
+   * How long, in milliseconds, a bearer token found valid is trusted without reading the store again (each
+   * server instance keeps its own). A revoked token is refused at most this long after the revocation. Default
+   * 5000; 0 reads the store on every request.
+   */
+  tokenCacheMs?: number;
   /** Retries of a write that lost a race with another one (no `If-Match`). Default 5. */
   maxWriteRetries?: number;
   /** Where the server logs (storage failures); never request values or tokens. Default core's console logger. */
@@ -48,6 +54,7 @@ export interface ServerContext {
   maxPageSize: number;
   maxFilterScan: number;
   maxWriteRetries: number;
+  tokenCacheMs: number;
   baseUrl: string | undefined;
   logger: ScimLogger;
   now: () => Date;
@@ -83,6 +90,7 @@ export function resolveOptions(options: ScimServerOptions): ServerContext {
     maxPageSize,
     maxFilterScan: positive(options.maxFilterScan, 10_000, 'maxFilterScan'),
     maxWriteRetries: positive(options.maxWriteRetries, 5, 'maxWriteRetries', true),
+    tokenCacheMs: positive(options.tokenCacheMs, 5000, 'tokenCacheMs', true),
     baseUrl: options.baseUrl?.replace(/\/+$/, ''),
     logger: options.logger ?? consoleLogger(),
     now: options.now ?? (() => new Date()),
