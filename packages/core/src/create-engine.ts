@@ -91,16 +91,23 @@ export function createScimEngine<Tx = unknown>(options: ScimEngineOptions<Tx>): 
     transactions: adapter.capabilities.transactions,
   });
   const scimOnly = directScim(options, now);
+  const batching = eventBatching(options.eventBatching);
   const dispatcher = new Dispatcher({
     adapter,
     applier,
     logger,
     now,
     conflictRetries,
-    batching: eventBatching(options.eventBatching),
+    batching,
     ...(scimOnly === undefined ? {} : { scimOnly }),
   });
-  const resources = new ResourceWriter({ adapter, applier, logger, conflictRetries });
+  const resources = new ResourceWriter({
+    adapter,
+    applier,
+    logger,
+    conflictRetries,
+    batching: batching === null ? null : { concurrency: batching.concurrency, maxItems: batching.maxEvents },
+  });
 
   const secret = options.webhookSecret ?? process.env.SCALEKIT_WEBHOOK_SECRET;
   for (const value of [secret ?? []].flat()) {

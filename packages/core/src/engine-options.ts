@@ -71,7 +71,8 @@ export interface ScimEngineOptions<Tx = unknown> {
    * event loop, or while they are all busy, are applied together, one organization per transaction, up
    * to `maxEvents` (default 64), each still claimed, version-checked and answered on its own, and
    * acknowledged only after that commit. An event that finds nothing running starts at once. `false`
-   * applies every event in a transaction of its own, as many at once as arrive.
+   * applies every event in a transaction of its own, as many at once as arrive. With `directScim`, the
+   * same limits group the SCIM server's concurrent user creations (`POST /Users`) of an organization.
    */
   eventBatching?: false | { concurrency?: number; maxEvents?: number };
   /**

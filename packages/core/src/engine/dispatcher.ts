@@ -8,6 +8,7 @@ import type { DirectoryEvent } from '../events/types.js';
 import type { ScimLogger } from '../logger.js';
 import { type EventChange, eventChange, orderKey } from './event-changes.js';
 import { type ChangeOutcome, EventRun } from './event-run.js';
+import { GroupCommit } from './group-commit.js';
 import { Rejections } from './rejections.js';
 import type { ApplyOutcome, ApplyResult } from './types.js';
 
@@ -43,18 +44,12 @@ type Committed = { outcome: ApplyOutcome; effects: Effect[]; reason?: string } |
  * Takes directory events to the apply path under the inbox rule: each event id is claimed once, in
  * the same transaction as its change, and answered only after that commit; its hooks run after it.
  *
- * Group commit: at most `batching.concurrency` transactions run at once. An event that finds the
- * dispatcher idle starts at once; while others run, events wait for the end of the current turn of
- * the event loop, or for a free transaction when all are busy; the next one takes the waiting events
- * of the oldest one's organization (up to `maxEvents`): claimed together, applied in arrival order,
- * each answered with its own outcome after the commit. If a batch fails, its events are applied again
- * one by one, so one bad event only fails itself.
+ * Group commit (`GroupCommit`): concurrent events of one organization are claimed together in one
+ * transaction, applied in arrival order, each answered with its own outcome after the commit. If a batch
+ * fails, its events are applied again one by one, so one bad event only fails itself.
  */
 export class Dispatcher {
-  private queue: Queued[] = [];
-  private running = 0;
-  private scheduled = false;
-
+  private readonly commits: GroupCommit<Queued, Committed[]> | null;
   private readonly rejections: Rejections;
 
   constructor(private readonly config: DispatcherConfig) {
@@ -65,6 +60,14 @@ export class Dispatcher {
       inboxRecord: (event, type) => this.inboxRecord(event, type, 'rejected'),
       retry: (event, unit) => this.withRetries(event, unit),
     });
+    const { batching } = config;
+    this.commits =
+      batching === null || !config.adapter.capabilities.transactions
+        ? null
+        : new GroupCommit(
+            { concurrency: batching.concurrency, maxItems: batching.maxEvents },
+            { commit: (batch) => this.commitMany(batch), settle: (batch, committed) => this.settle(batch, committed) },
+          );
   }
 
   /** Applies a rejected event again (see `ScimEngine.replay`); its hooks run before it resolves. */
@@ -76,68 +79,21 @@ export class Dispatcher {
   apply(event: DirectoryEvent): Promise<ApplyResult> {
     const type = event.type === 'unknown' ? event.rawType : event.type;
     const change = eventChange(event);
-    if (this.config.batching === null || !this.config.adapter.capabilities.transactions) {
+    const commits = this.commits;
+    if (commits === null) {
       return this.commitAlone({ event, change, type }).then((committed) => this.answer(event, type, committed));
     }
     return new Promise<ApplyResult>((resolve, reject) => {
-      this.queue.push({ event, change, type, resolve, reject });
-      // Idle, the event starts at once; busy, it waits for the end of this turn.
-      if (this.running === 0 && this.queue.length === 1 && !this.scheduled) this.pump();
-      else this.schedule();
+      commits.push(event.organizationId, { event, change, type, resolve, reject });
     });
   }
 
   /**
-   * While transactions are running, new ones start on the next turn of the event loop rather than at
-   * once: the deliveries whose requests Node reads in the same turn (many, under load) then share one
-   * transaction.
+   * Answers a committed batch. Hooks run in arrival order per user, group or directory; those of different
+   * ones do not wait for each other, so a slow hook holds back only its own delivery and the later ones of
+   * the same entity.
    */
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.pump();
-    });
-  }
-
-  private pump(): void {
-    const { concurrency } = this.config.batching!;
-    while (this.running < concurrency && this.queue.length > 0) {
-      this.running++;
-      void this.run(this.takeBatch());
-    }
-  }
-
-  /**
-   * The organization of the oldest waiting event, and its waiting events in arrival order (up to
-   * `maxEvents`): the store's calls are per organization, so a batch of one organization needs a
-   * single call per step however many events it holds.
-   */
-  private takeBatch(): Queued[] {
-    const { maxEvents } = this.config.batching!;
-    const org = this.queue[0]!.event.organizationId;
-    const batch: Queued[] = [];
-    const rest: Queued[] = [];
-    for (const queued of this.queue) {
-      if (batch.length < maxEvents && queued.event.organizationId === org) batch.push(queued);
-      else rest.push(queued);
-    }
-    this.queue = rest;
-    return batch;
-  }
-
-  private async run(batch: Queued[]): Promise<void> {
-    let committed: Committed[];
-    try {
-      committed = await this.commitMany(batch);
-    } finally {
-      // The transaction slot is free once the commit is done; hooks run outside it.
-      this.running--;
-      if (this.queue.length > 0) this.schedule();
-    }
-    // Hooks run in arrival order per user, group or directory; those of different ones do not wait for
-    // each other, so a slow hook holds back only its own delivery and the later ones of the same entity.
+  private async settle(batch: readonly Queued[], committed: readonly Committed[]): Promise<void> {
     const tails = new Map<string, Promise<void>>();
     const answered = batch.map(({ event, change, type, resolve, reject }, i) => {
       const key = orderKey(change);
