@@ -324,6 +324,12 @@ export function finishModule(lines: string[], style: Style): string {
   return style.esm ? code : `'use strict';\n\n${code}`;
 }
 
+/**
+ * Drizzle drivers whose client (a pool, or postgres-js' sql) ends with `end()`, not `close()`: a pool left open keeps
+ * a `scim` command's process alive and its connections held after the command is done.
+ */
+const POOLED_DRIVERS = new Set(['pg', 'postgres', '@neondatabase/serverless', 'mysql2']);
+
 /** The app's scim.config, the module every other `scim` command loads. */
 export function renderConfig(project: Project, style: Style, port: number | undefined): string {
   const db = project.db!;
@@ -333,7 +339,7 @@ export function renderConfig(project: Project, style: Style, port: number | unde
     project.orm?.kind === 'prisma'
       ? `${handle}.$disconnect()`
       : project.orm?.kind === 'drizzle'
-        ? `${handle}.$client.close?.()`
+        ? `${handle}.$client.${POOLED_DRIVERS.has(project.orm.driver) ? 'end()' : 'close?.()'}`
         : `${handle}.close()`;
   const url = `http://localhost:${port ?? 3000}${WEBHOOK_PATH}`;
   const lines = style.esm
