@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ScimEngine } from '@scim/core';
 import { createJiti } from 'jiti';
@@ -57,10 +58,16 @@ export function findConfig(cwd: string, given?: string): string {
  */
 export async function loadConfig(cwd: string, given?: string): Promise<{ path: string; config: ScimCliConfig }> {
   const path = findConfig(cwd, given);
-  const jiti = createJiti(pathToFileURL(path).href, { interopDefault: true, moduleCache: false });
   let loaded: unknown;
   try {
-    loaded = await jiti.import(path, { default: true });
+    loaded = await withoutAppModulesCached(path, async () => {
+      if (isCommonJs(path)) {
+        const exported = createRequire(path)(path) as { default?: unknown } | undefined;
+        return exported && typeof exported === 'object' && 'default' in exported ? exported.default : exported;
+      }
+      const jiti = createJiti(pathToFileURL(path).href, { interopDefault: true, moduleCache: false });
+      return jiti.import(path, { default: true });
+    });
   } catch (error) {
     throw new CliError(`${path} could not be loaded`, { cause: error });
   }
@@ -71,6 +78,45 @@ export async function loadConfig(cwd: string, given?: string): Promise<{ path: s
     });
   }
   return { path, config: config as ScimCliConfig };
+}
+
+/**
+ * A CommonJS config: `.cjs`, or `.js` of a package that is not `"type": "module"` and without import/export.
+ * jiti hands such a file to Node as it is, whose module cache jiti's `moduleCache: false` does not reach (an
+ * `import()` of it is cached for good). It is required here instead, so that its modules can be let go of.
+ */
+function isCommonJs(path: string): boolean {
+  if (path.endsWith('.cjs')) return true;
+  if (!path.endsWith('.js')) return false;
+  if (/^\s*(import|export)\b/m.test(readFileSync(path, 'utf8'))) return false;
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        return (JSON.parse(readFileSync(pkg, 'utf8')) as { type?: unknown }).type !== 'module';
+      } catch {
+        return true;
+      }
+    }
+    if (dirname(dir) === dir) return true;
+  }
+}
+
+/**
+ * Loads the config, then takes the app's own modules it loaded through Node's `require` (not its dependencies)
+ * out of Node's module cache: the next command run in the same process (`run()` called again, as tests and
+ * scripts do) builds its engine and opens its database anew, rather than getting the ones the last command closed.
+ */
+async function withoutAppModulesCached<T>(path: string, load: () => Promise<T>): Promise<T> {
+  const { cache } = createRequire(path);
+  const before = new Set(Object.keys(cache));
+  try {
+    return await load();
+  } finally {
+    for (const key of Object.keys(cache)) {
+      if (!before.has(key) && !key.split(sep).includes('node_modules')) delete cache[key];
+    }
+  }
 }
 
 /**

@@ -32,6 +32,38 @@ export default config;
     expect((globalThis as { __scimClosed?: number }).__scimClosed).toBe(1);
   });
 
+  it('loads a CommonJS config anew for each command run in the same process, its own modules included', async () => {
+    // The app's database module: each load opens a "connection", and close() closes it.
+    await writeFile(
+      join(dir, 'db.js'),
+      `'use strict';
+const connection = { open: true, id: ((globalThis.__scimOpened ?? 0) + 1) };
+globalThis.__scimOpened = connection.id;
+module.exports = { connection };
+`,
+    );
+    await writeFile(join(dir, 'package.json'), '{ "type": "commonjs" }\n');
+    await writeFile(
+      join(dir, 'scim.config.cjs'),
+      `'use strict';
+const { createScimEngine, memoryAdapter } = require('@scim/core');
+const { connection } = require('./db');
+module.exports = {
+  engine: () => {
+    if (!connection.open) throw new Error('the connection is closed');
+    return createScimEngine({ adapter: memoryAdapter() });
+  },
+  close: () => { connection.open = false; },
+};
+`,
+    );
+    const opened = (globalThis as { __scimOpened?: number }).__scimOpened ?? 0;
+    for (let i = 0; i < 2; i++) {
+      expect(await withEngine(dir, undefined, async (engine) => engine.adapter.name)).toBe('memory');
+    }
+    expect((globalThis as { __scimOpened?: number }).__scimOpened).toBe(opened + 2);
+  });
+
   it('says where to start when there is no config', async () => {
     const error = await loadConfig(dir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CliError);

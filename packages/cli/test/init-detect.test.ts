@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { envChanges } from '../src/init/env-files.js';
 import { detectProject } from '../src/init/project.js';
+import { renderConfig } from '../src/init/render.js';
 import { exportsOf, findAppCreation } from '../src/init/source.js';
 import { bestMatches, findCandidates, scoreName } from '../src/init/user-functions.js';
 import { run } from '../src/program.js';
@@ -130,6 +131,9 @@ describe('detecting the stack', () => {
       entry: 'src/server.ts',
       db: { file: 'src/db.ts', name: 'db' },
     });
+    // The config the commands load ends the app's pool (a pool has end(), not close()).
+    const config = renderConfig(project, { typescript: true, esm: true, extensions: true }, undefined);
+    expect(config).toContain('await db.$client.end();');
   });
 
   it('reads the Prisma provider from the schema', async () => {

@@ -7,10 +7,25 @@ import { copyFixture, REPO, removeApp, sh, snapshot } from './init-apps.js';
 import { captureIO } from './support.js';
 
 /*
- * `scim init` on a Mongoose app. What runs here needs no MongoDB server: the plan, the files written, the app's
- * typecheck with them, loading the written module. The end-to-end story (signed webhooks applied through the app's
- * own functions, as test/init.test.ts runs for the SQL fixtures) needs a MongoDB server, which this machine does not
- * have and cannot install (mongodb-memory-server cannot download a mongod here): it is not covered yet.
+ * `scim init` on a Mongoose app, checked only as far as it goes without a MongoDB server: this machine has none and
+ * cannot get one (not in apt; mongodb-memory-server cannot download a mongod here).
+ *
+ * Covered here:
+ * - the dry run prints the diff of every file it would write (src/scim.ts, scim.config.ts, src/app.ts, .env,
+ *   .env.example) and the install command, and writes nothing;
+ * - `--yes` installs @scim/core, @scim/adapter-mongoose, @scim/http-express and @scalekit-sdk/node, adds the
+ *   SCALEKIT_* names to .env, says that Mongoose needs no migration, and mounts the route before express.json();
+ * - the written module hands the app's createUser, updateUser and deactivateUser the adapter's session, and the
+ *   written scim.config connects with the app's own variable (MONGODB_URI, or the one of an app's own connection)
+ *   and closes the connection;
+ * - the app typechecks with the written files, and the module loads without a server (the scim_* models are
+ *   registered on the connection, nothing connects);
+ * - a second run changes nothing; an app without user functions gets a clear error and nothing is written.
+ *
+ * Not covered (each needs a running mongod): starting the app, signed webhooks applied through its user functions
+ * (test/init.test.ts runs that story for the SQL fixtures), the session handed to those functions in a real
+ * transaction (replica set) or none (standalone), the scim_* indexes built on first use, `scim doctor` (its
+ * database and webhook checks) and `scim sync` against the app. The fixture has no test suite of its own to re-run.
  */
 
 const LONG = 15 * 60_000;

@@ -8,7 +8,7 @@ import { run } from '../src/program.js';
 import { type FixtureOptions, openDatabase, openFixture } from './fixture/app.js';
 import * as schema from './fixture/schema.js';
 import { appFolder, scalekitOf, writeConfig } from './fixture/workspace.js';
-import { captureIO } from './support.js';
+import { captureIO, row } from './support.js';
 
 let sim: Simulator;
 let org: string;
@@ -90,17 +90,6 @@ async function missed(change: () => void): Promise<void> {
   await sim.webhooks.idle({ timeoutMs: 240_000 });
   sim.webhooks.resetFaults();
   expect(sim.webhooks.stats().givenUp).toBeGreaterThan(givenUp);
-}
-
-/** The count of a row of the changes table ("created   1   0"). */
-function row(out: string, name: string): number[] {
-  const line = out.split('\n').find((l) => l.trim().startsWith(`${name} `));
-  if (line === undefined) throw new Error(`no "${name}" row in:\n${out}`);
-  return line
-    .replace(name, '')
-    .trim()
-    .split(/\s+/)
-    .map((cell) => (cell === '-' ? Number.NaN : Number(cell)));
 }
 
 describe('scim replay --since', () => {

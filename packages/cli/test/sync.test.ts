@@ -6,7 +6,7 @@ import { run } from '../src/program.js';
 import { openDatabase } from './fixture/app.js';
 import * as schema from './fixture/schema.js';
 import { appFolder, scalekitOf, writeConfig } from './fixture/workspace.js';
-import { captureIO } from './support.js';
+import { captureIO, row } from './support.js';
 
 let sim: Simulator;
 let org: string;
@@ -49,17 +49,6 @@ async function scim(args: string[], options: { tty?: boolean } = {}) {
   const cli = captureIO({ cwd: folder.dir, ...options });
   const code = await run(args, cli.io);
   return { code, out: stripVTControlCharacters(cli.out), err: stripVTControlCharacters(cli.err), raw: cli };
-}
-
-/** The count of a row of the changes table ("created   40   4"). */
-function row(out: string, name: string): number[] {
-  const line = out.split('\n').find((l) => l.trim().startsWith(`${name} `));
-  if (line === undefined) throw new Error(`no "${name}" row in:\n${out}`);
-  return line
-    .replace(name, '')
-    .trim()
-    .split(/\s+/)
-    .map((cell) => (cell === '-' ? Number.NaN : Number(cell)));
 }
 
 describe('scim sync', () => {

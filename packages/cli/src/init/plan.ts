@@ -119,5 +119,11 @@ export function makePlan(project: Project, users: UserLayer, now: Date, checkout
   if (project.framework.kind === 'fastify' && project.framework.major < 5) {
     notes.push(`@scim/http-fastify needs Fastify 5 (found ${project.framework.major})`);
   }
+  if (project.orm?.kind === 'drizzle' && project.orm.driver === '@electric-sql/pglite') {
+    notes.push(
+      'PGlite serves one process at a time (a second one opening its data directory corrupts it): stop the app ' +
+        'before `scim sync`, `status`, `events`, `replay` or `doctor` (which then cannot probe the webhook route)',
+    );
+  }
   return { changes, migrate: schema.migrate, noMigration: schema.noMigration, manual, notes };
 }

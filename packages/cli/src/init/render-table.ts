@@ -1,5 +1,5 @@
 import type { Project } from './project.js';
-import { finishModule, integrationPath, type Style, specifier, webhookLines } from './render.js';
+import { finishModule, helperLines, integrationPath, type Style, specifier, webhookLines } from './render.js';
 import { type ColumnMapping, KEY_COLUMNS, type UsersTable } from './users-table.js';
 
 export interface TableModule {
@@ -53,7 +53,6 @@ export function renderTableIntegration(
     imports.push({ from: specifier(path, db.file, style), names: [db.name] });
   }
 
-  const userType = ts ? ': ProvisionedUser' : '';
   const lines: string[] = [
     '// Directory sync, added by `scim init`: the app has no user functions, so the adapter writes its users table',
     "// directly through the column mapping below, in one transaction with the SDK's bookkeeping. The app's own",
@@ -65,25 +64,8 @@ export function renderTableIntegration(
         : `const { ${names.map((name) => name.replace(/^type /, '')).join(', ')} } = require('${from}');`,
     ),
     '',
+    ...helperLines(style, { fullName: needsFullName, email: needsEmail }),
   ];
-  if (needsFullName) {
-    lines.push(
-      `function fullName(user${userType})${ts ? ': string | undefined' : ''} {`,
-      "  return user.displayName || [user.givenName, user.familyName].filter(Boolean).join(' ') || undefined;",
-      '}',
-      '',
-    );
-  }
-  if (needsEmail) {
-    lines.push(
-      '/** A directory user without an email is refused (recorded as rejected, replayable), not retried. */',
-      `function emailOf(user${userType})${ts ? ': string' : ''} {`,
-      "  if (!user.email) throw new UserRejection('the directory user has no email');",
-      '  return user.email;',
-      '}',
-      '',
-    );
-  }
   const adapter = prisma ? 'prismaAdapter' : 'drizzleAdapter';
   const engineDecl = style.esm ? 'export const scimEngine' : 'const scimEngine';
   lines.push(

@@ -188,40 +188,13 @@ export function renderIntegration(project: Project, style: Style, functions: Use
     );
   }
   lines.push('');
-  const userType = ts ? ': ProvisionedUser' : '';
   if (ts) {
     lines[lines.findIndex((line) => line.includes("from '@scim/core'"))] =
       project.framework.kind === 'none'
         ? "import { createScimEngine, type ProvisionedUser, UserRejection, type WebhookRequest } from '@scim/core';"
         : "import { createScimEngine, type ProvisionedUser, UserRejection } from '@scim/core';";
   }
-  if (needsFullName) {
-    lines.push(
-      `function fullName(user${userType})${ts ? ': string | undefined' : ''} {`,
-      "  return user.displayName || [user.givenName, user.familyName].filter(Boolean).join(' ') || undefined;",
-      '}',
-      '',
-    );
-  }
-  if (needsEmail) {
-    lines.push(
-      '/** A directory user without an email is refused (recorded as rejected, replayable), not retried. */',
-      `function emailOf(user${userType})${ts ? ': string' : ''} {`,
-      "  if (!user.email) throw new UserRejection('the directory user has no email');",
-      '  return user.email;',
-      '}',
-      '',
-    );
-  }
-  if (needsAppId) {
-    lines.push(
-      "/** The SDK keeps the app's user id as text; numeric ids go back to numbers. */",
-      `function appId(id${ts ? ': string' : ''}) {`,
-      '  return /^\\d+$/.test(id) ? Number(id) : id;',
-      '}',
-      '',
-    );
-  }
+  lines.push(...helperLines(style, { fullName: needsFullName, email: needsEmail, appId: needsAppId }));
   lines.push(
     "/** What the app's create function returned: the new user's id, or the user itself. */",
     `function createdId(created${ts ? ': unknown' : ''})${ts ? ': string | number' : ''} {`,
@@ -264,6 +237,45 @@ export function renderIntegration(project: Project, style: Style, functions: Use
   lines.push('  },', '});', '');
   const extraExports = orm.kind === 'mongoose' ? ['scimAdapter'] : [];
   return { code: finishModule([...lines, ...webhookLines(project, style, extraExports)], style), notes };
+}
+
+/**
+ * The helpers the written module's mapping calls, in the app's language: `fullName(user)`, `emailOf(user)` (which
+ * refuses a user without an email) and `appId(id)`. Both integration modules (user functions, table mapping) take
+ * them from here, so that the emitted code is written in one place.
+ */
+export function helperLines(style: Style, needs: { fullName?: boolean; email?: boolean; appId?: boolean }): string[] {
+  const ts = style.typescript;
+  const userType = ts ? ': ProvisionedUser' : '';
+  const lines: string[] = [];
+  if (needs.fullName) {
+    lines.push(
+      `function fullName(user${userType})${ts ? ': string | undefined' : ''} {`,
+      "  return user.displayName || [user.givenName, user.familyName].filter(Boolean).join(' ') || undefined;",
+      '}',
+      '',
+    );
+  }
+  if (needs.email) {
+    lines.push(
+      '/** A directory user without an email is refused (recorded as rejected, replayable), not retried. */',
+      `function emailOf(user${userType})${ts ? ': string' : ''} {`,
+      "  if (!user.email) throw new UserRejection('the directory user has no email');",
+      '  return user.email;',
+      '}',
+      '',
+    );
+  }
+  if (needs.appId) {
+    lines.push(
+      "/** The SDK keeps the app's user id as text; numeric ids go back to numbers. */",
+      `function appId(id${ts ? ': string' : ''}) {`,
+      '  return /^\\d+$/.test(id) ? Number(id) : id;',
+      '}',
+      '',
+    );
+  }
+  return lines;
 }
 
 /** The webhook route of the integration module, for the app's framework, and its CommonJS exports. */
@@ -312,6 +324,12 @@ export function finishModule(lines: string[], style: Style): string {
   return style.esm ? code : `'use strict';\n\n${code}`;
 }
 
+/**
+ * Drizzle drivers whose client (a pool, or postgres-js' sql) ends with `end()`, not `close()`: a pool left open keeps
+ * a `scim` command's process alive and its connections held after the command is done.
+ */
+const POOLED_DRIVERS = new Set(['pg', 'postgres', '@neondatabase/serverless', 'mysql2']);
+
 /** The app's scim.config, the module every other `scim` command loads. */
 export function renderConfig(project: Project, style: Style, port: number | undefined): string {
   const db = project.db!;
@@ -321,7 +339,7 @@ export function renderConfig(project: Project, style: Style, port: number | unde
     project.orm?.kind === 'prisma'
       ? `${handle}.$disconnect()`
       : project.orm?.kind === 'drizzle'
-        ? `${handle}.$client.close?.()`
+        ? `${handle}.$client.${POOLED_DRIVERS.has(project.orm.driver) ? 'end()' : 'close?.()'}`
         : `${handle}.close()`;
   const url = `http://localhost:${port ?? 3000}${WEBHOOK_PATH}`;
   const lines = style.esm
