@@ -45,8 +45,8 @@ for (const provider of ['postgresql', 'mysql', 'sqlite'] as const satisfies Prov
       }
       for (const list of Object.values(actual)) list.sort();
 
-      // PostgreSQL also keeps the SCIM server's records (scim_resources, scim_resource_emails, scim_tokens).
-      expect(Object.keys(expected)).toHaveLength(provider === 'postgresql' ? 11 : 8);
+      // Every provider keeps the SCIM server's records too (scim_resources, scim_resource_emails, scim_tokens).
+      expect(Object.keys(expected)).toHaveLength(11);
       expect(actual).toEqual(expected);
     });
   });
