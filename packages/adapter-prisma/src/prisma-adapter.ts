@@ -1,17 +1,18 @@
-import type { ScimAdapter } from '@scim/core';
-import type { UserTableStore } from '@scim/core/adapter';
+import type { ScimAdapter, UserWrite } from '@scim/core';
+import type { UserPatch, UserTableStore } from '@scim/core/adapter';
 import { type SqlUserTable, sqlAdapter } from '@scim/sql';
-import { linkUsersByEmail } from './email-links.js';
+import { type EmailLink, linkUsersByEmail } from './email-links.js';
+import { translateError } from './errors.js';
 import type {
   PrismaAdapterOptions,
   PrismaClientLike,
   PrismaModelName,
   PrismaModelRow,
+  PrismaProvider,
   PrismaQueryable,
   PrismaTransactionClient,
   PrismaTransactionOptions,
   PrismaUserFields,
-  PrismaProvider,
 } from './options.js';
 import { prismaPort } from './port.js';
 import { readDataModel, readPostgresColumnTypes, readProvider, resolveUserModel } from './user-model.js';
@@ -20,6 +21,17 @@ import { type ErasedUserMapping, UserWriter } from './user-writer.js';
 const DEFAULT_MAX_BATCH_SIZE = 1000;
 /** A call made outside `transaction()` runs in one of its own; a conflict there is retried this often. */
 const AUTO_TRANSACTION_ATTEMPTS = 5;
+
+/** A user-table write whose errors Prisma's own rules translate (a model call's refusal names the field). */
+function translated<A extends unknown[], R>(action: string, write: (...args: A) => Promise<R>) {
+  return async (...args: A): Promise<R> => {
+    try {
+      return await write(...args);
+    } catch (error) {
+      throw translateError(error, action);
+    }
+  };
+}
 
 /**
  * The table mapping as @scim/sql takes it: the writes of the app's user model, through the transaction's
@@ -31,11 +43,18 @@ function userTable<Tx>(provider: PrismaProvider, writer: UserWriter): SqlUserTab
     store: (_session, tx): UserTableStore => {
       const db = tx as unknown as PrismaQueryable;
       return {
-        upsertUsers: (organizationId, users) => writer.upsert(db, organizationId, users),
-        patchUsers: (organizationId, patches) => writer.patch(db, organizationId, patches),
-        deleteUsers: (organizationId, ids) => writer.delete(db, organizationId, ids),
-        linkUsersByEmail: (organizationId, links) =>
+        upsertUsers: translated('upsertUsers', (organizationId: string, users: readonly UserWrite[]) =>
+          writer.upsert(db, organizationId, users),
+        ),
+        patchUsers: translated('patchUsers', (organizationId: string, patches: readonly UserPatch[]) =>
+          writer.patch(db, organizationId, patches),
+        ),
+        deleteUsers: translated('deleteUsers', (organizationId: string, ids: readonly string[]) =>
+          writer.delete(db, organizationId, ids),
+        ),
+        linkUsersByEmail: translated('linkUsersByEmail', (organizationId: string, links: readonly EmailLink[]) =>
           linkUsersByEmail(db, provider, writer.model, organizationId, links),
+        ),
       };
     },
   };
