@@ -75,10 +75,14 @@ function checkoutDatabase(base: string): string {
 
 /**
  * Creates the database afresh and applies the shipped migrations through the driver, the way
- * `prisma migrate deploy` would apply them. Resolves what a Prisma driver adapter needs.
+ * `prisma migrate deploy` would apply them (or the statements given). Resolves what a Prisma driver
+ * adapter needs.
  */
-export async function createDatabase(provider: Provider, base: string): Promise<string> {
-  const sql = schemaSql(provider);
+export async function createDatabase(
+  provider: Provider,
+  base: string,
+  sql: string[] = schemaSql(provider),
+): Promise<string> {
   const name = provider === 'sqlite' ? base : checkoutDatabase(base);
   if (provider === 'postgresql') {
     const admin = new pg.Client({ connectionString: POSTGRES_URL });
