@@ -62,7 +62,8 @@ function userTable<Tx>(provider: PrismaProvider, writer: UserWriter): SqlUserTab
 
 /**
  * A `@scim` storage adapter over a Prisma client (Prisma 7, and Prisma 6 with the same client API): the
- * SDK's bookkeeping lives in the `scim_` tables of the shipped schema fragment and migrations. PostgreSQL,
+ * SDK's bookkeeping and the SCIM server's records live in the `scim_` tables of the shipped schema fragment
+ * and migrations, written by `@scim/sql`'s statements through Prisma's raw queries. PostgreSQL,
  * MySQL/MariaDB, SQLite. With `options.users` (a table mapping), provisioned users land in the app's own
  * model; without it, the app's own functions write them (`createScimEngine({ users })`) through the
  * interactive transaction's client, `ctx.tx`.
