@@ -84,6 +84,9 @@ async function expectEveryModelUsable(prisma: Database) {
     prisma.scimDirectory.findFirst(),
     prisma.scimSyncState.findFirst(),
     prisma.scimLease.findFirst(),
+    prisma.scimResource.findFirst(),
+    prisma.scimResourceEmail.findFirst(),
+    prisma.scimToken.findFirst(),
   ]) {
     await expect(read).resolves.toBeNull();
   }

@@ -88,7 +88,7 @@ async function expectEveryModelReadable(prisma: Awaited<ReturnType<typeof openDa
     data: { email: 'a@example.com', scimOrganizationId: 'org_1', scimUserId: 'diruser_1', roles: ['member'] },
   });
   expect(created).toMatchObject({ plan: 'team', isActive: true, roles: ['member'] });
-  await prisma.scimGroup.create({ data: { organizationId: 'org_1', id: 'dirgroup_1', updatedAt: new Date() } });
+  await prisma.scimGroup.create({ data: { organizationId: 'org_1', id: 'dirgroup_1' } });
   await prisma.scimMembership.create({ data: { organizationId: 'org_1', userId: 'diruser_1', groupId: 'dirgroup_1' } });
   await prisma.scimGroup.delete({ where: { organizationId_id: { organizationId: 'org_1', id: 'dirgroup_1' } } });
   expect(await prisma.scimMembership.count()).toBe(0);
@@ -98,6 +98,10 @@ async function expectEveryModelReadable(prisma: Awaited<ReturnType<typeof openDa
     prisma.scimDirectory.findFirst(),
     prisma.scimSyncState.findFirst(),
     prisma.scimLease.findFirst(),
+    prisma.scimLink.findFirst(),
+    prisma.scimResource.findFirst(),
+    prisma.scimResourceEmail.findFirst(),
+    prisma.scimToken.findFirst(),
   ]) {
     await expect(read).resolves.toBeNull();
   }

@@ -11,7 +11,8 @@ interface DriverAdapterCause {
 interface PrismaLikeError {
   code: string;
   message: string;
-  meta?: { driverAdapterError?: { cause?: DriverAdapterCause } };
+  /** `driverAdapterError` under Prisma 7 and driver adapters; `code` (the database's) under Prisma 6's raw query errors. */
+  meta?: { driverAdapterError?: { cause?: DriverAdapterCause }; code?: unknown };
 }
 
 function isPrismaLikeError(error: unknown): error is PrismaLikeError {
@@ -87,7 +88,8 @@ export function translateError(error: unknown, action: string): unknown {
   }
   if (!isPrismaLikeError(error)) return error;
   const cause = error.meta?.driverAdapterError?.cause;
-  const original = cause?.originalCode ?? '';
+  const metaCode = error.meta?.code;
+  const original = cause?.originalCode ?? (typeof metaCode === 'string' ? metaCode : '');
   if (
     error.code === 'P2034' ||
     cause?.kind === 'TransactionWriteConflict' ||
@@ -116,10 +118,4 @@ export function translateError(error: unknown, action: string): unknown {
     return new AdapterError('NOT_FOUND', `${action}: record not found`, { cause: error });
   }
   return error;
-}
-
-/** True for a unique violation raised by the driver (used where a duplicate is an expected answer). */
-export function isUniqueViolation(error: unknown): boolean {
-  const translated = translateError(error, '');
-  return translated instanceof AdapterError && translated.code === 'UNIQUE_VIOLATION';
 }

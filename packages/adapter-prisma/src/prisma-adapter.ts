@@ -1,16 +1,20 @@
-import type { ScimAdapter } from '@scim/core';
-import { type ResourceStore, retryOnConflict, type ScimStore } from '@scim/core/adapter';
+import type { ScimAdapter, UserWrite } from '@scim/core';
+import type { UserPatch, UserTableStore } from '@scim/core/adapter';
+import { type SqlUserTable, sqlAdapter } from '@scim/sql';
+import { type EmailLink, linkUsersByEmail } from './email-links.js';
 import { translateError } from './errors.js';
 import type {
   PrismaAdapterOptions,
   PrismaClientLike,
   PrismaModelName,
   PrismaModelRow,
+  PrismaProvider,
+  PrismaQueryable,
   PrismaTransactionClient,
   PrismaTransactionOptions,
   PrismaUserFields,
 } from './options.js';
-import { PrismaStore } from './prisma-store.js';
+import { prismaPort } from './port.js';
 import { readDataModel, readPostgresColumnTypes, readProvider, resolveUserModel } from './user-model.js';
 import { type ErasedUserMapping, UserWriter } from './user-writer.js';
 
@@ -18,9 +22,48 @@ const DEFAULT_MAX_BATCH_SIZE = 1000;
 /** A call made outside `transaction()` runs in one of its own; a conflict there is retried this often. */
 const AUTO_TRANSACTION_ATTEMPTS = 5;
 
+/** A user-table write whose errors Prisma's own rules translate (a model call's refusal names the field). */
+function translated<A extends unknown[], R>(action: string, write: (...args: A) => Promise<R>) {
+  return async (...args: A): Promise<R> => {
+    try {
+      return await write(...args);
+    } catch (error) {
+      throw translateError(error, action);
+    }
+  };
+}
+
+/**
+ * The table mapping as @scim/sql takes it: the writes of the app's user model, through the transaction's
+ * own client (`createMany` is a model call, and the values are the model's, for Prisma to bind).
+ */
+function userTable<Tx>(provider: PrismaProvider, writer: UserWriter): SqlUserTable<Tx> {
+  return {
+    linkByEmail: writer.model.email != null,
+    store: (_session, tx): UserTableStore => {
+      const db = tx as unknown as PrismaQueryable;
+      return {
+        upsertUsers: translated('upsertUsers', (organizationId: string, users: readonly UserWrite[]) =>
+          writer.upsert(db, organizationId, users),
+        ),
+        patchUsers: translated('patchUsers', (organizationId: string, patches: readonly UserPatch[]) =>
+          writer.patch(db, organizationId, patches),
+        ),
+        deleteUsers: translated('deleteUsers', (organizationId: string, ids: readonly string[]) =>
+          writer.delete(db, organizationId, ids),
+        ),
+        linkUsersByEmail: translated('linkUsersByEmail', (organizationId: string, links: readonly EmailLink[]) =>
+          linkUsersByEmail(db, provider, writer.model, organizationId, links),
+        ),
+      };
+    },
+  };
+}
+
 /**
  * A `@scim` storage adapter over a Prisma client (Prisma 7, and Prisma 6 with the same client API): the
- * SDK's bookkeeping lives in the `scim_` tables of the shipped schema fragment and migrations. PostgreSQL,
+ * SDK's bookkeeping and the SCIM server's records live in the `scim_` tables of the shipped schema fragment
+ * and migrations, written by `@scim/sql`'s statements through Prisma's raw queries. PostgreSQL,
  * MySQL/MariaDB, SQLite. With `options.users` (a table mapping), provisioned users land in the app's own
  * model; without it, the app's own functions write them (`createScimEngine({ users })`) through the
  * interactive transaction's client, `ctx.tx`.
@@ -64,116 +107,11 @@ export function prismaAdapter<
     ...options.transactionOptions,
   };
 
-  const plain = new PrismaStore(prisma, provider, writer, false);
-
   type Tx = PrismaTransactionClient<C>;
-  const transaction = async <T>(fn: (store: ScimStore, tx: Tx) => Promise<T>): Promise<T> => {
-    try {
-      return await prisma.$transaction(
-        (tx) => fn(new PrismaStore(tx, provider, writer, true), tx as Tx),
-        transactionOptions,
-      );
-    } catch (error) {
-      throw translateError(error, 'transaction');
-    }
-  };
-
-  /** A write outside `transaction()`: atomic on its own, and retried when it loses a race. */
-  const write =
-    <A extends unknown[], R>(pick: (store: ScimStore) => (...args: A) => Promise<R>) =>
-    (...args: A): Promise<R> =>
-      retryOnConflict(() => transaction((store) => pick(store).apply(store, args)), {
-        retries: AUTO_TRANSACTION_ATTEMPTS - 1,
-      });
-
-  /**
-   * A call that is one statement (atomic by itself) outside `transaction()`. Not on SQLite: there every
-   * query shares one connection, and Prisma serializes only its transactions, so a statement sent
-   * beside an open transaction would run inside it (and be rolled back with it).
-   */
-  const single = <A extends unknown[], R>(
-    name: string,
-    pick: (store: ScimStore) => (...args: A) => Promise<R>,
-  ): ((...args: A) => Promise<R>) => {
-    if (provider === 'sqlite') return write(pick);
-    return async (...args: A): Promise<R> => {
-      try {
-        return await pick(plain).apply(plain, args);
-      } catch (error) {
-        throw translateError(error, name);
-      }
-    };
-  };
-
-  const mysql = provider === 'mysql';
-
-  return {
+  return sqlAdapter<Tx>(prismaPort<Tx>(prisma, provider, transactionOptions), {
     name: `prisma:${provider}`,
-    capabilities: {
-      transactions: true,
-      batchWrites: true,
-      maxBatchSize: options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE,
-      userTable: writer !== null,
-      linkByEmail: writer?.model.email != null,
-      scimResources: provider === 'postgresql',
-    },
-    transaction,
-    claimEvents: single('claimEvents', (s) => s.claimEvents),
-    finishEvents: single('finishEvents', (s) => s.finishEvents),
-    getEvent: single('getEvent', (s) => s.getEvent),
-    listEvents: single('listEvents', (s) => s.listEvents),
-    pruneEvents: single('pruneEvents', (s) => s.pruneEvents),
-    getEntities: single('getEntities', (s) => s.getEntities),
-    advanceEntities: mysql ? write((s) => s.advanceEntities) : single('advanceEntities', (s) => s.advanceEntities),
-    listEntities: single('listEntities', (s) => s.listEntities),
-    upsertUsers: write((s) => s.upsertUsers),
-    patchUsers: write((s) => s.patchUsers),
-    deleteUsers: write((s) => s.deleteUsers),
-    linkUsersByEmail: write((s) => s.linkUsersByEmail),
-    upsertGroups: write((s) => s.upsertGroups),
-    ensureGroups: write((s) => s.ensureGroups),
-    deleteGroups: write((s) => s.deleteGroups),
-    getGroups: single('getGroups', (s) => s.getGroups),
-    replaceMemberships: write((s) => s.replaceMemberships),
-    removeGroupMemberships: write((s) => s.removeGroupMemberships),
-    listMemberships: single('listMemberships', (s) => s.listMemberships),
-    upsertDirectory: single('upsertDirectory', (s) => s.upsertDirectory),
-    getDirectory: single('getDirectory', (s) => s.getDirectory),
-    getLinks: single('getLinks', (s) => s.getLinks),
-    getLinksToAppUsers: single('getLinksToAppUsers', (s) => s.getLinksToAppUsers),
-    saveLinks: single('saveLinks', (s) => s.saveLinks),
-    deleteLinks: single('deleteLinks', (s) => s.deleteLinks),
-    getSyncState: single('getSyncState', (s) => s.getSyncState),
-    listSyncStates: single('listSyncStates', (s) => s.listSyncStates),
-    saveSyncState: single('saveSyncState', (s) => s.saveSyncState),
-    acquireLease: mysql ? write((s) => s.acquireLease) : single('acquireLease', (s) => s.acquireLease),
-    releaseLease: single('releaseLease', (s) => s.releaseLease),
-    getLeases: single('getLeases', (s) => s.getLeases!),
-    ...(provider === 'postgresql' ? scimResourceMethods(single, write) : {}),
-  };
-}
-
-type Single = <A extends unknown[], R>(
-  name: string,
-  pick: (store: ScimStore) => (...args: A) => Promise<R>,
-) => (...args: A) => Promise<R>;
-type Write = <A extends unknown[], R>(
-  pick: (store: ScimStore) => (...args: A) => Promise<R>,
-) => (...args: A) => Promise<R>;
-
-/** The SCIM server's records (PostgreSQL): reads and token writes are one statement each, member deltas go in a transaction. */
-function scimResourceMethods(single: Single, write: Write): ResourceStore {
-  return {
-    getResource: single('getResource', (s) => s.getResource!),
-    queryResources: single('queryResources', (s) => s.queryResources!),
-    existingResources: single('existingResources', (s) => s.existingResources!),
-    putResource: write((s) => s.putResource!),
-    addMemberships: write((s) => s.addMemberships!),
-    removeMemberships: write((s) => s.removeMemberships!),
-    listGroupMembers: single('listGroupMembers', (s) => s.listGroupMembers!),
-    findToken: single('findToken', (s) => s.findToken!),
-    saveToken: single('saveToken', (s) => s.saveToken!),
-    listTokens: single('listTokens', (s) => s.listTokens!),
-    expireTokens: single('expireTokens', (s) => s.expireTokens!),
-  };
+    maxBatchSize: options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE,
+    conflictRetries: AUTO_TRANSACTION_ATTEMPTS - 1,
+    ...(writer === null ? {} : { userTable: userTable<Tx>(provider, writer) }),
+  });
 }

@@ -55,23 +55,3 @@ export function chunk<T>(items: readonly T[], perItem: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
-
-export function toBoolean(value: unknown): boolean {
-  return value === true || value === 1 || value === 1n || value === '1' || value === 't' || value === 'true';
-}
-
-export function toDate(value: unknown): Date {
-  return value instanceof Date ? value : new Date(value as string | number);
-}
-
-export function toDateOrNull(value: unknown): Date | null {
-  return value === null || value === undefined ? null : toDate(value);
-}
-
-export function toBigInt(value: unknown): bigint {
-  return typeof value === 'bigint' ? value : BigInt(value as string | number);
-}
-
-export function toStringOrNull(value: unknown): string | null {
-  return value === null || value === undefined ? null : String(value);
-}

@@ -11,15 +11,24 @@ export type Provider = 'postgresql' | 'mysql' | 'sqlite';
 const here = dirname(fileURLToPath(import.meta.url));
 const packageRoot = join(here, '..');
 
-/** The shipped migrations of one provider, in order, then the test app's own table. */
-function schemaSql(provider: Provider): string[] {
+/** The shipped migrations of one provider, in order: folder name and SQL. */
+export function shippedMigrations(provider: Provider): { name: string; sql: string }[] {
   const migrations = join(packageRoot, 'prisma', provider, 'migrations');
-  const steps = readdirSync(migrations, { withFileTypes: true })
+  return readdirSync(migrations, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort()
-    .map((name) => readFileSync(join(migrations, name, 'migration.sql'), 'utf8'));
-  return [...steps, readFileSync(join(here, 'schema', `${provider}-app.sql`), 'utf8')];
+    .map((name) => ({ name, sql: readFileSync(join(migrations, name, 'migration.sql'), 'utf8') }));
+}
+
+/** The test app's own table. */
+export function appTableSql(provider: Provider): string {
+  return readFileSync(join(here, 'schema', `${provider}-app.sql`), 'utf8');
+}
+
+/** The shipped migrations of one provider, in order, then the test app's own table. */
+function schemaSql(provider: Provider): string[] {
+  return [...shippedMigrations(provider).map((m) => m.sql), appTableSql(provider)];
 }
 
 export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -75,10 +84,14 @@ function checkoutDatabase(base: string): string {
 
 /**
  * Creates the database afresh and applies the shipped migrations through the driver, the way
- * `prisma migrate deploy` would apply them. Resolves what a Prisma driver adapter needs.
+ * `prisma migrate deploy` would apply them (or the statements given). Resolves what a Prisma driver
+ * adapter needs.
  */
-export async function createDatabase(provider: Provider, base: string): Promise<string> {
-  const sql = schemaSql(provider);
+export async function createDatabase(
+  provider: Provider,
+  base: string,
+  sql: string[] = schemaSql(provider),
+): Promise<string> {
   const name = provider === 'sqlite' ? base : checkoutDatabase(base);
   if (provider === 'postgresql') {
     const admin = new pg.Client({ connectionString: POSTGRES_URL });
@@ -123,4 +136,31 @@ export async function createDatabase(provider: Provider, base: string): Promise<
     db.close();
   }
   return `file:${file}`;
+}
+
+/** Runs SQL (several statements at once) on a database `createDatabase` made, through the driver. */
+export async function applySql(provider: Provider, url: string, sql: string): Promise<void> {
+  if (provider === 'postgresql') {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  } else if (provider === 'mysql') {
+    const conn = await mariadb.createConnection({ ...mysqlOptions(url), multipleStatements: true });
+    try {
+      await conn.query(sql);
+    } finally {
+      await conn.end();
+    }
+  } else {
+    const db = new Database(url.slice('file:'.length));
+    try {
+      db.exec(sql);
+    } finally {
+      db.close();
+    }
+  }
 }

@@ -6,7 +6,7 @@ import { createDatabase, unavailable } from './databases.js';
 import { booleanMapping } from './mappings.js';
 
 /**
- * PostgreSQL: the memberships of a user whose version record the same transaction inserted go in with
+ * PostgreSQL (@scim/sql's statements through Prisma): the memberships of a user whose version record the same transaction inserted go in with
  * a plain insert (no anti-join delete, no ON CONFLICT), and only those.
  */
 const reason = await unavailable('postgresql');
@@ -75,7 +75,7 @@ else
         await adapter.transaction(fn);
         return {
           added: texts.filter((t) => t.startsWith('WITH clash')).length,
-          replaced: texts.filter((t) => t.startsWith('WITH wanted')).length,
+          replaced: texts.filter((t) => t.startsWith('WITH w AS')).length,
         };
       };
 

@@ -1,3 +1,4 @@
+import { sqlSchemaStatements } from '@scim/sql';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AnyPrisma, clientFor } from './clients.js';
 import { createDatabase, type Provider, unavailable } from './databases.js';
@@ -15,10 +16,41 @@ for (const provider of ['postgresql', 'mysql', 'sqlite'] as const satisfies Prov
 
   describe.skipIf(reason !== null)(`prisma:${provider}: the migration matches the schema fragment`, () => {
     let client: AnyPrisma;
+    /** A database with @scim/sql's own schema, whose statements the adapter runs. */
+    let reference: AnyPrisma;
     beforeAll(async () => {
       client = clientFor(provider, await createDatabase(provider, 'scim_prisma_test_schema'));
+      reference = clientFor(
+        provider,
+        await createDatabase(provider, 'scim_prisma_test_sql_schema', sqlSchemaStatements(provider)),
+      );
     });
-    afterAll(() => client?.$disconnect());
+    afterAll(async () => {
+      await client?.$disconnect();
+      await reference?.$disconnect();
+    });
+
+    /**
+     * Each scim_ column: its kind (PostgreSQL's and MySQL's data type without its length; SQLite keeps no type
+     * worth comparing, its values are what the statements write) and its collation.
+     */
+    const columnsOf = async (db: AnyPrisma): Promise<Record<string, string>> => {
+      const rows =
+        provider === 'sqlite'
+          ? await db.$queryRawUnsafe<{ t: string; c: string; k: string }[]>(
+              `SELECT m.name AS t, p.name AS c, '' AS k FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name LIKE 'scim\\_%' ESCAPE '\\'`,
+            )
+          : await db.$queryRawUnsafe<{ t: string; c: string; k: string }[]>(
+              `SELECT table_name AS t, column_name AS c, concat(data_type, ' ', coalesce(collation_name, '')) AS k FROM information_schema.columns WHERE table_name LIKE 'scim\\_%' AND table_schema = ${provider === 'mysql' ? 'DATABASE()' : 'current_schema()'}`,
+            );
+      return Object.fromEntries(rows.map((row) => [`${row.t}.${row.c}`, String(row.k).trim()]));
+    };
+
+    test("the migrated tables are @scim/sql's: same columns, same types and collations", async () => {
+      const migrated = await columnsOf(client);
+      expect(Object.keys(migrated).length).toBeGreaterThan(60);
+      expect(migrated).toEqual(await columnsOf(reference));
+    });
 
     test('same tables, same columns', async () => {
       const { models } = (client as unknown as { _runtimeDataModel: RuntimeDataModel })._runtimeDataModel;
@@ -45,8 +77,8 @@ for (const provider of ['postgresql', 'mysql', 'sqlite'] as const satisfies Prov
       }
       for (const list of Object.values(actual)) list.sort();
 
-      // PostgreSQL also keeps the SCIM server's records (scim_resources, scim_resource_emails, scim_tokens).
-      expect(Object.keys(expected)).toHaveLength(provider === 'postgresql' ? 11 : 8);
+      // Every provider keeps the SCIM server's records too (scim_resources, scim_resource_emails, scim_tokens).
+      expect(Object.keys(expected)).toHaveLength(11);
       expect(actual).toEqual(expected);
     });
   });

@@ -76,7 +76,8 @@ function prismaStep(project: Project, now: Date, checkout: string | undefined): 
   const schema = readFileSync(join(project.root, schemaPath), 'utf8');
   const existing = existsSync(join(project.root, migrationsDir)) ? readdirSync(join(project.root, migrationsDir)) : [];
   const hasFragment = schema.includes(PRISMA_MARKER);
-  const shipped = ['scim_bookkeeping', 'scim_links'];
+  // Every migration the adapter ships, in order (the same names for each database).
+  const shipped = ['scim_bookkeeping', 'scim_links', 'scim_server', 'scim_sql'];
   const missing = shipped.filter((name) => !existing.some((folder) => folder.endsWith(`_${name}`)));
   if (hasFragment && missing.length === 0) return { changes: [], migrate };
 
