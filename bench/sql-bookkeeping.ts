@@ -1,6 +1,7 @@
 /**
  * @scim/sql's bookkeeping (the port of examples/pg-adapter) against @scim/adapter-drizzle's, on the same workloads,
- * side by side in one run: PostgreSQL through node-postgres, the engine in this process, the directory in memory
+ * side by side in one run (since @scim/adapter-drizzle runs @scim/sql's statements too, the two now differ by their
+ * port: Drizzle's session and transactions against plain node-postgres): PostgreSQL through node-postgres, the engine in this process, the directory in memory
  * (`memoryDirectory` of @scim/adapter-test-suite), so the figures are the engine's and the database's work.
  *  - a full sync of BENCH_SQL_USERS (30,000) users in 60 groups, each user in two;
  *  - BENCH_SQL_EVENTS (4,000) webhook events of four organizations (groups, user creates with groups, updates,

@@ -1,24 +1,20 @@
 import type { ScimAdapter } from '@scim/core';
-import { is, type Table } from 'drizzle-orm';
-import {
-  MySqlDatabase,
-  type MySqlQueryResultHKT,
-  type MySqlTable,
-  type PreparedQueryHKTBase,
-} from 'drizzle-orm/mysql-core';
-import { PgDatabase, type PgQueryResultHKT, type PgTable } from 'drizzle-orm/pg-core';
-import { BaseSQLiteDatabase, type SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { buildAdapter } from './build-adapter.js';
-import { type MySqlDb, MySqlStore } from './mysql/store.js';
+import { type SqlPort, type SqlUserTable, sqlAdapter } from '@scim/sql';
+import type { Table } from 'drizzle-orm';
+import type { MySqlDatabase, MySqlQueryResultHKT, MySqlTable, PreparedQueryHKTBase } from 'drizzle-orm/mysql-core';
+import type { PgDatabase, PgQueryResultHKT, PgTable } from 'drizzle-orm/pg-core';
+import type { BaseSQLiteDatabase, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { usersInOrder } from './in-order.js';
+import { MySqlUsers } from './mysql/users.js';
 import type { DrizzleAdapterOptions, UserColumns } from './options.js';
-import { nodePostgresTransactions } from './pg/node-postgres-transactions.js';
-import { type PgDb, PgStore } from './pg/store.js';
-import { type SQLiteDb, SQLiteStore } from './sqlite/store.js';
-import { SQLiteTransactions } from './sqlite/transactions.js';
+import { PgUsers } from './pg/users.js';
+import { dialectOf, drizzlePort, type MySqlDb, type PgDb, type SQLiteDb } from './port.js';
+import { SQLiteUsers } from './sqlite/users.js';
 import { UserRows } from './user-rows.js';
 
 const DEFAULT_MAX_BATCH = 1000;
 const DEFAULT_CONFLICT_RETRIES = 5;
+const DIALECT_NAMES = { postgresql: 'pg', mysql: 'mysql', sqlite: 'sqlite' } as const;
 
 /** The transaction object a database's own `transaction()` hands its callback (`PgTransaction`, ...). */
 export type DrizzleTransaction<TDb> = TDb extends {
@@ -64,43 +60,26 @@ export function drizzleAdapter<
   R extends UserColumns<TUsers>,
 >(db: TDb, options?: DrizzleAdapterOptions<TUsers, F, A, R>): ScimAdapter<TDb>;
 export function drizzleAdapter(db: unknown, options: DrizzleAdapterOptions<Table> = {}): ScimAdapter<unknown> {
+  const dialect = dialectOf(db);
+  if (dialect === undefined)
+    throw new TypeError('drizzleAdapter: expected a Drizzle database of the pg, mysql or sqlite dialect');
   const users = options.users === undefined ? null : new UserRows(options.users);
-  const common = {
+  // The bookkeeping is @scim/sql's; the app's users table is written through Drizzle's own query builder.
+  const port = drizzlePort(db as PgDb) as SqlPort<unknown>;
+  const store =
+    dialect === 'postgresql'
+      ? (tx: unknown, rows: UserRows) => new PgUsers(tx as PgDb, rows)
+      : dialect === 'mysql'
+        ? (tx: unknown, rows: UserRows) => new MySqlUsers(tx as MySqlDb, rows)
+        : (tx: unknown, rows: UserRows) => new SQLiteUsers(tx as SQLiteDb, rows);
+  const userTable: SqlUserTable<unknown> | undefined =
+    users === null
+      ? undefined
+      : { linkByEmail: users.emailColumn !== null, store: (_session, tx) => usersInOrder(store(tx, users)) };
+  return sqlAdapter(port, {
+    name: `drizzle:${DIALECT_NAMES[dialect]}`,
     maxBatchSize: options.maxBatchSize ?? DEFAULT_MAX_BATCH,
     conflictRetries: options.conflictRetries ?? DEFAULT_CONFLICT_RETRIES,
-    userTable: users !== null,
-    linkByEmail: users?.emailColumn != null,
-  };
-  if (is(db, PgDatabase)) {
-    const pg = db as PgDb;
-    // node-postgres pools get transactions on a checkout the adapter owns (see the file for why).
-    const run = nodePostgresTransactions(pg) ?? ((fn) => pg.transaction((tx) => fn(tx as unknown as PgDb)));
-    return buildAdapter<PgDb>({
-      ...common,
-      name: 'drizzle:pg',
-      transaction: (fn) => run((tx) => fn(new PgStore(tx, users), tx)),
-      outside: () => new PgStore(pg, users),
-    });
-  }
-  if (is(db, MySqlDatabase)) {
-    const mysql = db as MySqlDb;
-    return buildAdapter<MySqlDb>({
-      ...common,
-      name: 'drizzle:mysql',
-      transaction: (fn) =>
-        mysql.transaction((tx) => fn(new MySqlStore(tx as unknown as MySqlDb, users), tx as unknown as MySqlDb)),
-      outside: () => new MySqlStore(mysql, users),
-    });
-  }
-  if (is(db, BaseSQLiteDatabase)) {
-    // One connection: a read outside the adapter's transaction could see another one's uncommitted writes.
-    const sqlite = db as SQLiteDb;
-    const transactions = new SQLiteTransactions(sqlite);
-    return buildAdapter<SQLiteDb>({
-      ...common,
-      name: 'drizzle:sqlite',
-      transaction: (fn) => transactions.run(() => fn(new SQLiteStore(sqlite, users), sqlite)),
-    });
-  }
-  throw new TypeError('drizzleAdapter: expected a Drizzle database of the pg, mysql or sqlite dialect');
+    ...(userTable === undefined ? {} : { userTable }),
+  });
 }

@@ -1,4 +1,4 @@
-import { ScimError, type UserWrite } from '@scim/core';
+import type { UserWrite } from '@scim/core';
 import type { UserPatch } from '@scim/core/adapter';
 import { type Column, getTableColumns, type Table } from 'drizzle-orm';
 import type { UserMapping } from './options.js';
@@ -16,17 +16,6 @@ export interface RowShape {
 export interface PatchGroup {
   set: Row;
   ids: string[];
-}
-
-/** The mapping of a store's adapter; without one (service mode) the table methods are a configuration error. */
-export function requireUserTable(mapping: UserRows | null): UserRows {
-  if (mapping === null) {
-    throw new ScimError(
-      'CONFIGURATION_ERROR',
-      "drizzleAdapter was created without a users table mapping (service mode): give the engine the app's user functions (users: { create, update, deactivate }), or the adapter a mapping (users: { model, ... })",
-    );
-  }
-  return mapping;
 }
 
 /** Applies the app's mapping; the same for every dialect. */

@@ -204,8 +204,8 @@ if (typeof ready === 'string') {
     const statements = (run: () => Promise<unknown>) => {
       texts.length = 0;
       return run().then(() => ({
-        added: texts.filter((t) => t.startsWith('with clash')).length,
-        replaced: texts.filter((t) => t.startsWith('with w')).length,
+        added: texts.filter((t) => /^with clash/i.test(t)).length,
+        replaced: texts.filter((t) => /^with w /i.test(t)).length,
       }));
     };
 

@@ -50,6 +50,8 @@ export const scimEvents = mysqlTable(
     /** Why a `rejected` event was refused (codes and messages, never payload values). */
     reason: text('reason'),
     payload: longtext('payload'),
+    /** Marks the rows one `claimEvents` call inserted: MySQL has no RETURNING, so they are read back by it. */
+    claimToken: varchar('claim_token', { length: 36 }),
   },
   (t) => [index('scim_events_received_at_idx').on(t.receivedAt)],
 );
@@ -153,13 +155,13 @@ export const scimLinks = mysqlTable(
 );
 
 /**
- * Sync leases; `expires_at` in milliseconds since the epoch, compared in the database. Keep `owner`
+ * Sync leases; `expires_at` compared in the database. Keep `owner`
  * before `expires_at`: the lease upsert's assignments run in column order and the expiry reads the owner.
  */
 export const scimLeases = mysqlTable('scim_leases', {
   name: key('name').primaryKey(),
   owner: varchar('owner', { length: 255 }).notNull(),
-  expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
+  expiresAt: instant('expires_at').notNull(),
 });
 
 /**

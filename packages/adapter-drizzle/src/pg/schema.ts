@@ -132,11 +132,11 @@ export const scimLinks = pgTable(
   ],
 );
 
-/** Sync leases; `expires_at` in milliseconds since the epoch, compared in the database. */
+/** Sync leases; `expires_at` compared in the database. */
 export const scimLeases = pgTable('scim_leases', {
   name: key('name').primaryKey(),
   owner: text('owner').notNull(),
-  expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
+  expiresAt: instant('expires_at').notNull(),
 });
 
 /**

@@ -1,6 +1,6 @@
+import { translateSqlError } from '@scim/sql';
 import { sql } from 'drizzle-orm';
-import { translateError } from '../errors.js';
-import type { SQLiteDb } from './store.js';
+import type { SQLiteDb } from '../port.js';
 
 /** How long a transaction waits for another connection's write lock before it reports a conflict. */
 const LOCK_WAIT_MS = 5000;
@@ -8,7 +8,7 @@ const LOCK_WAIT_MS = 5000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function isBusy(error: unknown): boolean {
-  const translated = translateError(error);
+  const translated = translateSqlError(error);
   return translated !== error && (translated as { code?: string }).code === 'TRANSACTION_CONFLICT';
 }
 
@@ -24,8 +24,18 @@ export class SQLiteTransactions {
 
   constructor(private readonly db: SQLiteDb) {}
 
+  /** Runs `fn` in a transaction of its own, after those queued before it. */
   run<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(() => this.once(fn));
+    return this.queue(() => this.once(fn));
+  }
+
+  /** Runs `fn` (statements outside any transaction) between two transactions, never inside one. */
+  alone<T>(fn: () => Promise<T>): Promise<T> {
+    return this.queue(fn);
+  }
+
+  private queue<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(fn);
     this.tail = result.catch(() => undefined);
     return result;
   }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { ScimAdapter, UserWrite } from '@scim/core';
 import { AdapterError } from '@scim/core/adapter';
+import { translateSqlError as translateError } from '@scim/sql';
 import { type SQL, sql } from 'drizzle-orm';
 import { describe, expect, test } from 'vitest';
-import { translateError } from '../../src/errors.js';
 import type { RawReader } from './backdoor.js';
 
 export interface BehaviourContext {

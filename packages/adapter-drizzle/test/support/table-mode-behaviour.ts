@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { type RawScalekitEvent, scalekitEvents } from '@scim/adapter-test-suite';
 import { createScimEngine, parseDirectoryEvent, type ScimAdapter, type ScimEngine } from '@scim/core';
 import { AdapterError } from '@scim/core/adapter';
+import { translateSqlError as translateError } from '@scim/sql';
 import { type SQL, sql } from 'drizzle-orm';
 import { describe, expect, test } from 'vitest';
-import { translateError } from '../../src/errors.js';
 import type { LinkingBackdoor, RawReader } from './backdoor.js';
 
 export interface TableModeContext {
