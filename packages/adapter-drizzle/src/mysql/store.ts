@@ -172,6 +172,7 @@ export class MySqlStore implements ScimStore, ResourceStore {
     const t = scimEntities;
     const token = randomUUID();
     const now = new Date();
+    const expected = items.filter((item) => item.expected !== undefined);
     const rows = items.map((item) => ({
       organizationId,
       kind,
@@ -217,24 +218,65 @@ export class MySqlStore implements ScimStore, ResourceStore {
       'eventId',
       'version',
     ] as const;
-    for (const chunk of chunkRows(rows, order.length)) {
-      const values = chunk.map(
-        (row) =>
-          sql`(${sql.join(
-            keys.map((key, i) => sql.param(row[key], order[i])),
+    // Ids do not repeat here (`inOrder` splits them into rounds): the three kinds of item may go apart.
+    // No record expected: inserted, or nothing (the no-op assignment leaves a stored row as it is).
+    const insert = async (part: readonly (typeof rows)[number][], onDuplicate: SQL) => {
+      for (const chunk of chunkRows(part, order.length)) {
+        const values = chunk.map(
+          (row) =>
+            sql`(${sql.join(
+              keys.map((key, i) => sql.param(row[key], order[i])),
+              sql`, `,
+            )})`,
+        );
+        await this.db.execute(
+          sql`insert into ${t} (${sql.join(
+            order.map((c) => sql.identifier(c.name)),
             sql`, `,
-          )})`,
-      );
-      await this.db.execute(
-        sql`insert into ${t} (${sql.join(
-          order.map((c) => sql.identifier(c.name)),
-          sql`, `,
-        )}) values ${sql.join(values, sql`, `)} on duplicate key update ${sql.join(
-          updated.map((c) => sql`${sql.identifier(c.name)} = if(${newer}, ${proposed(c)}, ${sql.identifier(c.name)})`),
-          sql`, `,
-        )}`,
+          )}) values ${sql.join(values, sql`, `)} on duplicate key update ${onDuplicate}`,
+        );
+      }
+    };
+    const fresh = new Set(expected.filter((i) => i.expected === null).map((i) => i.id));
+    if (fresh.size > 0) {
+      await insert(
+        rows.filter((r) => fresh.has(r.id)),
+        sql`${sql.identifier(t.writeToken.name)} = ${sql.identifier(t.writeToken.name)}`,
       );
     }
+    // A version expected: an update whose locking read sees the newest committed row, one per item.
+    for (const item of expected) {
+      if (item.expected === null || item.expected === undefined) continue;
+      await this.db
+        .update(t)
+        .set({
+          version: item.version,
+          deleted: item.deleted,
+          active: item.active,
+          fingerprint: item.fingerprint,
+          directoryRoles: encodeRoles(item.directoryRoles),
+          eventId: item.eventId,
+          updatedAt: now,
+          writeToken: token,
+        })
+        .where(
+          and(
+            eq(t.organizationId, organizationId),
+            eq(t.kind, kind),
+            eq(t.id, item.id),
+            eq(t.version, item.expected),
+            sql`(${t.version} < ${sql.param(item.version, t.version)} or (${t.version} = ${sql.param(item.version, t.version)} and ${t.eventId} is not null and ${t.eventId} = ${item.eventId}))`,
+          ),
+        );
+    }
+    const plain = expected.length === 0 ? rows : rows.filter((_, i) => items[i]!.expected === undefined);
+    await insert(
+      plain,
+      sql.join(
+        updated.map((c) => sql`${sql.identifier(c.name)} = if(${newer}, ${proposed(c)}, ${sql.identifier(c.name)})`),
+        sql`, `,
+      ),
+    );
     const written = await this.db
       .select({ id: t.id })
       .from(t)

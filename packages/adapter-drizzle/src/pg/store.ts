@@ -114,6 +114,26 @@ const ADVANCE_ENTITIES = new PreparedText(
     // A row this statement inserted has no xmax; one it updated carries this transaction's lock.
     'returning "id", "xmax" = 0 as "inserted"',
 );
+// Compare-and-set, no record expected: inserted where none exists (the unique key decides, waiting for
+// a concurrent insert of the same id); every row it returns is new.
+const INSERT_ENTITIES = new PreparedText(
+  'insert into "scim_entities" ("organization_id", "kind", "id", "version", "deleted", "active", "fingerprint", ' +
+    '"directory_roles", "event_id", "updated_at") ' +
+    'select $1::text, $2::text, u.*, now() from unnest($3::text[], $4::bigint[], $5::boolean[], $6::boolean[], ' +
+    '$7::text[], $8::text[], $9::text[]) as u ' +
+    'on conflict ("organization_id", "kind", "id") do nothing returning "id"',
+);
+// Compare-and-set on a version: under the row lock, and at READ COMMITTED against the newest committed
+// row (an UPDATE re-checks its condition on a row a concurrent transaction changed).
+const UPDATE_ENTITIES = new PreparedText(
+  'update "scim_entities" as e set "version" = u.version, "deleted" = u.deleted, "active" = u.active, ' +
+    '"fingerprint" = u.fingerprint, "directory_roles" = u.directory_roles, "event_id" = u.event_id, ' +
+    '"updated_at" = now() from unnest($3::text[], $4::bigint[], $5::boolean[], $6::boolean[], $7::text[], ' +
+    '$8::text[], $9::text[], $10::bigint[]) as u(id, version, deleted, active, fingerprint, directory_roles, ' +
+    'event_id, expected) where e."organization_id" = $1 and e."kind" = $2 and e."id" = u.id ' +
+    'and e."version" = u.expected and (e."version" < u.version or (e."version" = u.version ' +
+    'and e."event_id" is not null and e."event_id" = u.event_id)) returning e."id"',
+);
 const ENSURE_GROUPS = new PreparedText(
   'insert into "scim_groups" ("organization_id", "id", "display_name") ' +
     'select $1::text, g.id, g.display_name from unnest($2::text[], $3::text[]) as g(id, display_name) ' +
@@ -264,21 +284,31 @@ export class PgStore implements ScimStore, ResourceStore {
 
   async advanceEntities(organizationId: string, kind: EntityKind, items: readonly EntityAdvance[]): Promise<string[]> {
     if (items.length === 0) return [];
-    const written = await ADVANCE_ENTITIES.run(this.db, [
-      organizationId,
-      kind,
-      arrayLiteral(items.map((r) => r.id)),
-      arrayLiteral(items.map((r) => r.version.toString())),
-      arrayLiteral(items.map((r) => r.deleted)),
-      arrayLiteral(items.map((r) => r.active)),
-      arrayLiteral(items.map((r) => r.fingerprint)),
-      arrayLiteral(items.map((r) => encodeRoles(r.directoryRoles))),
-      arrayLiteral(items.map((r) => r.eventId)),
-    ]);
-    if (kind === 'user') {
-      for (const row of written) if (row.inserted === true) this.newUsers.add(`${organizationId}\u0000${row.id}`);
+    // Ids do not repeat here (`inOrder` splits them into rounds): the three kinds of item may go apart.
+    const plain: EntityAdvance[] = [];
+    const fresh: EntityAdvance[] = [];
+    const existing: EntityAdvance[] = [];
+    for (const item of items) {
+      if (item.expected === undefined) plain.push(item);
+      else (item.expected === null ? fresh : existing).push(item);
     }
-    return written.map((row) => row.id as string);
+    const ids: string[] = [];
+    const add = (rows: readonly Record<string, unknown>[], inserted: boolean | undefined) => {
+      for (const row of rows) {
+        ids.push(row.id as string);
+        if (kind === 'user' && (inserted ?? row.inserted === true))
+          this.newUsers.add(`${organizationId}\u0000${row.id}`);
+      }
+    };
+    if (fresh.length > 0) add(await INSERT_ENTITIES.run(this.db, advanceParams(organizationId, kind, fresh)), true);
+    if (existing.length > 0) {
+      const params = advanceParams(organizationId, kind, existing);
+      params.push(arrayLiteral(existing.map((r) => (r.expected as bigint).toString())));
+      add(await UPDATE_ENTITIES.run(this.db, params), false);
+    }
+    if (plain.length > 0)
+      add(await ADVANCE_ENTITIES.run(this.db, advanceParams(organizationId, kind, plain)), undefined);
+    return ids;
   }
 
   async listEntities(organizationId: string, kind: EntityKind, page: ListPage): Promise<EntityState[]> {
@@ -614,4 +644,18 @@ export class PgStore implements ScimStore, ResourceStore {
     };
     return linkUsersByEmail(this.users, statements, organizationId, emailLinks);
   }
+}
+
+function advanceParams(organizationId: string, kind: EntityKind, items: readonly EntityAdvance[]): unknown[] {
+  return [
+    organizationId,
+    kind,
+    arrayLiteral(items.map((r) => r.id)),
+    arrayLiteral(items.map((r) => r.version.toString())),
+    arrayLiteral(items.map((r) => r.deleted)),
+    arrayLiteral(items.map((r) => r.active)),
+    arrayLiteral(items.map((r) => r.fingerprint)),
+    arrayLiteral(items.map((r) => encodeRoles(r.directoryRoles))),
+    arrayLiteral(items.map((r) => r.eventId)),
+  ];
 }

@@ -177,7 +177,41 @@ export class SQLiteStore implements ScimStore, ResourceStore {
       updatedAt: now,
     }));
     const t = scimEntities;
-    for (const chunk of chunkRows(rows, 10)) {
+    // Ids do not repeat here (`inOrder` splits them into rounds): the three kinds of item may go apart.
+    // No record expected: inserted where none exists, else nothing.
+    const fresh = rows.filter((_, i) => items[i]!.expected === null);
+    for (const chunk of chunkRows(fresh, 10)) {
+      const result = await this.db.insert(t).values(chunk).onConflictDoNothing().returning({ id: t.id });
+      for (const row of result) written.push(row.id);
+    }
+    // A version expected: an update whose condition names it (SQLite has one writer at a time).
+    for (const item of items) {
+      if (item.expected === null || item.expected === undefined) continue;
+      const result = await this.db
+        .update(t)
+        .set({
+          version: item.version,
+          deleted: item.deleted,
+          active: item.active,
+          fingerprint: item.fingerprint,
+          directoryRoles: encodeRoles(item.directoryRoles),
+          eventId: item.eventId,
+          updatedAt: now,
+        })
+        .where(
+          and(
+            eq(t.organizationId, organizationId),
+            eq(t.kind, kind),
+            eq(t.id, item.id),
+            eq(t.version, item.expected),
+            sql`(${t.version} < ${sql.param(item.version, t.version)} or (${t.version} = ${sql.param(item.version, t.version)} and ${t.eventId} is not null and ${t.eventId} = ${item.eventId}))`,
+          ),
+        )
+        .returning({ id: t.id });
+      for (const row of result) written.push(row.id);
+    }
+    const plain = rows.filter((_, i) => items[i]!.expected === undefined);
+    for (const chunk of chunkRows(plain, 10)) {
       const result = await this.db
         .insert(t)
         .values(chunk)
