@@ -275,14 +275,76 @@ export class PrismaStore implements ScimStore, ResourceStore {
       return [...written];
     }
     // In id order: concurrent callers then lock rows in the same order and cannot deadlock each other.
-    const unique = [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    if (unique.length === 0) return [];
+    const sorted = [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    if (sorted.length === 0) return [];
+    // Compare-and-set items go one statement each (ids do not repeat in a round, so apart from the rest).
+    const unique = sorted.filter((item) => item.expected === undefined);
+    if (unique.length < sorted.length) {
+      const written: string[] = [];
+      for (const item of sorted) {
+        if (item.expected !== undefined && (await this.advanceExpected(organizationId, kind, item)))
+          written.push(item.id);
+      }
+      if (unique.length > 0) written.push(...(await this.advanceEntities(organizationId, kind, unique)));
+      return written;
+    }
     if (this.provider === 'postgresql') return this.advancePostgres(organizationId, kind, unique);
     const written: string[] = [];
     for (const part of chunk(unique, 11)) {
       written.push(...(await this.advanceChunk(organizationId, kind, part)));
     }
     return written;
+  }
+
+  /**
+   * One compare-and-set item. No record expected: an insert that does nothing where the key exists
+   * (MySQL: a no-op assignment, then the row read back by this call's token). A version expected: an
+   * UPDATE whose condition names it and the version rule; its locking read sees the newest committed
+   * row, and it answers whether it matched.
+   */
+  private async advanceExpected(organizationId: string, kind: EntityKind, item: EntityAdvance): Promise<boolean> {
+    const sql = this.sql();
+    const mysql = this.provider === 'mysql';
+    const roles = item.directoryRoles === null ? null : JSON.stringify(item.directoryRoles);
+    const token = mysql ? randomBytes(12).toString('hex') : null;
+    if (item.expected === null) {
+      const insert =
+        `INSERT INTO scim_entities (${ENTITY_COLUMNS}, write_token) VALUES (${sql.param(organizationId)}, ` +
+        `${sql.param(kind)}, ${sql.param(item.id)}, ${sql.param(item.version, 'bigint')}, ${sql.param(item.deleted)}, ` +
+        `${sql.param(item.active)}, ${sql.param(item.fingerprint)}, ${sql.param(roles)}, ${sql.param(item.eventId)}, ` +
+        `${sql.param(new Date(), 'timestamp(3)')}, ${sql.param(token)})`;
+      if (!mysql) {
+        const returned = await this.query(
+          `${insert} ON CONFLICT (organization_id, kind, id) DO NOTHING RETURNING id`,
+          sql.values,
+        );
+        if (returned.length > 0 && kind === 'user' && this.newUsers !== undefined)
+          this.newUsers.add(`${organizationId}\u0000${item.id}`);
+        return returned.length > 0;
+      }
+      await this.execute(`${insert} ON DUPLICATE KEY UPDATE write_token = write_token`, sql.values);
+      const read = this.sql();
+      const found = await this.query(
+        `SELECT id FROM scim_entities WHERE organization_id = ${read.param(organizationId)} AND kind = ${read.param(kind)} AND id = ${read.param(item.id)} AND write_token = ${read.param(token)}`,
+        read.values,
+      );
+      return found.length > 0;
+    }
+    const version = sql.param(item.version, 'bigint');
+    const set =
+      `version = ${version}, deleted = ${sql.param(item.deleted)}, active = ${sql.param(item.active)}, ` +
+      `fingerprint = ${sql.param(item.fingerprint)}, directory_roles = ${sql.param(roles)}, ` +
+      `event_id = ${sql.param(item.eventId)}, updated_at = ${sql.param(new Date(), 'timestamp(3)')}, ` +
+      `write_token = ${sql.param(token)}`;
+    // MySQL's placeholders are positional: each value is bound again where the text names it again.
+    const v = () => sql.param(item.version, 'bigint');
+    const count = await this.execute(
+      `UPDATE scim_entities SET ${set} WHERE organization_id = ${sql.param(organizationId)} AND kind = ${sql.param(kind)} ` +
+        `AND id = ${sql.param(item.id)} AND version = ${sql.param(item.expected, 'bigint')} AND (version < ${v()} ` +
+        `OR (version = ${v()} AND event_id IS NOT NULL AND event_id = ${sql.param(item.eventId)}))`,
+      sql.values,
+    );
+    return count > 0;
   }
 
   /** One statement for the whole call: each column bound as one array and unnested. */
