@@ -114,25 +114,25 @@ const ADVANCE_ENTITIES = new PreparedText(
     // A row this statement inserted has no xmax; one it updated carries this transaction's lock.
     'returning "id", "xmax" = 0 as "inserted"',
 );
-// Compare-and-set, no record expected: inserted where none exists (the unique key decides, waiting for
-// a concurrent insert of the same id); every row it returns is new.
-const INSERT_ENTITIES = new PreparedText(
-  'insert into "scim_entities" ("organization_id", "kind", "id", "version", "deleted", "active", "fingerprint", ' +
-    '"directory_roles", "event_id", "updated_at") ' +
-    'select $1::text, $2::text, u.*, now() from unnest($3::text[], $4::bigint[], $5::boolean[], $6::boolean[], ' +
-    '$7::text[], $8::text[], $9::text[]) as u ' +
-    'on conflict ("organization_id", "kind", "id") do nothing returning "id"',
-);
-// Compare-and-set on a version: under the row lock, and at READ COMMITTED against the newest committed
-// row (an UPDATE re-checks its condition on a row a concurrent transaction changed).
-const UPDATE_ENTITIES = new PreparedText(
-  'update "scim_entities" as e set "version" = u.version, "deleted" = u.deleted, "active" = u.active, ' +
-    '"fingerprint" = u.fingerprint, "directory_roles" = u.directory_roles, "event_id" = u.event_id, ' +
-    '"updated_at" = now() from unnest($3::text[], $4::bigint[], $5::boolean[], $6::boolean[], $7::text[], ' +
+// Compare-and-set, in one statement whatever the mix: an item that expects no record is inserted where
+// none exists (the unique key decides, waiting for a concurrent insert of the same id); one that expects
+// a version is an UPDATE whose condition names it, under the row lock and, at READ COMMITTED, against
+// the newest committed row (an UPDATE re-checks its condition on a row a concurrent transaction changed).
+// The ids are distinct (`inOrder` makes rounds), so the two parts touch different rows.
+const CAS_ENTITIES = new PreparedText(
+  'with u as (select * from unnest($3::text[], $4::bigint[], $5::boolean[], $6::boolean[], $7::text[], ' +
     '$8::text[], $9::text[], $10::bigint[]) as u(id, version, deleted, active, fingerprint, directory_roles, ' +
-    'event_id, expected) where e."organization_id" = $1 and e."kind" = $2 and e."id" = u.id ' +
-    'and e."version" = u.expected and (e."version" < u.version or (e."version" = u.version ' +
-    'and e."event_id" is not null and e."event_id" = u.event_id)) returning e."id"',
+    'event_id, expected)), ' +
+    'ins as (insert into "scim_entities" ("organization_id", "kind", "id", "version", "deleted", "active", ' +
+    '"fingerprint", "directory_roles", "event_id", "updated_at") select $1::text, $2::text, u.id, u.version, ' +
+    'u.deleted, u.active, u.fingerprint, u.directory_roles, u.event_id, now() from u where u.expected is null ' +
+    'on conflict ("organization_id", "kind", "id") do nothing returning "id"), ' +
+    'upd as (update "scim_entities" as e set "version" = u.version, "deleted" = u.deleted, "active" = u.active, ' +
+    '"fingerprint" = u.fingerprint, "directory_roles" = u.directory_roles, "event_id" = u.event_id, ' +
+    '"updated_at" = now() from u where u.expected is not null and e."organization_id" = $1::text ' +
+    'and e."kind" = $2::text and e."id" = u.id and e."version" = u.expected and (e."version" < u.version ' +
+    'or (e."version" = u.version and e."event_id" is not null and e."event_id" = u.event_id)) returning e."id") ' +
+    'select "id", true as "inserted" from ins union all select "id", false as "inserted" from upd',
 );
 const ENSURE_GROUPS = new PreparedText(
   'insert into "scim_groups" ("organization_id", "id", "display_name") ' +
@@ -300,11 +300,11 @@ export class PgStore implements ScimStore, ResourceStore {
           this.newUsers.add(`${organizationId}\u0000${row.id}`);
       }
     };
-    if (fresh.length > 0) add(await INSERT_ENTITIES.run(this.db, advanceParams(organizationId, kind, fresh)), true);
-    if (existing.length > 0) {
-      const params = advanceParams(organizationId, kind, existing);
-      params.push(arrayLiteral(existing.map((r) => (r.expected as bigint).toString())));
-      add(await UPDATE_ENTITIES.run(this.db, params), false);
+    const cas = fresh.length === 0 ? existing : existing.length === 0 ? fresh : [...fresh, ...existing];
+    if (cas.length > 0) {
+      const params = advanceParams(organizationId, kind, cas);
+      params.push(arrayLiteral(cas.map((r) => (r.expected == null ? null : r.expected.toString()))));
+      add(await CAS_ENTITIES.run(this.db, params), undefined);
     }
     if (plain.length > 0)
       add(await ADVANCE_ENTITIES.run(this.db, advanceParams(organizationId, kind, plain)), undefined);

@@ -56,26 +56,27 @@ const ADVANCE_ENTITIES =
     (c) => `excluded.${c}`,
   )} RETURNING id, xmax = 0 AS inserted`;
 
-// Compare-and-set, no record expected: written only where none exists (the unique key decides, waiting
-// for a concurrent insert of the same id to commit or roll back). Every row it returns is new.
-const INSERT_ENTITIES =
-  'INSERT INTO scim_entities (organization_id, kind, id, version, deleted, active, fingerprint, directory_roles, ' +
-  'event_id, updated_at) SELECT $1::text, $2::text, u.*, now() FROM unnest($3::text[], $4::bigint[], $5::boolean[], ' +
-  '$6::boolean[], $7::text[], $8::text[], $9::text[]) AS u ON CONFLICT (organization_id, kind, id) DO NOTHING ' +
-  'RETURNING id';
-
-// Compare-and-set on a version: under the row lock, and at READ COMMITTED against the newest committed row
-// (an UPDATE re-checks its condition on a row a concurrent transaction changed).
-const UPDATE_ENTITIES =
-  'UPDATE scim_entities AS e SET version = u.version, deleted = u.deleted, active = u.active, ' +
+// Compare-and-set, in one statement whatever the mix: an item that expects no record is inserted where
+// none exists (the unique key decides, waiting for a concurrent insert of the same id); one that expects
+// a version is an UPDATE whose condition names it, under the row lock and, at READ COMMITTED, against
+// the newest committed row (an UPDATE re-checks its condition on a row a concurrent transaction changed).
+// The ids are distinct (a round), so the two parts touch different rows.
+const CAS_ENTITIES =
+  'WITH u AS (SELECT * FROM unnest($3::text[], $4::bigint[], $5::boolean[], $6::boolean[], $7::text[], ' +
+  '$8::text[], $9::text[], $10::bigint[]) AS u(id, version, deleted, active, fingerprint, directory_roles, ' +
+  'event_id, expected)), ' +
+  'ins AS (INSERT INTO scim_entities (organization_id, kind, id, version, deleted, active, fingerprint, ' +
+  'directory_roles, event_id, updated_at) SELECT $1::text, $2::text, u.id, u.version, u.deleted, u.active, ' +
+  'u.fingerprint, u.directory_roles, u.event_id, now() FROM u WHERE u.expected IS NULL ' +
+  'ON CONFLICT (organization_id, kind, id) DO NOTHING RETURNING id), ' +
+  'upd AS (UPDATE scim_entities AS e SET version = u.version, deleted = u.deleted, active = u.active, ' +
   'fingerprint = u.fingerprint, directory_roles = u.directory_roles, event_id = u.event_id, updated_at = now() ' +
-  'FROM unnest($3::text[], $4::bigint[], $5::boolean[], $6::boolean[], $7::text[], $8::text[], $9::text[], ' +
-  '$10::bigint[]) AS u(id, version, deleted, active, fingerprint, directory_roles, event_id, expected) ' +
-  'WHERE e.organization_id = $1 AND e.kind = $2 AND e.id = u.id AND e.version = u.expected AND ' +
-  `${newerRule(
+  'FROM u WHERE u.expected IS NOT NULL AND e.organization_id = $1::text AND e.kind = $2::text AND e.id = u.id ' +
+  `AND e.version = u.expected AND ${newerRule(
     (c) => `e.${c}`,
     (c) => `u.${c}`,
-  )} RETURNING e.id`;
+  )} RETURNING e.id) ` +
+  'SELECT id, true AS inserted FROM ins UNION ALL SELECT id, false AS inserted FROM upd';
 
 const ENSURE_GROUPS =
   'INSERT INTO scim_groups (organization_id, id, display_name) SELECT $1::text, g.id, g.display_name ' +
@@ -144,12 +145,11 @@ export async function advanceEntities(
   };
   for (const round of advanceRounds(items)) {
     const { plain, fresh, existing } = byExpectation(round);
-    if (fresh.length > 0)
-      add(await ctx.session.query(INSERT_ENTITIES, advanceParams(organizationId, kind, fresh)), true);
-    if (existing.length > 0) {
-      const params = advanceParams(organizationId, kind, existing);
-      params.push(column(existing.map((i) => i.expected.toString())));
-      add(await ctx.session.query(UPDATE_ENTITIES, params), false);
+    const cas = fresh.length === 0 ? existing : existing.length === 0 ? fresh : [...fresh, ...existing];
+    if (cas.length > 0) {
+      const params = advanceParams(organizationId, kind, cas);
+      params.push(column(cas.map((i) => (i.expected == null ? null : i.expected.toString()))));
+      add(await ctx.session.query(CAS_ENTITIES, params), undefined);
     }
     if (plain.length > 0)
       add(await ctx.session.query(ADVANCE_ENTITIES, advanceParams(organizationId, kind, plain)), undefined);
