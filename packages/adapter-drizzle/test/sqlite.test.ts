@@ -62,6 +62,12 @@ for (const style of ['column', 'deactivatedAt'] as ActiveStyle[]) {
       ? { serviceMode: () => ({ adapter: drizzleAdapter(primary.db), app: sqliteServiceApp(primary.db) }) }
       : {}),
     peer: () => ({ adapter: drizzleAdapter(second.db, options) }),
+    // One writer at a time: the peer cannot commit while a transaction holding the write lock waits for
+    // it, so the stale-read race cannot be staged (the test would skip itself after the busy timeout).
+    skip: [
+      'concurrency/an update planned from a read older than a concurrent commit is planned again',
+      'service:concurrency/an update planned from a read older than a concurrent commit is planned again',
+    ],
   });
 }
 

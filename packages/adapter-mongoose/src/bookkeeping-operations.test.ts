@@ -6,6 +6,7 @@ import {
   conditionalAdvance,
   directoryUpsert,
   eventPage,
+  expectedAdvance,
   finishUpdates,
   groupInserts,
   groupUpserts,
@@ -105,6 +106,56 @@ describe('plannedAdvances (inside a transaction)', () => {
       { organizationId: 'org_1', kind: 'user', id: 'diruser_new' },
       { organizationId: 'org_1', kind: 'user', id: 'diruser_same' },
     ]);
+  });
+});
+
+describe('compare-and-set (expected)', () => {
+  const stored = { organizationId: 'org_1', kind: 'user', id: 'diruser_1', version: V + 10n, eventId: 'evt_a' };
+  const item = (version: bigint, eventId: string | null, expected: bigint | null) => ({
+    ...advance('diruser_1', version, eventId),
+    expected,
+  });
+
+  test('a version expected: an update (never an upsert) of the record at that version, under the version rule', () => {
+    const cases: [EntityAdvance & { expected: bigint | null }, boolean][] = [
+      [item(V + 11n, 'evt_b', V + 10n), true],
+      [item(V + 11n, 'evt_b', V + 9n), false],
+      [item(V + 9n, 'evt_b', V + 10n), false],
+      [item(V + 10n, 'evt_c', V + 10n), false],
+      [item(V + 10n, 'evt_a', V + 10n), true],
+    ];
+    for (const [advanced, written] of cases) {
+      const { filter, upsert } = expectedAdvance('org_1', 'user', advanced, NOW);
+      expect(upsert).toBe(false);
+      expect(matches(filter, stored), `${advanced.version} expecting ${advanced.expected}`).toBe(written);
+      expect(matches(filter, { ...stored, id: 'diruser_2' })).toBe(false);
+    }
+  });
+
+  test('no record expected: an insert-only upsert that leaves an existing record alone', () => {
+    const { filter, update, upsert } = expectedAdvance('org_1', 'user', item(V + 11n, 'evt_b', null), NOW);
+    expect(upsert).toBe(true);
+    expect(filter).toEqual({ organizationId: 'org_1', kind: 'user', id: 'diruser_1' });
+    expect(Object.keys(update)).toEqual(['$setOnInsert']);
+    expect(update.$setOnInsert).toMatchObject({ version: V + 11n, eventId: 'evt_b', directoryRoles: ['a'] });
+  });
+
+  test('in a transaction: compared with the record read, as the earlier items of the call left it', () => {
+    const { written } = plannedAdvances(
+      'org_1',
+      'user',
+      new Map([['diruser_1', { version: V + 10n, eventId: 'evt_a' }]]),
+      [
+        item(V + 11n, 'evt_b', V + 9n),
+        item(V + 11n, 'evt_b', V + 10n),
+        item(V + 12n, 'evt_c', V + 10n),
+        { ...advance('diruser_2', V + 1n, 'evt_d'), expected: null },
+        { ...advance('diruser_2', V + 2n, 'evt_e'), expected: null },
+        { ...advance('diruser_3', V + 1n, 'evt_f'), expected: V },
+      ],
+      NOW,
+    );
+    expect(written).toEqual(['diruser_1', 'diruser_2']);
   });
 });
 

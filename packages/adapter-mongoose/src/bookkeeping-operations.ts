@@ -134,6 +134,27 @@ export function conditionalAdvance(
   };
 }
 
+/**
+ * The compare-and-set of one version record (no transaction), an item with `expected`. No record
+ * expected: an insert-only upsert, written if it inserted (an existing record, or a concurrent insert's
+ * E11000, is a refusal). A version expected: an update whose filter names that version and the version
+ * rule, never an upsert, written if it matched. Either is one atomic single-document write.
+ */
+export function expectedAdvance(
+  organizationId: string,
+  kind: EntityKind,
+  item: EntityAdvance & { expected: bigint | null },
+  now: Date,
+): { filter: Filter; update: Record<string, unknown>; upsert: boolean } {
+  const key = entityKey(organizationId, kind, item.id);
+  if (item.expected === null) return { filter: key, update: { $setOnInsert: entitySet(item, now) }, upsert: true };
+  return {
+    filter: { ...key, $and: [{ version: item.expected }, newerCondition(item)] },
+    update: { $set: entitySet(item, now) },
+    upsert: false,
+  };
+}
+
 /** The same rule as `newerCondition`, for a record already read inside a transaction. */
 export function isNewer(stored: Pick<EntityState, 'version' | 'eventId'> | undefined, item: EntityAdvance): boolean {
   return (
@@ -146,7 +167,8 @@ export function isNewer(stored: Pick<EntityState, 'version' | 'eventId'> | undef
 /**
  * Inside a transaction: decide from the records read in the same snapshot (a concurrent writer of
  * the same record makes the transaction fail with a write conflict), then upsert the winners by
- * key. Items are taken in order, so a later item of the same id sees the earlier one.
+ * key. Items are taken in order, so a later item of the same id sees the earlier one; an `expected`
+ * version is compared with the record so read.
  */
 export function plannedAdvances(
   organizationId: string,
@@ -159,7 +181,10 @@ export function plannedAdvances(
   const written: string[] = [];
   const operations: UpdateOneOperation<EntityDoc>[] = [];
   for (const item of items) {
-    if (!isNewer(current.get(item.id), item)) continue;
+    const record = current.get(item.id);
+    if (!isNewer(record, item)) continue;
+    // The compare-and-set: the record as this snapshot (and the earlier items) left it.
+    if (item.expected !== undefined && (record?.version ?? null) !== item.expected) continue;
     current.set(item.id, { version: item.version, eventId: item.eventId });
     written.push(item.id);
     operations.push({

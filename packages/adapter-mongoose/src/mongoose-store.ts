@@ -30,6 +30,7 @@ import {
   conditionalAdvance,
   directoryUpsert,
   eventPage,
+  expectedAdvance,
   finishUpdates,
   groupInserts,
   groupUpserts,
@@ -54,6 +55,10 @@ import {
   toSyncState,
 } from './read-documents.js';
 import { rounds } from './rounds.js';
+
+/** An item with a compare-and-set. */
+type CasItem = EntityAdvance & { expected: bigint | null };
+
 import { userPatchOperations, usersFilter, userUpsertOperations } from './user-operations.js';
 
 /** What every store view of one adapter shares. */
@@ -260,6 +265,35 @@ export class MongooseStore<TUser> implements ScimStore {
     items: readonly EntityAdvance[],
   ): Promise<string[]> {
     const now = new Date();
+    const plain: EntityAdvance[] = [];
+    const written: string[] = [];
+    for (const item of items) {
+      if (item.expected === undefined) plain.push(item);
+      else if (await this.advanceExpected(organizationId, kind, item as CasItem, now)) written.push(item.id);
+    }
+    if (plain.length === 0) return written;
+    return [...written, ...(await this.advancePlain(organizationId, kind, plain, now))];
+  }
+
+  /** One compare-and-set item (no transaction): its own single-document write, which answers for itself. */
+  private async advanceExpected(organizationId: string, kind: EntityKind, item: CasItem, now: Date): Promise<boolean> {
+    const { filter, update, upsert } = expectedAdvance(organizationId, kind, item, now);
+    try {
+      const result = await this.ctx.models.entities.updateOne(filter, update, { upsert });
+      return upsert ? result.upsertedCount === 1 : result.matchedCount === 1;
+    } catch (error) {
+      // A concurrent insert of the same record won: there is a record, and none was expected.
+      if (upsert && isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
+  private async advancePlain(
+    organizationId: string,
+    kind: EntityKind,
+    items: readonly EntityAdvance[],
+    now: Date,
+  ): Promise<string[]> {
     const operations = items.map((item) => conditionalAdvance(organizationId, kind, item, now));
     const refused = await this.bulkRefusals(this.ctx.models.entities, operations);
     let final = refused;

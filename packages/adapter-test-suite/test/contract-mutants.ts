@@ -70,6 +70,48 @@ export const contractMutants: Mutant[] = [
     ],
   },
   {
+    name: 'advanceEntities ignores expected (no compare-and-set)',
+    make: patched((s) => ({
+      advanceEntities: (org, kind, items) =>
+        s.advanceEntities(
+          org,
+          kind,
+          items.map(({ expected: _, ...item }) => item),
+        ),
+    })),
+    breaks: [
+      'store/advanceEntities with expected: written only where the stored version is the expected one',
+      'store/advanceEntities with expected: one call mixing every kind of item resolves exactly the written ids',
+      'store/repeated ids: advanceEntities checks each expected version against the record as the earlier items left it',
+      'concurrency/parallel compare-and-sets on one record: exactly one wins, from a record or from none',
+    ],
+  },
+  {
+    name: 'advanceEntities checks expected against the record before the call (repeated ids)',
+    make: patched((s) => ({
+      advanceEntities: async (org, kind, items) => {
+        const before = new Map(
+          (
+            await s.getEntities(
+              org,
+              kind,
+              items.map((i) => i.id),
+            )
+          ).map((e) => [e.id, e.version]),
+        );
+        const kept = items.filter((i) => i.expected === undefined || (before.get(i.id) ?? null) === i.expected);
+        return s.advanceEntities(
+          org,
+          kind,
+          kept.map(({ expected: _, ...item }) => item),
+        );
+      },
+    })),
+    breaks: [
+      'store/repeated ids: advanceEntities checks each expected version against the record as the earlier items left it',
+    ],
+  },
+  {
     name: 'versions stored as floating point',
     make: patched((s) => ({
       advanceEntities: (org, kind, items) =>

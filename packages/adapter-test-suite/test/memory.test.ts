@@ -19,7 +19,12 @@ runAdapterConformance({
   peer: (primary) => ({ adapter: { ...primary.adapter } }),
   // One transaction at a time: two of them never overlap, so there is no conflict to provoke, and a test
   // that holds one transaction open until the other has read would wait for good.
-  skip: ['conflicts', 'service:concurrency/a creation and a deactivation of one user racing: the app is told of both'],
+  skip: [
+    'conflicts',
+    'service:concurrency/a creation and a deactivation of one user racing: the app is told of both',
+    'concurrency/an update planned from a read older than a concurrent commit is planned again',
+    'service:concurrency/an update planned from a read older than a concurrent commit is planned again',
+  ],
 });
 
 // One store for every test, as a database-backed adapter runs: the tests must not see each other.

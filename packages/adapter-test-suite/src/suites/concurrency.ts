@@ -24,8 +24,11 @@ function signal(): { promise: Promise<void>; fire: () => void } {
   return { promise, fire };
 }
 
-/** The adapter, with `read` called once its transactions' first read of user version records has answered. */
-function afterUserRead(adapter: ScimAdapter, read: () => void): ScimAdapter {
+/**
+ * The adapter, with `read` called (and awaited) each time its transactions' read of user version records
+ * has answered, before the transaction goes on.
+ */
+function afterUserRead(adapter: ScimAdapter, read: () => void | Promise<void>): ScimAdapter {
   const store = (inner: ScimStore): ScimStore =>
     new Proxy(inner, {
       get(target, key) {
@@ -35,8 +38,38 @@ function afterUserRead(adapter: ScimAdapter, read: () => void): ScimAdapter {
         if (key !== 'getEntities') return method;
         return async (...args: unknown[]) => {
           const answer = await method(...args);
-          if (args[1] === 'user') read();
+          if (args[1] === 'user') await read();
           return answer;
+        };
+      },
+    });
+  return new Proxy(adapter, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target) as unknown;
+      if (key === 'transaction') {
+        return (<T>(fn: (s: ScimStore, tx: unknown) => Promise<T>) =>
+          target.transaction((s, tx) => fn(store(s), tx))) satisfies ScimAdapter['transaction'];
+      }
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/**
+ * The adapter, with `before` called (and awaited) when its transactions are about to write user version
+ * records: the plan is made, nothing of it is written yet.
+ */
+function beforeUserAdvance(adapter: ScimAdapter, before: () => Promise<void>): ScimAdapter {
+  const store = (inner: ScimStore): ScimStore =>
+    new Proxy(inner, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target) as unknown;
+        if (typeof value !== 'function') return value;
+        const method = (...args: unknown[]) => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        if (key !== 'advanceEntities') return method;
+        return async (...args: unknown[]) => {
+          if (args[1] === 'user') await before();
+          return method(...args);
         };
       },
     });
@@ -200,6 +233,47 @@ export const concurrencySuite = defineUserSuite('concurrency', {
     });
   }),
 
+  'parallel compare-and-sets on one record: exactly one wins, from a record or from none': tableOnly(async (ctx) => {
+    const all = await adapters(ctx);
+    const org = ctx.organizationId;
+    const base = 1_750_000_000_000_000_000n;
+    const item = (id: string, version: bigint, expected: bigint | null) => ({
+      id,
+      version,
+      deleted: false,
+      active: true,
+      fingerprint: `fp_${version}`,
+      directoryRoles: null,
+      eventId: `evt_${version}`,
+      expected,
+    });
+    await ctx.adapter.advanceEntities(org, 'user', [item('diruser_1', base, null)]);
+
+    // Every writer read the record at `base`; each carries a different, newer version.
+    const updated = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        all[i % all.length]!.advanceEntities(org, 'user', [item('diruser_1', base + 1n + BigInt(i), base)]),
+      ),
+    );
+    const inserted = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        all[i % all.length]!.advanceEntities(org, 'user', [item('diruser_2', base + 1n + BigInt(i), null)]),
+      ),
+    );
+
+    for (const [id, answers] of [
+      ['diruser_1', updated],
+      ['diruser_2', inserted],
+    ] as const) {
+      const winners = answers.flatMap((a, i) => (a.length > 0 ? [i] : []));
+      expect(winners, `writers of ${id}`).toHaveLength(1);
+      expect(answers[winners[0]!]).toEqual([id]);
+      const version = base + 1n + BigInt(winners[0]!);
+      await expectEntity(ctx, 'user', id, { version, eventId: `evt_${version}` });
+      expect((await ctx.backdoor.readEntity(org, 'user', id))?.fingerprint).toBe(`fp_${version}`);
+    }
+  }),
+
   'parallel lease requests: exactly one owner gets it': tableOnly(async (ctx) => {
     const all = await adapters(ctx);
     const name = `sync:${ctx.organizationId}`;
@@ -276,4 +350,64 @@ export const concurrencySuite = defineUserSuite('concurrency', {
     expect(app.callsOf('deactivate', 'diruser_1'), "the app's deactivate").toHaveLength(1);
     await expectUser(ctx, 'diruser_1', { active: false });
   }),
+
+  /**
+   * A stale read: two updates of one existing user, B (the newer) reading the user's version record and
+   * then waiting while A commits. B's content is the user's content before A (the email back to what it
+   * was): planned from that read, B looks like no change. Applied right, B changes the user back after A:
+   * the app ends with B's email and was told of both updates. Needs a peer (a second client) that can
+   * commit while B's transaction is open; skips where transactions run one at a time.
+   */
+  'an update planned from a read older than a concurrent commit is planned again': async (ctx) => {
+    if (!ctx.adapter.capabilities.transactions) ctx.skip('the adapter declares no transactions');
+    const peer = await ctx.peer();
+    if (peer === ctx.adapter) ctx.skip('interleaving two transactions needs a peer: a second client');
+    const { events } = ctx;
+    const updated: string[] = [];
+    const hooks = {
+      onUserUpdated: (p: { user: { email?: string | null } }) => void updated.push(String(p.user.email)),
+    };
+    const before = events.user('diruser_1', { email: 'before@example.com' });
+    await ctx.apply(events.userCreated(before), ctx.engine({ hooks }));
+    const a = events.userUpdated({ ...before, email: 'during@example.com' });
+    // The same content as the creation's: the same fingerprint.
+    const b = events.userUpdated(before);
+
+    const bRead = signal();
+    const aDone = signal();
+    let waits = 0;
+    const engineB = ctx.engine({
+      hooks,
+      adapter: beforeUserAdvance(ctx.adapter, async () => {
+        // Only B's first attempt waits, planned from its read and not written yet: a retry reads after A's commit.
+        if (++waits > 1) return;
+        bRead.fire();
+        await aDone.promise;
+      }),
+    });
+    const engineA = ctx.engine({ hooks, adapter: peer });
+
+    const applyB = ctx.apply(b, engineB);
+    await Promise.race([bRead.promise, applyB]);
+    const applyA = ctx.apply(a, engineA).finally(aDone.fire);
+    const [settledA, settledB] = await Promise.allSettled([applyA, applyB]);
+    if (settledA.status === 'rejected' && waits > 0) {
+      // A could not write while B's transaction was open (SQLite's one writer): nothing interleaved.
+      ctx.skip('the peer could not commit while the other transaction was open: one writer at a time');
+    }
+    for (const s of [settledA, settledB]) if (s.status === 'rejected') throw s.reason;
+
+    expect([settledA, settledB].map((s) => (s.status === 'fulfilled' ? s.value.outcome : null))).toEqual([
+      'applied',
+      'applied',
+    ]);
+    await expectEntity(ctx, 'user', 'diruser_1', { version: versionOf(b), eventId: b.id });
+    await expectUser(ctx, 'diruser_1', { email: 'before@example.com', active: true });
+    // A's update, then B's (planned again from A's record): the app was told of both.
+    expect(updated).toEqual(['during@example.com', 'before@example.com']);
+    if (ctx.app !== null) {
+      const emails = ctx.app.callsOf('update', 'diruser_1').map((c) => c.user?.email);
+      expect(emails, "the app's updates").toEqual(['during@example.com', 'before@example.com']);
+    }
+  },
 });

@@ -5,6 +5,7 @@ import { defineSuite } from '../define-suite.js';
 import { expectEntity, expectNoUser, expectUser, groupsOf, membersOf } from '../expect-state.js';
 import { randomToken } from '../ids.js';
 import { storeEventTests } from './store-events.js';
+import { storeExpectedTests } from './store-expected.js';
 import { storeKeyTests } from './store-keys.js';
 import { storeLinkTests } from './store-links.js';
 import { storeRepeatedIdTests } from './store-repeated-ids.js';
@@ -369,6 +370,7 @@ export const storeSuite = defineSuite('store', {
 
   ...storeKeyTests,
   ...storeRepeatedIdTests,
+  ...storeExpectedTests,
   ...storeLinkTests,
   ...storeEventTests,
 });

@@ -82,6 +82,12 @@ export interface BookkeepingStore {
    * event). This check and write must be atomic for concurrent callers (a conditional write or a
    * unique key, not a read then a write). Resolves the ids that were written, each once. Items of
    * one id apply in the given order, each checked against the record as the earlier ones left it.
+   *
+   * An item with `expected` is also a compare-and-set: it is written only if the stored version equals
+   * `expected` (`null`: only if the id has no record), checked in the same atomic write, against the
+   * newest committed record (a concurrent writer's commit since the caller's read makes it refused).
+   * The core gives every user advance of a transaction the version its plan read, and takes a refusal
+   * as a conflict (the transaction runs again and plans anew).
    */
   advanceEntities(organizationId: string, kind: EntityKind, items: readonly EntityAdvance[]): Promise<string[]>;
   /**

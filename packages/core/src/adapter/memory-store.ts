@@ -133,6 +133,7 @@ export class MemoryStore implements ScimStore {
         stored.version < item.version ||
         (stored.version === item.version && item.eventId !== null && stored.eventId === item.eventId);
       if (!newer) continue;
+      if (item.expected !== undefined && (stored?.version ?? null) !== item.expected) continue;
       if (stored === undefined) org.sortedIds[kind] = null;
       this.set(entities, k, {
         organizationId,

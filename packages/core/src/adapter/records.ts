@@ -37,6 +37,12 @@ export interface EntityAdvance {
   fingerprint: string | null;
   directoryRoles: string[] | null;
   eventId: string | null;
+  /**
+   * Compare-and-set: when present, the item is written only if the stored record's version is exactly
+   * this (`null`: only if there is no record yet), and the version rule holds as well. Absent: the
+   * version rule alone decides.
+   */
+  expected?: bigint | null;
 }
 
 /**

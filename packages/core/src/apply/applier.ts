@@ -1,12 +1,11 @@
 import type { EntityAdvance } from '../adapter/records.js';
-import { AdapterError } from '../errors.js';
 import type { DirectoryEvent, DirectoryGroupRef } from '../events/types.js';
 import { markSensitive, stringsOf } from '../redact.js';
 import type { Applied, ApplyConfig } from './apply-config.js';
 import { inChunks } from './batching.js';
 import type { DirectoryChange, GroupChange, UserChange } from './changes.js';
 import type { Effect } from './effects.js';
-import { advanceRecords, GroupWriter } from './group-writer.js';
+import { advancePlanned, advanceRecords, GroupWriter } from './group-writer.js';
 import { userHookCalls } from './hook-calls.js';
 import { loadUserFacts, readStates } from './load.js';
 import { type GroupStep, planGroups } from './plan-groups.js';
@@ -133,15 +132,18 @@ export class Applier {
       after = page[page.length - 1]!.id;
       const candidates = page.filter((u) => !u.deleted && u.active && u.version < change.version);
       if (candidates.length === 0) continue;
-      const ids = await store.advanceEntities(
-        org,
-        'user',
-        candidates.map((u) => ({
+      // The record keeps the listed fingerprint and roles: with transactions, only if it is still the
+      // listed one (a user written since the listing is a conflict: the transaction runs again).
+      const steps = candidates.map((u) => ({
+        advance: {
           ...versionRecord(u.id, change, false, false),
           fingerprint: u.fingerprint,
           directoryRoles: u.directoryRoles,
-        })),
-      );
+        },
+        read: u.version,
+      }));
+      const written = await advancePlanned(store, org, 'user', steps, limit, this.config.transactions);
+      const ids = candidates.filter((u) => written.has(u.id)).map((u) => u.id);
       if (ids.length === 0) continue;
       await this.config.users.deactivate(scope, ids, change.event);
       deactivated.push(...ids);
@@ -171,36 +173,6 @@ export class Applier {
     return new Map(asked.map((c, i) => [c.index, answers[i]!]));
   }
 
-  /**
-   * The users the plan read no version record of: their plan (a creation, no deactivation, no hook of a
-   * lost access) holds only if there is still none. A placeholder record below every real version is
-   * written for each, where none exists: the store's conditional write sees (or waits for) records
-   * committed by concurrent transactions after this one's read, which the read, at READ COMMITTED or
-   * from a REPEATABLE READ snapshot, may not. Where one is refused, a concurrent transaction has written
-   * the user since the read: this transaction fails as a conflict and runs again (`conflictRetries`),
-   * planning from that record. The real version record then overwrites the placeholder, in the same
-   * transaction (without transactions there is no isolation to restore, and no placeholder).
-   */
-  private async claimUnseen(scope: ApplyScope, steps: readonly UserStep[]): Promise<void> {
-    const unseen: EntityAdvance[] = [];
-    for (const s of steps) if (s.advance !== null && s.unseen) unseen.push(placeholder(s.userId));
-    if (unseen.length === 0) return;
-    const claimed = await advanceRecords(
-      scope.store,
-      scope.organizationId,
-      'user',
-      unseen.map((advance) => ({ advance })),
-      this.config.maxBatchSize,
-    );
-    const taken = unseen.filter((a) => !claimed.has(a.id));
-    if (taken.length > 0) {
-      throw new AdapterError(
-        'TRANSACTION_CONFLICT',
-        `${taken.length} user(s) were written by a concurrent transaction after this one read them`,
-      );
-    }
-  }
-
   /** The version records first, then what depends on them, for the records the store let through. */
   private async writeUsers(
     scope: ApplyScope,
@@ -209,8 +181,7 @@ export class Applier {
   ): Promise<boolean[]> {
     const { maxBatchSize } = this.config;
     const { store, organizationId: org } = scope;
-    if (this.config.transactions) await this.claimUnseen(scope, steps);
-    const writtenIds = await advanceRecords(store, org, 'user', steps, this.config.maxBatchSize);
+    const writtenIds = await advancePlanned(store, org, 'user', steps, maxBatchSize, this.config.transactions);
     const written = steps.map((s) => s.advance !== null && writtenIds.has(s.userId));
     const refs = new Map<string, DirectoryGroupRef>();
     const memberships: { userId: string; groupIds: string[] }[] = [];
@@ -229,11 +200,6 @@ export class Applier {
     if (applied.length > 0) await this.config.users.writeSteps(scope, applied, events);
     return written;
   }
-}
-
-/** A user's record below every real version (versions are nanoseconds since the epoch). */
-function placeholder(id: string): EntityAdvance {
-  return { id, version: 0n, deleted: true, active: false, fingerprint: null, directoryRoles: null, eventId: null };
 }
 
 function versionRecord(id: string, change: DirectoryChange, deleted: boolean, active: boolean): EntityAdvance {

@@ -1,6 +1,6 @@
 import type { ScimStore } from '../adapter/contract.js';
 import type { EntityAdvance, GroupWrite, StoredGroup } from '../adapter/records.js';
-import { ScimError } from '../errors.js';
+import { AdapterError, ScimError } from '../errors.js';
 import type { Applied, ApplyConfig } from './apply-config.js';
 import { inChunks, readInChunks } from './batching.js';
 import type { GroupChange } from './changes.js';
@@ -9,7 +9,7 @@ import { groupHookCalls } from './hook-calls.js';
 import { readStates } from './load.js';
 import { type GroupStep, remappedRoles } from './plan-groups.js';
 import type { ApplyScope } from './user-layer.js';
-import { byId, unique } from './versions.js';
+import { byId, isNewer, unique } from './versions.js';
 
 const NO_IDS: ReadonlySet<string> = new Set();
 
@@ -28,6 +28,54 @@ export async function advanceRecords(
   return new Set(await readInChunks(items, maxBatchSize, (chunk) => store.advanceEntities(org, kind, chunk)));
 }
 
+/** A planned version write and the version of the record its plan read (null: the read found none). */
+export interface PlannedAdvance {
+  advance: EntityAdvance | null;
+  read: bigint | null;
+}
+
+/**
+ * Writes the version records a plan made, in id order, and resolves the written ids. With transactions,
+ * each is a compare-and-set on the version the plan read (`expected`): the store refuses it where a
+ * concurrent writer has committed a record since that read (a read at READ COMMITTED, or from a
+ * REPEATABLE READ snapshot, does not see what commits after it, but the conditional write does). A
+ * refused item whose change the stored record now makes stale is left unwritten, as the version rule
+ * alone would have; any other refusal means the plan was made from a stale read: the transaction fails
+ * as a conflict and runs again (`conflictRetries`), planning from the new record. Without transactions
+ * there is no isolation to restore: the version rule alone decides, as before.
+ */
+export async function advancePlanned(
+  store: ScimStore,
+  org: string,
+  kind: 'user' | 'group',
+  steps: readonly PlannedAdvance[],
+  maxBatchSize: number,
+  transactions: boolean,
+): Promise<ReadonlySet<string>> {
+  if (!transactions) return advanceRecords(store, org, kind, steps, maxBatchSize);
+  for (const s of steps) if (s.advance !== null) s.advance.expected = s.read;
+  const written = await advanceRecords(store, org, kind, steps, maxBatchSize);
+  const refused: EntityAdvance[] = [];
+  for (const s of steps) if (s.advance !== null && !written.has(s.advance.id)) refused.push(s.advance);
+  if (refused.length === 0) return written;
+  const now = await readStates(
+    store,
+    org,
+    kind,
+    refused.map((a) => a.id),
+    maxBatchSize,
+  );
+  // A record only ever grows: one that makes the change stale now always will.
+  const lost = refused.filter((a) => isNewer(now.get(a.id), a.version, a.eventId));
+  if (lost.length > 0) {
+    throw new AdapterError(
+      'TRANSACTION_CONFLICT',
+      `${lost.length} ${kind}(s) were written by a concurrent transaction after this one read them`,
+    );
+  }
+  return written;
+}
+
 /**
  * The group side of the apply path: rows written for creates and updates; a deletion takes the group's
  * memberships with it; SCIM's member deltas; and the roles of every user whose groups changed (deleted,
@@ -39,7 +87,7 @@ export class GroupWriter {
   async write(scope: ApplyScope, changes: readonly GroupChange[], steps: GroupStep[]): Promise<Applied<GroupStep>> {
     const { maxBatchSize } = this.config;
     const { store, organizationId: org, source } = scope;
-    const writtenIds = await advanceRecords(store, org, 'group', steps, maxBatchSize);
+    const writtenIds = await advancePlanned(store, org, 'group', steps, maxBatchSize, this.config.transactions);
     const applied = steps.filter((s) => s.advance !== null && writtenIds.has(s.groupId));
     const upserts = applied.flatMap((s) => (s.write === undefined ? [] : [s.write]));
     const created = new Set(applied.filter((s) => s.action === 'create').map((s) => s.groupId));

@@ -17,6 +17,8 @@ export interface GroupStep {
   write: GroupWrite | undefined;
   /** A stale change to a group that exists (not a tombstone): nothing to do, and nothing missed. */
   upToDate: boolean;
+  /** The version of the group's record the plan read (null: none); the write holds only if it still is. */
+  read: bigint | null;
 }
 
 /**
@@ -46,6 +48,7 @@ export function planGroups(
         advance: null,
         write: undefined,
         upToDate: prev !== undefined && !prev.deleted,
+        read: prev?.version ?? null,
       };
     }
     const removing = change.type === 'group-removed';
@@ -58,7 +61,8 @@ export function planGroups(
       directoryRoles: null,
       eventId: change.eventId,
     };
-    if (removing) return { index, groupId, action: 'delete', advance, write: undefined, upToDate: false };
+    const read = prev?.version ?? null;
+    if (removing) return { index, groupId, action: 'delete', advance, write: undefined, upToDate: false, read };
     const { group } = change;
     return {
       index,
@@ -74,6 +78,7 @@ export function planGroups(
         version: change.version,
       },
       upToDate: false,
+      read,
     };
   });
 }

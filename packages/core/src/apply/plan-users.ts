@@ -111,10 +111,11 @@ export interface UserStep {
   /** A stale change whose content the store already holds (the same version, or the same fingerprint). */
   upToDate: boolean;
   /**
-   * The plan's read found no version record of the user: to the plan, the app has never had it. That
-   * holds only if a concurrent transaction has not written one since the read (the applier checks).
+   * The version of the user's record the plan read (null: none, to the plan the app has never had the
+   * user). The plan holds only if a concurrent transaction has not written another since the read: with
+   * transactions the applier writes `advance` only if the record is still this one.
    */
-  unseen: boolean;
+  read: bigint | null;
 }
 
 /** First pass: which changes are newer, what each user's content and state become, who the policy must decide. */
@@ -219,7 +220,7 @@ function step(c: ClassifiedUser, action: UserAction, advance: EntityAdvance | nu
     remove: false,
     hook: null,
     upToDate: false,
-    unseen: c.previous === undefined,
+    read: c.previous?.version ?? null,
   };
 }
 

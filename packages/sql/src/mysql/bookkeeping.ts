@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityAdvance, EntityKind, InboxRecord, LeaseRequest, Membership } from '@scim/core/adapter';
 import { chunks, type StoreContext, unique } from '../store/context.js';
-import { advanceRounds, newerRule } from '../store/entities.js';
+import { advanceRounds, byExpectation, newerRule } from '../store/entities.js';
 import { claimOrder, EVENT_COLUMNS } from '../store/inbox.js';
 import { rolesText, text } from '../values.js';
 
@@ -67,35 +67,91 @@ export async function advanceEntities(
 ): Promise<string[]> {
   const written = new Set<string>();
   const now = new Date();
+  // The rows of `part` this call wrote: those carrying its token.
+  const readBack = async (part: readonly EntityAdvance[], token: string) => {
+    const read = ctx.statement();
+    const rows = await ctx.rows(
+      read,
+      `SELECT id FROM scim_entities WHERE organization_id = ${read.p(organizationId)} AND kind = ${read.p(kind)} ` +
+        `AND ${read.in(
+          'id',
+          part.map((i) => i.id),
+        )} AND write_token = ${read.p(token)}`,
+    );
+    for (const row of rows) written.add(text(row.id));
+  };
   for (const round of advanceRounds(items)) {
-    for (const part of chunks(round, 11)) {
+    const { plain, fresh, existing } = byExpectation(round);
+    // No record expected: inserted, or nothing (the no-op assignment keeps the stored row as it is).
+    for (const part of chunks(fresh, 11)) {
       const token = randomUUID();
       const s = ctx.statement();
-      const values = part.map(
-        (i) =>
-          `(${s.p(organizationId)}, ${s.p(kind)}, ${s.p(i.id)}, ${s.int64(i.version)}, ${s.flag(i.deleted)}, ` +
-          `${s.flag(i.active)}, ${s.p(i.fingerprint)}, ${s.p(rolesText(i.directoryRoles))}, ${s.p(i.eventId)}, ` +
-          `${s.instant(now)}, ${s.p(token)})`,
-      );
       await ctx.run(
         s,
-        'INSERT INTO scim_entities (organization_id, kind, id, version, deleted, active, fingerprint, ' +
-          `directory_roles, event_id, updated_at, write_token) VALUES ${values.join(', ')} ` +
+        `${INSERT_ENTITIES} VALUES ${entityValues(s, organizationId, kind, part, now, token).join(', ')} ` +
+          'ON DUPLICATE KEY UPDATE write_token = write_token',
+      );
+      await readBack(part, token);
+    }
+    // A version expected: an UPDATE, whose locking read sees the newest committed row whatever the
+    // isolation level. Every row it matches it changes (a new token), so the count is the matched rows.
+    for (const part of chunks(existing, 10)) {
+      const token = randomUUID();
+      const s = ctx.statement();
+      const rows = part.map(
+        (i, n) =>
+          `SELECT ${s.p(i.id)}${n === 0 ? ' AS id' : ''}, ${s.int64(i.version)}${n === 0 ? ' AS version' : ''}, ` +
+          `${s.flag(i.deleted)}${n === 0 ? ' AS deleted' : ''}, ${s.flag(i.active)}${n === 0 ? ' AS active' : ''}, ` +
+          `${s.p(i.fingerprint)}${n === 0 ? ' AS fingerprint' : ''}, ` +
+          `${s.p(rolesText(i.directoryRoles))}${n === 0 ? ' AS directory_roles' : ''}, ` +
+          `${s.p(i.eventId)}${n === 0 ? ' AS event_id' : ''}, ${s.int64(i.expected)}${n === 0 ? ' AS expected' : ''}`,
+      );
+      const count = await ctx.run(
+        s,
+        `UPDATE scim_entities AS e JOIN (${rows.join(' UNION ALL ')}) AS u ON e.id = u.id ` +
+          'SET e.version = u.version, e.deleted = u.deleted, e.active = u.active, e.fingerprint = u.fingerprint, ' +
+          `e.directory_roles = u.directory_roles, e.event_id = u.event_id, e.updated_at = ${s.instant(now)}, ` +
+          `e.write_token = ${s.p(token)} WHERE e.organization_id = ${s.p(organizationId)} AND e.kind = ${s.p(kind)} ` +
+          `AND e.version = u.expected AND ${newerRule(
+            (c) => `e.${c}`,
+            (c) => `u.${c}`,
+          )}`,
+      );
+      if (count === part.length) for (const i of part) written.add(i.id);
+      else if (count > 0) await readBack(part, token);
+    }
+    for (const part of chunks(plain, 11)) {
+      const token = randomUUID();
+      const s = ctx.statement();
+      await ctx.run(
+        s,
+        `${INSERT_ENTITIES} VALUES ${entityValues(s, organizationId, kind, part, now, token).join(', ')} ` +
           `ON DUPLICATE KEY UPDATE ${ADVANCE_SET}`,
       );
-      const read = ctx.statement();
-      const rows = await ctx.rows(
-        read,
-        `SELECT id FROM scim_entities WHERE organization_id = ${read.p(organizationId)} AND kind = ${read.p(kind)} ` +
-          `AND ${read.in(
-            'id',
-            part.map((i) => i.id),
-          )} AND write_token = ${read.p(token)}`,
-      );
-      for (const row of rows) written.add(text(row.id));
+      await readBack(part, token);
     }
   }
   return [...written];
+}
+
+const INSERT_ENTITIES =
+  'INSERT INTO scim_entities (organization_id, kind, id, version, deleted, active, fingerprint, ' +
+  'directory_roles, event_id, updated_at, write_token)';
+
+function entityValues(
+  s: ReturnType<StoreContext['statement']>,
+  organizationId: string,
+  kind: EntityKind,
+  items: readonly EntityAdvance[],
+  now: Date,
+  token: string,
+): string[] {
+  return items.map(
+    (i) =>
+      `(${s.p(organizationId)}, ${s.p(kind)}, ${s.p(i.id)}, ${s.int64(i.version)}, ${s.flag(i.deleted)}, ` +
+      `${s.flag(i.active)}, ${s.p(i.fingerprint)}, ${s.p(rolesText(i.directoryRoles))}, ${s.p(i.eventId)}, ` +
+      `${s.instant(now)}, ${s.p(token)})`,
+  );
 }
 
 /** No DELETE ... RETURNING: the rows are locked while read, so the rows reported are the rows deleted. */

@@ -8,10 +8,10 @@ import type {
   InboxUpdate,
 } from '@scim/core/adapter';
 import { postgresql as d } from '../dialect.js';
-import type { SqlValue } from '../port.js';
+import type { SqlRow, SqlValue } from '../port.js';
 import { arrayLiteral } from '../statement.js';
 import { firstOfEachId, lastOfEach, type StoreContext, unique } from '../store/context.js';
-import { advanceRounds, entitySelect, entityState, newerRule } from '../store/entities.js';
+import { advanceRounds, byExpectation, entitySelect, entityState, newerRule } from '../store/entities.js';
 import { claimOrder, mergeUpdates } from '../store/inbox.js';
 import { rolesText, text } from '../values.js';
 
@@ -55,6 +55,28 @@ const ADVANCE_ENTITIES =
     (c) => `scim_entities.${c}`,
     (c) => `excluded.${c}`,
   )} RETURNING id, xmax = 0 AS inserted`;
+
+// Compare-and-set, in one statement whatever the mix: an item that expects no record is inserted where
+// none exists (the unique key decides, waiting for a concurrent insert of the same id); one that expects
+// a version is an UPDATE whose condition names it, under the row lock and, at READ COMMITTED, against
+// the newest committed row (an UPDATE re-checks its condition on a row a concurrent transaction changed).
+// The ids are distinct (a round), so the two parts touch different rows.
+const CAS_ENTITIES =
+  'WITH u AS (SELECT * FROM unnest($3::text[], $4::bigint[], $5::boolean[], $6::boolean[], $7::text[], ' +
+  '$8::text[], $9::text[], $10::bigint[]) AS u(id, version, deleted, active, fingerprint, directory_roles, ' +
+  'event_id, expected)), ' +
+  'ins AS (INSERT INTO scim_entities (organization_id, kind, id, version, deleted, active, fingerprint, ' +
+  'directory_roles, event_id, updated_at) SELECT $1::text, $2::text, u.id, u.version, u.deleted, u.active, ' +
+  'u.fingerprint, u.directory_roles, u.event_id, now() FROM u WHERE u.expected IS NULL ' +
+  'ON CONFLICT (organization_id, kind, id) DO NOTHING RETURNING id), ' +
+  'upd AS (UPDATE scim_entities AS e SET version = u.version, deleted = u.deleted, active = u.active, ' +
+  'fingerprint = u.fingerprint, directory_roles = u.directory_roles, event_id = u.event_id, updated_at = now() ' +
+  'FROM u WHERE u.expected IS NOT NULL AND e.organization_id = $1::text AND e.kind = $2::text AND e.id = u.id ' +
+  `AND e.version = u.expected AND ${newerRule(
+    (c) => `e.${c}`,
+    (c) => `u.${c}`,
+  )} RETURNING e.id) ` +
+  'SELECT id, true AS inserted FROM ins UNION ALL SELECT id, false AS inserted FROM upd';
 
 const ENSURE_GROUPS =
   'INSERT INTO scim_groups (organization_id, id, display_name) SELECT $1::text, g.id, g.display_name ' +
@@ -113,26 +135,40 @@ export async function advanceEntities(
 ): Promise<string[]> {
   if (items.length === 0) return [];
   const written = new Set<string>();
-  for (const round of advanceRounds(items)) {
-    const rows = await ctx.session.query(ADVANCE_ENTITIES, [
-      organizationId,
-      kind,
-      column(round.map((i) => i.id)),
-      column(round.map((i) => i.version.toString())),
-      flags(round.map((i) => i.deleted)),
-      flags(round.map((i) => i.active)),
-      column(round.map((i) => i.fingerprint)),
-      column(round.map((i) => rolesText(i.directoryRoles))),
-      column(round.map((i) => i.eventId)),
-    ]);
+  const add = (rows: readonly SqlRow[], inserted: boolean | undefined) => {
     for (const row of rows) {
       const id = text(row.id);
       written.add(id);
-      if (kind === 'user' && ctx.inTransaction && row.inserted === true)
+      if (kind === 'user' && ctx.inTransaction && (inserted ?? row.inserted === true))
         ctx.newUsers.add(`${organizationId}\u0000${id}`);
     }
+  };
+  for (const round of advanceRounds(items)) {
+    const { plain, fresh, existing } = byExpectation(round);
+    const cas = fresh.length === 0 ? existing : existing.length === 0 ? fresh : [...fresh, ...existing];
+    if (cas.length > 0) {
+      const params = advanceParams(organizationId, kind, cas);
+      params.push(column(cas.map((i) => (i.expected == null ? null : i.expected.toString()))));
+      add(await ctx.session.query(CAS_ENTITIES, params), undefined);
+    }
+    if (plain.length > 0)
+      add(await ctx.session.query(ADVANCE_ENTITIES, advanceParams(organizationId, kind, plain)), undefined);
   }
   return [...written];
+}
+
+function advanceParams(organizationId: string, kind: EntityKind, items: readonly EntityAdvance[]): SqlValue[] {
+  return [
+    organizationId,
+    kind,
+    column(items.map((i) => i.id)),
+    column(items.map((i) => i.version.toString())),
+    flags(items.map((i) => i.deleted)),
+    flags(items.map((i) => i.active)),
+    column(items.map((i) => i.fingerprint)),
+    column(items.map((i) => rolesText(i.directoryRoles))),
+    column(items.map((i) => i.eventId)),
+  ];
 }
 
 export async function ensureGroups(

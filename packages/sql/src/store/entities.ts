@@ -46,6 +46,30 @@ export function advanceRounds(items: readonly EntityAdvance[]): EntityAdvance[][
   );
 }
 
+/**
+ * A round's items by their compare-and-set: `plain` (no `expected`, the version rule alone), `fresh`
+ * (`expected: null`, written only where the id has no record: an insert that does nothing on a conflict)
+ * and `existing` (a version expected: an update whose condition names it). Ids do not repeat in a round,
+ * so the three statements may run in any order.
+ */
+export function byExpectation(round: readonly EntityAdvance[]): {
+  plain: EntityAdvance[];
+  fresh: EntityAdvance[];
+  existing: (EntityAdvance & { expected: bigint })[];
+} {
+  const plain: EntityAdvance[] = [];
+  const fresh: EntityAdvance[] = [];
+  const existing: (EntityAdvance & { expected: bigint })[] = [];
+  for (const item of round) {
+    if (item.expected === undefined) plain.push(item);
+    else if (item.expected === null) fresh.push(item);
+    else existing.push(item as EntityAdvance & { expected: bigint });
+  }
+  return { plain, fresh, existing };
+}
+
+const ENTITY_COLUMNS = 'version, deleted, active, fingerprint, directory_roles, event_id';
+
 export async function getEntities(
   ctx: StoreContext,
   organizationId: string,
@@ -75,14 +99,41 @@ export async function advanceEntities(
   const written = new Set<string>();
   const now = new Date();
   for (const round of advanceRounds(items)) {
-    for (const part of chunks(round, 10)) {
+    const { plain, fresh, existing } = byExpectation(round);
+    for (const part of chunks(fresh, 10)) {
+      const s = ctx.statement();
+      const rows = await ctx.rows(
+        s,
+        'INSERT INTO scim_entities (organization_id, kind, id, version, deleted, active, fingerprint, directory_roles, ' +
+          `event_id, updated_at) VALUES ${entityValues(s, organizationId, kind, part, now).join(', ')} ` +
+          'ON CONFLICT (organization_id, kind, id) DO NOTHING RETURNING id',
+      );
+      for (const row of rows) written.add(text(row.id));
+    }
+    for (const part of chunks(existing, 9)) {
       const s = ctx.statement();
       const values = part.map(
         (i) =>
-          `(${s.p(organizationId)}, ${s.p(kind)}, ${s.p(i.id)}, ${s.int64(i.version)}, ${s.flag(i.deleted)}, ` +
-          `${s.flag(i.active)}, ${s.p(i.fingerprint)}, ${s.p(rolesText(i.directoryRoles))}, ${s.p(i.eventId)}, ` +
-          `${s.instant(now)})`,
+          `(${s.p(i.id)}, ${s.int64(i.version)}, ${s.flag(i.deleted)}, ${s.flag(i.active)}, ${s.p(i.fingerprint)}, ` +
+          `${s.p(rolesText(i.directoryRoles))}, ${s.p(i.eventId)}, ${s.int64(i.expected)})`,
       );
+      const rows = await ctx.rows(
+        s,
+        `WITH u (id, ${ENTITY_COLUMNS}, expected) AS (VALUES ${values.join(', ')}) UPDATE scim_entities SET ` +
+          'version = u.version, deleted = u.deleted, active = u.active, fingerprint = u.fingerprint, ' +
+          `directory_roles = u.directory_roles, event_id = u.event_id, updated_at = ${s.instant(now)} FROM u ` +
+          `WHERE scim_entities.organization_id = ${s.p(organizationId)} AND scim_entities.kind = ${s.p(kind)} ` +
+          'AND scim_entities.id = u.id AND scim_entities.version = u.expected AND ' +
+          `${newerRule(
+            (c) => `scim_entities.${c}`,
+            (c) => `u.${c}`,
+          )} RETURNING scim_entities.id`,
+      );
+      for (const row of rows) written.add(text(row.id));
+    }
+    for (const part of chunks(plain, 10)) {
+      const s = ctx.statement();
+      const values = entityValues(s, organizationId, kind, part, now);
       const rows = await ctx.rows(
         s,
         'INSERT INTO scim_entities (organization_id, kind, id, version, deleted, active, fingerprint, directory_roles, ' +
@@ -115,4 +166,19 @@ export async function listEntities(
     `SELECT ${entitySelect(ctx.dialect)} FROM scim_entities WHERE ${where} ORDER BY id LIMIT ${limit(page.limit)}`,
   );
   return rows.map(entityState);
+}
+
+function entityValues(
+  s: ReturnType<StoreContext['statement']>,
+  organizationId: string,
+  kind: EntityKind,
+  items: readonly EntityAdvance[],
+  now: Date,
+): string[] {
+  return items.map(
+    (i) =>
+      `(${s.p(organizationId)}, ${s.p(kind)}, ${s.p(i.id)}, ${s.int64(i.version)}, ${s.flag(i.deleted)}, ` +
+      `${s.flag(i.active)}, ${s.p(i.fingerprint)}, ${s.p(rolesText(i.directoryRoles))}, ${s.p(i.eventId)}, ` +
+      `${s.instant(now)})`,
+  );
 }
