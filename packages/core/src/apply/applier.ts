@@ -46,7 +46,13 @@ export class Applier {
   async planUsers(scope: ApplyScope, changes: readonly UserChange[]) {
     const { store, organizationId: org, source } = scope;
     const facts = await loadUserFacts(store, org, changes, this.config.roles !== null, this.config.maxBatchSize);
-    const input = { changes, roles: this.config.roles, compareStale: source === 'sync', ...facts };
+    const input = {
+      changes,
+      roles: this.config.roles,
+      compareStale: source === 'sync',
+      readIsCurrent: this.config.transactions,
+      ...facts,
+    };
     const classified = classifyUsers(input);
     const asked = classified.some((c) => c.deprovision !== null);
     return planUsers(input, classified, asked ? await this.decide(org, classified, source) : NO_DECISIONS);

@@ -54,6 +54,7 @@ const caseArb = fc.record({
   version: fc.bigInt({ min: 1n, max: 5n }).map((n) => n * V),
   eventId: fc.constantFrom(null, 'evt_same', 'evt_new'),
   decision: fc.constantFrom<DeprovisionAction>('deactivate', 'delete', 'keep'),
+  readIsCurrent: fc.boolean(),
 });
 
 type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
@@ -93,6 +94,7 @@ function plan(c: Case): { step: UserStep; input: UserPlanInput; asked: boolean }
     },
     storedGroups: new Map(),
     roles: null,
+    readIsCurrent: c.readIsCurrent,
   };
   const classified = classifyUsers(input);
   const asked = classified[0]!.deprovision !== null;
@@ -170,6 +172,21 @@ describe('the user planner', () => {
         expect(step.hook).toEqual(expected);
         if (step.action === 'deactivate') expect(wasActive).toBe(true);
         if (step.action === 'reactivate') expect(wasActive).toBe(false);
+      }),
+    );
+  });
+
+  it("a removal reaches the app's user the read saw with access, or any user when the read may be old", () => {
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        fc.pre(c.removal);
+        const { step } = plan(c);
+        if (step.advance === null) return;
+        const live = c.previous !== undefined && !c.previous.deleted;
+        const wasActive = live && c.previous!.active;
+        if (c.decision === 'deactivate') expect(step.deactivate).toBe(wasActive || !c.readIsCurrent);
+        if (c.decision === 'delete') expect(step.remove).toBe(live || !c.readIsCurrent);
+        if (c.decision === 'keep') expect(step.deactivate || step.remove).toBe(false);
       }),
     );
   });

@@ -42,6 +42,13 @@ export interface UserPlanInput {
    * from one it skipped); a webhook's stale change needs no digest.
    */
   compareStale?: boolean;
+  /**
+   * Whether the version records read are the current ones for the plan's writes: with transactions, every
+   * version write is a compare-and-set against the record read (`expected`), and a record written since the
+   * read refuses it and has the transaction planned again. Then a user the read saw inactive, or did not see,
+   * is not deactivated again (without it, a removal reaches the app's user whatever the read saw).
+   */
+  readIsCurrent?: boolean;
 }
 
 /**
@@ -195,7 +202,7 @@ export function planUsers(
           (c.live && c.fingerprint !== null && c.previous.fingerprint === c.fingerprint));
       return stale;
     }
-    if (c.change.type === 'user-removed') return planRemoval(c, decision(c, decisions));
+    if (c.change.type === 'user-removed') return planRemoval(c, decision(c, decisions), input.readIsCurrent === true);
     return planUpsert(input, c, c.deprovision === null ? null : decision(c, decisions));
   });
 }
@@ -231,7 +238,7 @@ const HOOK_REACTIVATED: UserHook = { kind: 'provisioned', change: 'reactivated' 
 // Steps are built as one literal (`step`) and then filled in: every step keeps one shape, and no spread
 // copies it on the way (this runs for every user of every change).
 
-function planRemoval(c: ClassifiedUser, action: DeprovisionAction | null): UserStep {
+function planRemoval(c: ClassifiedUser, action: DeprovisionAction | null, readIsCurrent: boolean): UserStep {
   const prev = c.previous;
   const wasActive = c.live && prev!.active;
   const advance: EntityAdvance = {
@@ -247,15 +254,15 @@ function planRemoval(c: ClassifiedUser, action: DeprovisionAction | null): UserS
   if (action === 'keep') {
     planned = step(c, 'keep', advance);
   } else if (action === 'delete') {
-    // The app's user is deactivated or deleted even when the read found none: it may have been written
-    // by a transaction that committed after that read (both are harmless when there is no user). The
-    // hook tells only of an access the read saw.
+    // Unless the read is current (`readIsCurrent`), the app's user is deactivated or deleted even when the
+    // read found none: it may have been written by a transaction that committed after that read (both are
+    // harmless when there is no user). The hook tells only of an access the read saw.
     planned = step(c, c.live ? 'delete' : 'unchanged', advance);
-    planned.remove = true;
+    planned.remove = c.live || !readIsCurrent;
     if (c.live) planned.hook = { kind: 'deprovisioned', action: 'delete', reason: 'deleted' };
   } else {
     planned = step(c, wasActive ? 'deactivate' : 'unchanged', advance);
-    planned.deactivate = true;
+    planned.deactivate = wasActive || !readIsCurrent;
     if (wasActive) planned.hook = { kind: 'deprovisioned', action: 'deactivate', reason: 'deleted' };
   }
   planned.groups = [];
