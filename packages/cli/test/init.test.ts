@@ -368,10 +368,7 @@ describe.each(FIXTURES)('scim init on $name', (spec) => {
       const added = audit
         .slice(auditBefore.length)
         .map((entry) => `${entry.email ?? entry.user?.email} ${entry.action}`);
-      expect(added.sort(), sync.out).toEqual([
-        'ada@acme.test created',
-        'grace@acme.test updated',
-      ]);
+      expect(added.sort(), sync.out).toEqual(['ada@acme.test created', 'grace@acme.test updated']);
 
       // Nothing left to repair: a second sync changes nothing.
       if (spec.singleProcess) await stopTheApp();
