@@ -90,7 +90,7 @@ export default {
     for (const args of [['status'], ['events', '--status', 'rejected'], ['replay', '--rejected']]) {
       const { code, err } = await scim([...args, '--config', 'down.config.ts']);
       expect(code, args.join(' ')).toBe(1);
-      expect(err).toContain('database connection failed [STORAGE_FAILURE]');
+      expect(err).toContain('the database could not be reached [STORAGE_FAILURE]');
       expect(err).toMatch(/caused by: connect ECONNREFUSED 127\.0\.0\.1:1/);
       expect(err).not.toMatch(/\n\s+at /);
     }
