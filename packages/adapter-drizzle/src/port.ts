@@ -4,14 +4,14 @@ import { MySqlDatabase, type MySqlQueryResultHKT, type PreparedQueryHKTBase } fr
 import { PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import { nodePostgresTransactions } from './pg/node-postgres-transactions.js';
-import { SQLiteTransactions } from './sqlite/transactions.js';
+import { type SQLiteDb, SQLiteTransactions } from './sqlite/transactions.js';
 
 /** A PostgreSQL database or transaction of any driver (node-postgres, PGlite, postgres.js, ...). */
 export type PgDb = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
 /** A MySQL/MariaDB database or transaction (mysql2). */
 export type MySqlDb = MySqlDatabase<MySqlQueryResultHKT, PreparedQueryHKTBase, Record<string, unknown>>;
 /** A SQLite database of any driver (better-sqlite3, libsql, ...). */
-export type SQLiteDb = BaseSQLiteDatabase<'sync' | 'async', unknown, Record<string, unknown>>;
+export type { SQLiteDb };
 
 /** A statement's text and positional parameters, as drizzle's sessions prepare them. */
 interface Query {

@@ -1,6 +1,9 @@
 import { translateSqlError } from '@scim/sql';
 import { sql } from 'drizzle-orm';
-import type { SQLiteDb } from '../port.js';
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+
+/** A drizzle SQLite database, of any driver (sync or async). */
+export type SQLiteDb = BaseSQLiteDatabase<'sync' | 'async', unknown, Record<string, unknown>>;
 
 /** How long a transaction waits for another connection's write lock before it reports a conflict. */
 const LOCK_WAIT_MS = 5000;
