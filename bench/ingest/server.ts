@@ -22,6 +22,7 @@ import Fastify from 'fastify';
 import pg from 'pg';
 import { appUserMapping } from '../drizzle-app.js';
 import * as schema from '../drizzle-schema.js';
+import { countPgStatements } from '../statement-counter.js';
 
 const target = process.argv[2];
 const databaseUrl = process.env.INGEST_DATABASE_URL;
@@ -30,14 +31,7 @@ if (databaseUrl === undefined || webhookSecret === undefined) {
   throw new Error('set INGEST_DATABASE_URL and INGEST_WEBHOOK_SECRET');
 }
 const secret: string = webhookSecret;
-// Every statement the server sends PostgreSQL (BEGIN and COMMIT included) goes through Client#query:
-// counted, to report round trips per event.
-let statements = 0;
-const clientQuery = pg.Client.prototype.query;
-pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  statements++;
-  return (clientQuery as (...a: unknown[]) => unknown).apply(this, args);
-} as typeof clientQuery;
+const statementsSent = countPgStatements();
 const pool = new pg.Pool({ connectionString: databaseUrl, max: Number(process.env.INGEST_POOL_SIZE ?? 10) });
 
 /** `BENCH_INGEST_BATCHING`: `off`, or `<concurrency>,<maxEvents>`; unset keeps the engine's defaults. */
@@ -169,7 +163,7 @@ const server = await start();
 process.on('message', async (message: { cmd?: string }) => {
   if (message.cmd === 'cpu') {
     const { user, system } = process.cpuUsage();
-    process.send?.({ cpuMicros: user + system, statements });
+    process.send?.({ cpuMicros: user + system, statements: statementsSent() });
     return;
   }
   if (message.cmd !== 'close') return;

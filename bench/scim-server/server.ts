@@ -17,6 +17,7 @@ import express from 'express';
 import pg from 'pg';
 import { appUserMapping } from '../drizzle-app.js';
 import * as schema from '../drizzle-schema.js';
+import { countPgStatements } from '../statement-counter.js';
 
 const databaseUrl = process.env.SCIM_BENCH_DATABASE_URL;
 const webhookSecret = process.env.SCIM_BENCH_WEBHOOK_SECRET;
@@ -24,14 +25,7 @@ const organizations = (process.env.SCIM_BENCH_ORGANIZATIONS ?? '').split(',').fi
 if (databaseUrl === undefined || webhookSecret === undefined || organizations.length === 0) {
   throw new Error('set SCIM_BENCH_DATABASE_URL, SCIM_BENCH_WEBHOOK_SECRET and SCIM_BENCH_ORGANIZATIONS');
 }
-// Every statement the app sends PostgreSQL (BEGIN and COMMIT included) goes through Client#query: counted,
-// to report round trips per request.
-let statements = 0;
-const clientQuery = pg.Client.prototype.query;
-pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  statements++;
-  return (clientQuery as (...a: unknown[]) => unknown).apply(this, args);
-} as typeof clientQuery;
+const statementsSent = countPgStatements();
 const pool = new pg.Pool({ connectionString: databaseUrl, max: Number(process.env.SCIM_BENCH_POOL_SIZE ?? 10) });
 const engine = createScimEngine({
   adapter: drizzleAdapter(drizzle(pool, { schema }), { users: appUserMapping }),
@@ -56,7 +50,7 @@ const { port } = server.address() as AddressInfo;
 process.on('message', async (message: { cmd?: string }) => {
   if (message.cmd === 'cpu') {
     const { user, system } = process.cpuUsage();
-    process.send?.({ cpuMicros: user + system, statements });
+    process.send?.({ cpuMicros: user + system, statements: statementsSent() });
     return;
   }
   if (message.cmd !== 'close') return;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityAdvance, EntityKind, InboxRecord, LeaseRequest, Membership } from '@scim/core/adapter';
 import { chunks, type StoreContext, unique } from '../store/context.js';
-import { advanceRounds, byExpectation, newerRule } from '../store/entities.js';
+import { advanceRounds, byExpectation, entityValues, newerRule } from '../store/entities.js';
 import { claimOrder, EVENT_COLUMNS } from '../store/inbox.js';
 import { rolesText, text } from '../values.js';
 
@@ -137,22 +137,6 @@ export async function advanceEntities(
 const INSERT_ENTITIES =
   'INSERT INTO scim_entities (organization_id, kind, id, version, deleted, active, fingerprint, ' +
   'directory_roles, event_id, updated_at, write_token)';
-
-function entityValues(
-  s: ReturnType<StoreContext['statement']>,
-  organizationId: string,
-  kind: EntityKind,
-  items: readonly EntityAdvance[],
-  now: Date,
-  token: string,
-): string[] {
-  return items.map(
-    (i) =>
-      `(${s.p(organizationId)}, ${s.p(kind)}, ${s.p(i.id)}, ${s.int64(i.version)}, ${s.flag(i.deleted)}, ` +
-      `${s.flag(i.active)}, ${s.p(i.fingerprint)}, ${s.p(rolesText(i.directoryRoles))}, ${s.p(i.eventId)}, ` +
-      `${s.instant(now)}, ${s.p(token)})`,
-  );
-}
 
 /** No DELETE ... RETURNING: the rows are locked while read, so the rows reported are the rows deleted. */
 export async function removeGroupMemberships(

@@ -168,17 +168,20 @@ export async function listEntities(
   return rows.map(entityState);
 }
 
-function entityValues(
+/** The VALUES tuples of version records, in the column order of an insert; `writeToken` adds that column (MySQL). */
+export function entityValues(
   s: ReturnType<StoreContext['statement']>,
   organizationId: string,
   kind: EntityKind,
   items: readonly EntityAdvance[],
   now: Date,
+  writeToken?: string,
 ): string[] {
+  // Parameters are numbered (or placed) in the order they are added: each tuple adds its own, token included.
   return items.map(
     (i) =>
       `(${s.p(organizationId)}, ${s.p(kind)}, ${s.p(i.id)}, ${s.int64(i.version)}, ${s.flag(i.deleted)}, ` +
       `${s.flag(i.active)}, ${s.p(i.fingerprint)}, ${s.p(rolesText(i.directoryRoles))}, ${s.p(i.eventId)}, ` +
-      `${s.instant(now)})`,
+      `${s.instant(now)}${writeToken === undefined ? '' : `, ${s.p(writeToken)}`})`,
   );
 }
